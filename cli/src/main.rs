@@ -1,0 +1,105 @@
+//! `kplay`: runs a scenario file headlessly and prints the result as JSON.
+//!
+//! Exit codes: 0 the scenario ran (even if it ended in data loss — that is an outcome);
+//! 1 `check` found unmet expectations; 2 the file is invalid (the message names the JSON path).
+
+use clap::{Parser, Subcommand};
+use kplay_core::report::Report;
+use kplay_core::scenario::{check_expectations, Scenario};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "kplay", version, about = "Run Kafka Replication Playground scenarios")]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Run a scenario and print its end state as JSON.
+    Run {
+        /// The scenario file.
+        file: PathBuf,
+        /// Print the one-line trace instead of the JSON report.
+        #[arg(long)]
+        trace: bool,
+    },
+    /// Run a scenario and compare the end state with its `expect` block.
+    Check {
+        /// The scenario files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Print the JSON Schema of the scenario format.
+    Schema,
+}
+
+fn load(path: &PathBuf) -> Result<Scenario, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    Scenario::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Cmd::Schema => {
+            let schema = schemars::schema_for!(Scenario);
+            println!("{}", serde_json::to_string_pretty(&schema).expect("schema serializes"));
+            ExitCode::SUCCESS
+        }
+        Cmd::Run { file, trace } => {
+            let result = load(&file).and_then(|s| s.run().map_err(|e| format!("{}: {e}", file.display())));
+            match result {
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(2)
+                }
+                Ok((cluster, events)) => {
+                    if trace {
+                        for e in &events {
+                            println!("{e}");
+                        }
+                    } else {
+                        let report = Report::of(&cluster);
+                        println!("{}", serde_json::to_string_pretty(&report).expect("report serializes"));
+                    }
+                    ExitCode::SUCCESS
+                }
+            }
+        }
+        Cmd::Check { files } => {
+            let mut code = ExitCode::SUCCESS;
+            for file in &files {
+                let result = load(file).and_then(|s| {
+                    let (cluster, _) = s.run().map_err(|e| format!("{}: {e}", file.display()))?;
+                    Ok((s, Report::of(&cluster)))
+                });
+                match result {
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return ExitCode::from(2);
+                    }
+                    Ok((s, report)) => {
+                        let Some(expect) = &s.expect else {
+                            println!("{}: no expectations", file.display());
+                            continue;
+                        };
+                        let bad = check_expectations(&report, expect);
+                        if bad.is_empty() {
+                            println!("{}: ok", file.display());
+                        } else {
+                            code = ExitCode::from(1);
+                            println!("{}: FAILED", file.display());
+                            for b in bad {
+                                println!("  {b}");
+                            }
+                        }
+                    }
+                }
+            }
+            code
+        }
+    }
+}

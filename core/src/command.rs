@@ -1,0 +1,283 @@
+//! Commands: everything a user, a scenario file or a test can make the cluster do. The
+//! page, the CLI and the tests drive the core only through these.
+
+use crate::controller::ElectionType;
+use crate::event::CrashKind;
+use crate::ids::{BrokerId, MessageId, TimeMs};
+use crate::message::Acks;
+use serde::{Deserialize, Serialize};
+
+fn default_acks() -> Acks {
+    Acks::All
+}
+
+/// One command. In files it is written as a [`Step`]: an object tagged by `do`, e.g.
+/// `{"do": "produce", "topic": "t", "value": "m1"}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema), schemars(tag = "do"))]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Command {
+    /// A producer sends one record. Without `partition`, a key picks the partition by hash
+    /// and no key goes round-robin. Without `to`, it goes to the controller's leader.
+    Produce {
+        /// The topic.
+        topic: String,
+        /// The partition, if chosen.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        partition: Option<u32>,
+        /// The key.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        key: Option<String>,
+        /// The value.
+        value: String,
+        /// `0`, `1` or `all` (the default).
+        #[serde(default = "default_acks")]
+        acks: Acks,
+        /// Send to this broker instead of the leader (to produce to a zombie leader).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to: Option<BrokerId>,
+    },
+    /// Pinned: `broker`'s fetcher sends its next request for the partition now (a Fetch at
+    /// its LEO, or OffsetsForLeaderEpoch in legacy modes), answered at once if empty.
+    Fetch {
+        /// The follower.
+        broker: BrokerId,
+        /// The topic.
+        topic: String,
+        /// The partition.
+        partition: u32,
+    },
+    /// A consumer Fetch at `offset` (Q1), from the leader unless `broker` is given.
+    Consume {
+        /// The topic.
+        topic: String,
+        /// The partition.
+        partition: u32,
+        /// The fetch offset.
+        offset: i64,
+        /// Read from this broker.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        broker: Option<BrokerId>,
+    },
+    /// ListOffsets(LATEST) (Q2), from the leader unless `broker` is given.
+    ListOffsets {
+        /// The topic.
+        topic: String,
+        /// The partition.
+        partition: u32,
+        /// Ask this broker.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        broker: Option<BrokerId>,
+    },
+    /// B1: the broker goes down.
+    Crash {
+        /// The broker.
+        broker: BrokerId,
+        /// `clean`, `unclean` (default) or `lossy`.
+        #[serde(default = "default_crash")]
+        kind: CrashKind,
+        /// Lossy only: how many records each log keeps (clamped to [recovery point, LEO]).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        keep: Option<i64>,
+    },
+    /// B2: the broker restarts and registers again.
+    Restart {
+        /// The broker.
+        broker: BrokerId,
+    },
+    /// A long GC pause: the broker freezes (S10).
+    Pause {
+        /// The broker.
+        broker: BrokerId,
+    },
+    /// The paused broker wakes up.
+    Resume {
+        /// The broker.
+        broker: BrokerId,
+    },
+    /// E1: the controller expires the broker's session now (fences it).
+    Fence {
+        /// The broker.
+        broker: BrokerId,
+    },
+    /// Pinned: the broker sends one heartbeat to the controller now (E1: a fenced broker
+    /// that heartbeats catches up with metadata and is unfenced).
+    Heartbeat {
+        /// The broker.
+        broker: BrokerId,
+    },
+    /// Cut the broker off from everyone.
+    Isolate {
+        /// The broker.
+        broker: BrokerId,
+    },
+    /// Undo isolation, cuts, holds and slowness on the broker's links.
+    Heal {
+        /// The broker.
+        broker: BrokerId,
+    },
+    /// Lose every message from `from` to `to` (one direction).
+    Cut {
+        /// Sender.
+        from: BrokerId,
+        /// Receiver.
+        to: BrokerId,
+    },
+    /// Hold messages from `from` to `to` until released.
+    Hold {
+        /// Sender.
+        from: BrokerId,
+        /// Receiver.
+        to: BrokerId,
+    },
+    /// Release a held link.
+    Release {
+        /// Sender.
+        from: BrokerId,
+        /// Receiver.
+        to: BrokerId,
+    },
+    /// Make every message to or from the broker slow (or fast again).
+    Slow {
+        /// The broker.
+        broker: BrokerId,
+        /// Slow or not.
+        #[serde(default = "yes")]
+        slow: bool,
+    },
+    /// Set a link's extra delay and loss rate.
+    Link {
+        /// Sender.
+        from: BrokerId,
+        /// Receiver.
+        to: BrokerId,
+        /// Extra delay, ms.
+        #[serde(default)]
+        extra_delay_ms: u64,
+        /// Loss, in thousandths.
+        #[serde(default)]
+        drop_permille: u32,
+    },
+    /// Pinned: deliver this in-flight message now, whatever its delay or hold.
+    Deliver {
+        /// The message.
+        message: MessageId,
+    },
+    /// Pinned: lose this in-flight message.
+    Drop {
+        /// The message.
+        message: MessageId,
+    },
+    /// Let simulated time pass, handling everything due.
+    Advance {
+        /// How long.
+        ms: TimeMs,
+    },
+    /// Let time pass until `time_ms`.
+    AdvanceTo {
+        /// Until when.
+        time_ms: TimeMs,
+    },
+    /// Flush the broker's logs: the recovery point becomes the LEO (B1).
+    Flush {
+        /// The broker.
+        broker: BrokerId,
+    },
+    /// Run the ISR-expiration check on the broker now (S1).
+    IsrCheck {
+        /// The broker.
+        broker: BrokerId,
+    },
+    /// K1: a broker takes over as controller (the lowest running one if not given).
+    ElectController {
+        /// The new controller.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        broker: Option<BrokerId>,
+    },
+    /// S10: a zombie controller acts on its stale view and tries to make `leader` lead.
+    ZombieElect {
+        /// The zombie.
+        broker: BrokerId,
+        /// The topic.
+        topic: String,
+        /// The partition.
+        partition: u32,
+        /// Whom it elects.
+        leader: BrokerId,
+    },
+    /// E2: run an election for the partition now.
+    Elect {
+        /// The topic.
+        topic: String,
+        /// The partition.
+        partition: u32,
+        /// `clean`, `preferred` or `unclean`.
+        kind: ElectionType,
+    },
+}
+
+fn default_crash() -> CrashKind {
+    CrashKind::Unclean
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A command as written in scenario and session files: `{"do": "<name>", ...fields}`.
+/// Parsing names the field at fault (`broker: invalid type …`), which serde's internally
+/// tagged enums cannot do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Step(pub Command);
+
+impl Serialize for Step {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::Error;
+        let v = serde_json::to_value(&self.0).map_err(S::Error::custom)?;
+        let serde_json::Value::Object(outer) = v else { return Err(S::Error::custom("a command is a map")) };
+        let (tag, fields) = outer.into_iter().next().ok_or_else(|| S::Error::custom("empty command"))?;
+        let mut flat = serde_json::Map::new();
+        flat.insert("do".into(), serde_json::Value::String(tag));
+        if let serde_json::Value::Object(fields) = fields {
+            flat.extend(fields);
+        }
+        flat.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Step {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let v = serde_json::Value::deserialize(d)?;
+        let serde_json::Value::Object(mut fields) = v else {
+            return Err(D::Error::custom("a step must be an object like {\"do\": \"produce\", ...}"));
+        };
+        let tag = match fields.remove("do") {
+            Some(serde_json::Value::String(t)) => t,
+            Some(_) => return Err(D::Error::custom("`do` must be a string naming the command")),
+            None => return Err(D::Error::custom("missing field `do` (the command's name)")),
+        };
+        let mut wrapped = serde_json::Map::new();
+        wrapped.insert(tag, serde_json::Value::Object(fields));
+        serde_path_to_error::deserialize(serde_json::Value::Object(wrapped)).map(Step).map_err(|e| {
+            let path = e.path().to_string();
+            let field = path.split_once('.').map_or("", |(_, rest)| rest).to_string();
+            let inner = e.into_inner();
+            if field.is_empty() {
+                D::Error::custom(inner)
+            } else {
+                D::Error::custom(format!("{field}: {inner}"))
+            }
+        })
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Step {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Step".into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        Command::json_schema(generator)
+    }
+}

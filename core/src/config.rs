@@ -1,0 +1,265 @@
+//! Cluster configuration: sizes, Kafka's configs, the version knobs of PROTOCOL §2.14,
+//! and which timers run by themselves ("auto") versus only through pinned commands.
+
+use crate::log::LogConfig;
+use serde::{Deserialize, Serialize};
+
+/// How a follower finds and removes a divergent tail (F3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum TruncationMode {
+    /// Pre-0.11 (legacy): truncate to the local HW on becoming follower and on restart.
+    Hw,
+    /// KIP-101 (legacy): ask OffsetsForLeaderEpoch, truncate to `min(reply, LEO)` once.
+    Kip101,
+    /// KIP-279: OffsetsForLeaderEpoch with the epoch in the reply, iterative truncation.
+    Kip279,
+    /// Current Kafka (IBP >= 2.7): divergence detected inside Fetch (L4, R3).
+    Fetch,
+}
+
+/// A topic to create at start.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct TopicConfig {
+    /// Its name.
+    pub name: String,
+    /// How many partitions (1–50).
+    pub partitions: u32,
+    /// How many replicas each partition has (1–brokers).
+    pub replication_factor: u32,
+}
+
+/// Which timers fire by themselves. With all off, only pinned commands move the cluster,
+/// so each row of a PROTOCOL.md scenario table is one step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct AutoConfig {
+    /// Followers fetch continuously from their leader.
+    pub fetch: bool,
+    /// Leaders run the ISR-expiration check every `replica_lag_time_max_ms / 2` (S1).
+    pub isr_check: bool,
+    /// Brokers heartbeat; the controller fences those that miss `broker_session_timeout_ms` (E1).
+    pub heartbeats: bool,
+    /// Brokers flush their logs every `log_flush_interval_ms` (the recovery point, B1).
+    pub flush: bool,
+    /// A new controller takes over `controller_failover_ms` after the active one is lost (K1).
+    pub controller_failover: bool,
+}
+
+impl AutoConfig {
+    /// Everything runs by itself: the playground's default.
+    pub const ALL: AutoConfig =
+        AutoConfig { fetch: true, isr_check: true, heartbeats: true, flush: true, controller_failover: true };
+    /// Nothing runs by itself: scenario tables.
+    pub const NONE: AutoConfig =
+        AutoConfig { fetch: false, isr_check: false, heartbeats: false, flush: false, controller_failover: false };
+}
+
+impl Default for AutoConfig {
+    fn default() -> Self {
+        AutoConfig::ALL
+    }
+}
+
+/// Delays of the simulated network, in ms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct NetworkConfig {
+    /// The smallest one-way delay.
+    pub min_delay_ms: u64,
+    /// The largest one-way delay (drawn uniformly from the seed's network stream).
+    pub max_delay_ms: u64,
+    /// Extra delay on every message to or from a slowed broker.
+    pub slow_extra_ms: u64,
+}
+
+impl Default for NetworkConfig {
+    fn default() -> Self {
+        NetworkConfig { min_delay_ms: 2, max_delay_ms: 8, slow_extra_ms: 400 }
+    }
+}
+
+/// Everything a cluster is created from. Defaults are current Kafka's where Kafka has one,
+/// shortened (timeouts) where a playground needs to show things within seconds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct ClusterConfig {
+    /// Number of brokers, 1–12, with ids 1..=n.
+    pub brokers: u32,
+    /// Topics created at start.
+    pub topics: Vec<TopicConfig>,
+    /// `min.insync.replicas` (P2, H2).
+    pub min_insync_replicas: u32,
+    /// `replica.lag.time.max.ms` (S1).
+    pub replica_lag_time_max_ms: u64,
+    /// `replica.fetch.wait.max.ms`: how long a leader parks an empty follower fetch.
+    pub replica_fetch_wait_max_ms: u64,
+    /// `replica.fetch.backoff.ms`: a follower's pause after a fetch error.
+    pub replica_fetch_backoff_ms: u64,
+    /// `broker.heartbeat.interval.ms`.
+    pub broker_heartbeat_interval_ms: u64,
+    /// `broker.session.timeout.ms` (E1).
+    pub broker_session_timeout_ms: u64,
+    /// `request.timeout.ms` for produce requests (P5).
+    pub request_timeout_ms: u64,
+    /// How often brokers flush (the recovery point).
+    pub log_flush_interval_ms: u64,
+    /// How long until another broker takes over a lost controller's role.
+    pub controller_failover_ms: u64,
+    /// `unclean.leader.election.enable` (E2).
+    pub unclean_leader_election: bool,
+    /// How followers truncate (F3).
+    pub truncation_mode: TruncationMode,
+    /// HW frozen while `|isr| < minISR` (>= 3.7, H2, I26).
+    pub hw_requires_min_isr: bool,
+    /// Leader epoch bumped on an ISR shrink (MV < 3.6, E3).
+    pub leader_epoch_bump_on_isr_shrink: bool,
+    /// The controller sees a broker restart even within its session (KRaft broker epochs).
+    /// `false` reproduces the ZK-era ABA of KIP-101 scenario 1.
+    pub controller_detects_fast_restart: bool,
+    /// A new leader assigns its epoch at its LEO even before writing (C2, KAFKA-7415).
+    pub leader_assigns_epoch_on_election: bool,
+    /// Segment rolling and indexing.
+    pub log: LogConfig,
+    /// Which timers run by themselves.
+    pub auto: AutoConfig,
+    /// Network delays.
+    pub network: NetworkConfig,
+}
+
+impl Default for ClusterConfig {
+    fn default() -> Self {
+        ClusterConfig {
+            brokers: 3,
+            topics: vec![TopicConfig { name: "orders".into(), partitions: 3, replication_factor: 3 }],
+            min_insync_replicas: 2,
+            replica_lag_time_max_ms: 30_000,
+            replica_fetch_wait_max_ms: 500,
+            replica_fetch_backoff_ms: 1_000,
+            broker_heartbeat_interval_ms: 2_000,
+            broker_session_timeout_ms: 9_000,
+            request_timeout_ms: 30_000,
+            log_flush_interval_ms: 1_000,
+            controller_failover_ms: 6_000,
+            unclean_leader_election: false,
+            truncation_mode: TruncationMode::Fetch,
+            hw_requires_min_isr: true,
+            leader_epoch_bump_on_isr_shrink: false,
+            controller_detects_fast_restart: true,
+            leader_assigns_epoch_on_election: true,
+            log: LogConfig::default(),
+            auto: AutoConfig::ALL,
+            network: NetworkConfig::default(),
+        }
+    }
+}
+
+/// A configuration the simulator cannot run, with a message a course author understands.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    /// Broker count out of range.
+    #[error("brokers must be between 1 and 12, got {0}")]
+    Brokers(u32),
+    /// Partition count out of range.
+    #[error("topic `{topic}`: partitions must be between 1 and 50, got {got}")]
+    Partitions {
+        /// The topic.
+        topic: String,
+        /// The count given.
+        got: u32,
+    },
+    /// Replication factor out of range.
+    #[error("topic `{topic}`: replication_factor must be between 1 and the broker count {brokers}, got {got}")]
+    ReplicationFactor {
+        /// The topic.
+        topic: String,
+        /// The factor given.
+        got: u32,
+        /// The broker count.
+        brokers: u32,
+    },
+    /// Two topics with one name.
+    #[error("topic `{0}` is defined twice")]
+    DuplicateTopic(String),
+    /// A topic name Kafka would refuse.
+    #[error("topic name `{0}` must be 1–249 characters of letters, digits, '.', '_' or '-'")]
+    TopicName(String),
+    /// min.insync.replicas of zero.
+    #[error("min_insync_replicas must be at least 1")]
+    MinIsr,
+    /// Network delays reversed.
+    #[error("network.min_delay_ms ({min}) is larger than network.max_delay_ms ({max})")]
+    Delays {
+        /// The minimum.
+        min: u64,
+        /// The maximum.
+        max: u64,
+    },
+    /// A zero period would make a timer fire forever at one instant.
+    #[error("{0} must be at least 1 ms")]
+    ZeroPeriod(&'static str),
+    /// Segment settings that cannot hold a record.
+    #[error("log.segment_records and log.segment_bytes must be at least 1")]
+    Segment,
+}
+
+impl ClusterConfig {
+    /// Checks every bound; the first problem found is returned.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if !(1..=12).contains(&self.brokers) {
+            return Err(ConfigError::Brokers(self.brokers));
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for t in &self.topics {
+            let valid_name = !t.name.is_empty()
+                && t.name.len() <= 249
+                && t.name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+            if !valid_name {
+                return Err(ConfigError::TopicName(t.name.clone()));
+            }
+            if !seen.insert(t.name.clone()) {
+                return Err(ConfigError::DuplicateTopic(t.name.clone()));
+            }
+            if !(1..=50).contains(&t.partitions) {
+                return Err(ConfigError::Partitions { topic: t.name.clone(), got: t.partitions });
+            }
+            if t.replication_factor < 1 || t.replication_factor > self.brokers {
+                return Err(ConfigError::ReplicationFactor {
+                    topic: t.name.clone(),
+                    got: t.replication_factor,
+                    brokers: self.brokers,
+                });
+            }
+        }
+        if self.min_insync_replicas < 1 {
+            return Err(ConfigError::MinIsr);
+        }
+        if self.network.min_delay_ms > self.network.max_delay_ms {
+            return Err(ConfigError::Delays { min: self.network.min_delay_ms, max: self.network.max_delay_ms });
+        }
+        for (name, v) in [
+            ("replica_lag_time_max_ms", self.replica_lag_time_max_ms),
+            ("broker_heartbeat_interval_ms", self.broker_heartbeat_interval_ms),
+            ("log_flush_interval_ms", self.log_flush_interval_ms),
+            ("replica_fetch_backoff_ms", self.replica_fetch_backoff_ms),
+        ] {
+            if v == 0 {
+                return Err(ConfigError::ZeroPeriod(name));
+            }
+        }
+        if self.log.segment_records == 0 || self.log.segment_bytes == 0 {
+            return Err(ConfigError::Segment);
+        }
+        Ok(())
+    }
+
+    /// `effectiveMinIsr = min(min.insync.replicas, replicationFactor)` (P2).
+    pub fn effective_min_isr(&self, replication_factor: usize) -> usize {
+        (self.min_insync_replicas as usize).min(replication_factor)
+    }
+}

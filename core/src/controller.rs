@@ -1,0 +1,373 @@
+//! The controller: broker registrations and liveness (E1), partition registrations and
+//! elections (E2, E3), AlterPartition validation (S4), controller-initiated ISR changes (S6),
+//! and controller epochs (K1).
+//!
+//! The controller's state is the metadata store (ZooKeeper or the KRaft log): it survives the
+//! active controller's death. Which broker acts on it is `active`, fenced by `epoch`.
+
+use crate::config::ClusterConfig;
+use crate::event::{ElectionKind, Event, IsrChangeReason};
+use crate::ids::{BrokerEpoch, BrokerId, ControllerEpoch, LeaderEpoch, PartitionEpoch, TimeMs, TopicPartition};
+use crate::message::{KafkaError, LeaderRecoveryState, Message, Node, PartitionState};
+use crate::outbox::Outbox;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The controller's record of a broker (E1).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Registration {
+    /// The epoch of its current registration.
+    pub broker_epoch: BrokerEpoch,
+    /// Fenced brokers lead nothing and join no ISR.
+    pub fenced: bool,
+    /// Set by a controlled shutdown.
+    pub in_controlled_shutdown: bool,
+    /// The last heartbeat the controller received.
+    pub last_heartbeat_ms: TimeMs,
+}
+
+/// The controller.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Controller {
+    /// The broker acting as controller, if any.
+    pub active: Option<BrokerId>,
+    /// The controller epoch (K1). Invariant (I23): never decreases.
+    pub epoch: ControllerEpoch,
+    /// Broker registrations.
+    pub registrations: BTreeMap<BrokerId, Registration>,
+    /// Partition registrations: the source of truth for leader, epochs and ISR.
+    /// Invariant (I1, I2): leader and partition epochs only grow.
+    pub partitions: BTreeMap<TopicPartition, PartitionState>,
+    next_broker_epoch: i64,
+}
+
+/// Which election to run (E2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ElectionType {
+    /// Keep a valid leader, else the first acceptable ISR member.
+    Clean,
+    /// `replicas[0]` if valid, else as clean.
+    Preferred,
+    /// Anyone acceptable, even outside the ISR (needs no clean candidate).
+    Unclean,
+}
+
+impl Controller {
+    /// A controller on `active` with every broker registered and unfenced.
+    pub fn new(active: BrokerId, brokers: impl IntoIterator<Item = BrokerId>) -> Self {
+        let mut c = Controller {
+            active: Some(active),
+            epoch: ControllerEpoch(1),
+            registrations: BTreeMap::new(),
+            partitions: BTreeMap::new(),
+            next_broker_epoch: 100,
+        };
+        for b in brokers {
+            let epoch = c.next_epoch();
+            c.registrations.insert(
+                b,
+                Registration { broker_epoch: epoch, fenced: false, in_controlled_shutdown: false, last_heartbeat_ms: 0 },
+            );
+        }
+        c
+    }
+
+    fn next_epoch(&mut self) -> BrokerEpoch {
+        self.next_broker_epoch += 1;
+        BrokerEpoch(self.next_broker_epoch)
+    }
+
+    /// E2 `acceptable(r)`: registered, unfenced, not shutting down.
+    pub fn acceptable(&self, b: BrokerId) -> bool {
+        self.registrations.get(&b).is_some_and(|r| !r.fenced && !r.in_controlled_shutdown)
+    }
+
+    /// E2: choose a leader for `st` (with `isr` as the target ISR). Returns the leader, the
+    /// ISR, the kind, and the recovery state.
+    fn elect(&self, st: &PartitionState, isr: &[BrokerId], kind: ElectionType, unclean_allowed: bool) -> (Option<BrokerId>, Vec<BrokerId>, ElectionKind, LeaderRecoveryState) {
+        let ok = |b: &BrokerId| self.acceptable(*b);
+        if kind == ElectionType::Preferred {
+            if let Some(p) = st.replicas.first().filter(|p| isr.contains(p) && ok(p)) {
+                return (Some(*p), isr.to_vec(), ElectionKind::Preferred, st.leader_recovery_state);
+            }
+        }
+        if kind != ElectionType::Unclean {
+            if let Some(l) = st.leader.filter(|l| isr.contains(l) && ok(l)) {
+                return (Some(l), isr.to_vec(), ElectionKind::Clean, st.leader_recovery_state);
+            }
+            if let Some(l) = st.replicas.iter().find(|b| isr.contains(b) && ok(b)) {
+                return (Some(*l), isr.to_vec(), ElectionKind::Clean, st.leader_recovery_state);
+            }
+        }
+        if unclean_allowed || kind == ElectionType::Unclean {
+            if let Some(l) = st.replicas.iter().find(|b| ok(b)) {
+                return (Some(*l), vec![*l], ElectionKind::Unclean, LeaderRecoveryState::Recovering);
+            }
+        }
+        (None, isr.to_vec(), ElectionKind::NoLeader, st.leader_recovery_state)
+    }
+
+    /// Commits a new state for `tp` (E3: partition epoch +1; leader epoch +1 when the leader
+    /// field changes or `bump_leader_epoch`) and sends LeaderAndIsr to every replica.
+    fn commit(&mut self, out: &mut Outbox, mut next: PartitionState, reason: Option<IsrChangeReason>, election: Option<ElectionKind>, bump_leader_epoch: bool) {
+        let prev = self.partitions.get(&next.tp).cloned().expect("known partition");
+        next.partition_epoch = PartitionEpoch(prev.partition_epoch.0 + 1);
+        let leader_changed = next.leader != prev.leader;
+        if leader_changed || bump_leader_epoch {
+            next.leader_epoch = LeaderEpoch(prev.leader_epoch.0 + 1);
+        }
+        if next.isr != prev.isr {
+            out.event(Event::IsrChanged {
+                tp: next.tp.clone(),
+                from: prev.isr.clone(),
+                to: next.isr.clone(),
+                partition_epoch: next.partition_epoch,
+                reason: reason.unwrap_or(IsrChangeReason::Election),
+            });
+        }
+        if leader_changed || bump_leader_epoch {
+            out.event(Event::LeaderElected {
+                tp: next.tp.clone(),
+                leader: next.leader,
+                leader_epoch: next.leader_epoch,
+                partition_epoch: next.partition_epoch,
+                kind: election.unwrap_or(ElectionKind::EpochBump),
+                isr: next.isr.clone(),
+            });
+        }
+        self.partitions.insert(next.tp.clone(), next.clone());
+        self.broadcast(out, &next);
+    }
+
+    /// Sends the partition's state to all its replicas (LeaderAndIsr, K1-fenced).
+    fn broadcast(&self, out: &mut Outbox, st: &PartitionState) {
+        for b in &st.replicas {
+            self.send_state(out, *b, st);
+        }
+    }
+
+    /// Sends one partition's state to one broker.
+    fn send_state(&self, out: &mut Outbox, to: BrokerId, st: &PartitionState) {
+        let Some(active) = self.active else { return };
+        out.send(
+            Node::Broker(active),
+            Node::Broker(to),
+            Message::LeaderAndIsr { controller_epoch: self.epoch, controller_id: active, state: st.clone() },
+        );
+    }
+
+    /// Re-runs the election of `tp` and commits if the leader changes (E2).
+    pub fn elect_leader(&mut self, cfg: &ClusterConfig, out: &mut Outbox, tp: &TopicPartition, kind: ElectionType) {
+        let Some(st) = self.partitions.get(tp).cloned() else { return };
+        let (leader, isr, ek, recovery) = self.elect(&st, &st.isr, kind, cfg.unclean_leader_election);
+        if leader == st.leader && isr == st.isr {
+            return;
+        }
+        if leader.is_none() && st.leader.is_none() {
+            return;
+        }
+        let next = PartitionState { leader, isr, leader_recovery_state: recovery, ..st };
+        self.commit(out, next, Some(IsrChangeReason::Election), Some(ek), false);
+    }
+
+    /// S6 + E2: fence `broker` (session expired, restart detected, or controlled shutdown):
+    /// remove it from every ISR (never emptying one) and move its leaderships.
+    pub fn fence(&mut self, cfg: &ClusterConfig, out: &mut Outbox, broker: BrokerId, reason: &str) {
+        let Some(reg) = self.registrations.get_mut(&broker) else { return };
+        if reg.fenced {
+            return;
+        }
+        reg.fenced = true;
+        out.event(Event::BrokerFenced { broker, reason: reason.to_string() });
+        let affected: Vec<PartitionState> =
+            self.partitions.values().filter(|p| p.replicas.contains(&broker)).cloned().collect();
+        for st in affected {
+            let shrunk: Vec<BrokerId> = if st.isr.len() > 1 {
+                st.isr.iter().copied().filter(|b| *b != broker).collect()
+            } else {
+                st.isr.clone() // S6: the last member stays (no ELR)
+            };
+            let needs_election = st.leader == Some(broker);
+            let (leader, isr, ek, recovery) = if needs_election {
+                self.elect(&st, &shrunk, ElectionType::Clean, cfg.unclean_leader_election)
+            } else {
+                (st.leader, shrunk.clone(), ElectionKind::Clean, st.leader_recovery_state)
+            };
+            if leader == st.leader && isr == st.isr {
+                continue;
+            }
+            let shrank = isr.len() < st.isr.len() && leader == st.leader;
+            let bump = shrank && cfg.leader_epoch_bump_on_isr_shrink;
+            let next = PartitionState { leader, isr, leader_recovery_state: recovery, ..st };
+            self.commit(out, next, Some(IsrChangeReason::Fenced), Some(ek), bump);
+        }
+    }
+
+    /// E1: unfence and elect where a partition has no leader and this broker can lead.
+    fn unfence(&mut self, cfg: &ClusterConfig, out: &mut Outbox, broker: BrokerId) {
+        let Some(reg) = self.registrations.get_mut(&broker) else { return };
+        if !reg.fenced {
+            return;
+        }
+        reg.fenced = false;
+        reg.in_controlled_shutdown = false;
+        out.event(Event::BrokerUnfenced { broker });
+        // E1: a broker is unfenced once it caught up with metadata: send it every partition
+        // state it may have missed while cut off.
+        let mine: Vec<PartitionState> =
+            self.partitions.values().filter(|p| p.replicas.contains(&broker)).cloned().collect();
+        for st in &mine {
+            self.send_state(out, broker, st);
+        }
+        let leaderless: Vec<TopicPartition> = self
+            .partitions
+            .values()
+            .filter(|p| p.leader.is_none() && p.replicas.contains(&broker))
+            .map(|p| p.tp.clone())
+            .collect();
+        for tp in leaderless {
+            self.elect_leader(cfg, out, &tp, ElectionType::Clean);
+        }
+    }
+
+    /// E1: a heartbeat from `broker`; the first from a fenced, registered broker unfences it.
+    pub fn handle_heartbeat(&mut self, cfg: &ClusterConfig, out: &mut Outbox, now: TimeMs, broker: BrokerId, epoch: BrokerEpoch) {
+        let Some(reg) = self.registrations.get_mut(&broker) else { return };
+        if reg.broker_epoch != epoch {
+            return; // an old incarnation's heartbeat
+        }
+        reg.last_heartbeat_ms = now;
+        if reg.fenced && !reg.in_controlled_shutdown {
+            self.unfence(cfg, out, broker);
+        }
+    }
+
+    /// E1: expire sessions older than `broker.session.timeout.ms`.
+    pub fn check_sessions(&mut self, cfg: &ClusterConfig, out: &mut Outbox, now: TimeMs) {
+        let expired: Vec<BrokerId> = self
+            .registrations
+            .iter()
+            .filter(|(_, r)| !r.fenced && now.saturating_sub(r.last_heartbeat_ms) > cfg.broker_session_timeout_ms)
+            .map(|(b, _)| *b)
+            .collect();
+        for b in expired {
+            self.fence(cfg, out, b, "session timed out");
+        }
+    }
+
+    /// E1, B2 step 4: a (re)starting broker registers and gets a new broker epoch. With
+    /// `controller_detects_fast_restart` an unfenced old incarnation is fenced first; without
+    /// it (ZK-era ABA) the broker keeps its ISR memberships.
+    pub fn handle_registration(&mut self, cfg: &ClusterConfig, out: &mut Outbox, now: TimeMs, broker: BrokerId) {
+        let old_unfenced = self.registrations.get(&broker).is_some_and(|r| !r.fenced);
+        if old_unfenced && cfg.controller_detects_fast_restart {
+            self.fence(cfg, out, broker, "restarted: a new registration replaces the old one");
+        }
+        let epoch = self.next_epoch();
+        let stays_unfenced = old_unfenced && !cfg.controller_detects_fast_restart;
+        let fenced = !stays_unfenced && cfg.auto.heartbeats;
+        self.registrations.insert(
+            broker,
+            Registration { broker_epoch: epoch, fenced: true, in_controlled_shutdown: false, last_heartbeat_ms: now },
+        );
+        out.event(Event::BrokerRegistered { broker, broker_epoch: epoch });
+        out.send(
+            Node::Broker(self.active.unwrap_or(broker)),
+            Node::Broker(broker),
+            Message::BrokerRegistrationResponse { broker_epoch: epoch, controller_epoch: self.epoch },
+        );
+        let mine: Vec<PartitionState> =
+            self.partitions.values().filter(|p| p.replicas.contains(&broker)).cloned().collect();
+        for st in &mine {
+            self.send_state(out, broker, st);
+        }
+        if stays_unfenced {
+            self.registrations.get_mut(&broker).expect("inserted").fenced = false;
+        } else if !fenced {
+            // Without simulated heartbeats the registration itself unfences (E1).
+            self.unfence(cfg, out, broker);
+        }
+    }
+
+    /// A controlled shutdown: move leaderships away and leave every ISR (E2 "controlled shutdown").
+    pub fn handle_controlled_shutdown(&mut self, cfg: &ClusterConfig, out: &mut Outbox, broker: BrokerId, epoch: BrokerEpoch) {
+        let Some(reg) = self.registrations.get_mut(&broker) else { return };
+        if reg.broker_epoch != epoch {
+            return;
+        }
+        reg.in_controlled_shutdown = true;
+        self.fence(cfg, out, broker, "controlled shutdown");
+    }
+
+    /// S4: validate and apply an AlterPartition. Returns the response message.
+    pub fn handle_alter_partition(
+        &mut self,
+        cfg: &ClusterConfig,
+        out: &mut Outbox,
+        from: BrokerId,
+        tp: &TopicPartition,
+        leader_epoch: LeaderEpoch,
+        partition_epoch: PartitionEpoch,
+        new_isr: &[(BrokerId, BrokerEpoch)],
+    ) -> Message {
+        let reject = |out: &mut Outbox, error: KafkaError| {
+            out.event(Event::AlterPartitionRejected { tp: tp.clone(), error });
+            Message::AlterPartitionResponse { tp: tp.clone(), error: Some(error), state: None }
+        };
+        let Some(st) = self.partitions.get(tp).cloned() else {
+            return reject(out, KafkaError::InvalidRequest);
+        };
+        if leader_epoch < st.leader_epoch {
+            return reject(out, KafkaError::FencedLeaderEpoch);
+        }
+        if st.leader != Some(from) {
+            return reject(out, KafkaError::InvalidRequest);
+        }
+        if partition_epoch < st.partition_epoch {
+            return reject(out, KafkaError::InvalidUpdateVersion);
+        }
+        let isr: Vec<BrokerId> = new_isr.iter().map(|(b, _)| *b).collect();
+        if !isr.iter().all(|b| st.replicas.contains(b)) || !isr.contains(&from) {
+            return reject(out, KafkaError::InvalidRequest);
+        }
+        for (b, e) in new_isr.iter().filter(|(b, _)| !st.isr.contains(b)) {
+            let eligible = self
+                .registrations
+                .get(b)
+                .is_some_and(|r| !r.fenced && !r.in_controlled_shutdown && (e.0 == -1 || *e == r.broker_epoch));
+            if !eligible {
+                return reject(out, KafkaError::IneligibleReplica);
+            }
+        }
+        let recovering = st.leader_recovery_state == LeaderRecoveryState::Recovering;
+        if recovering && isr.len() > 1 {
+            return reject(out, KafkaError::InvalidRequest);
+        }
+        let shrank = isr.len() < st.isr.len();
+        let reason = if shrank { IsrChangeReason::OutOfSync } else { IsrChangeReason::CaughtUp };
+        let bump = shrank && cfg.leader_epoch_bump_on_isr_shrink;
+        let next = PartitionState { isr, leader_recovery_state: LeaderRecoveryState::Recovered, ..st };
+        // The leader learns through the response; other replicas only care about a new epoch.
+        let mut sub = Outbox::default();
+        self.commit(&mut sub, next, Some(reason), None, bump);
+        let committed = self.partitions[tp].clone();
+        out.events.append(&mut sub.events);
+        if bump {
+            out.sends.append(&mut sub.sends);
+        }
+        Message::AlterPartitionResponse { tp: tp.clone(), error: None, state: Some(committed) }
+    }
+
+    /// K1: `broker` takes over as controller with epoch + 1 and pushes every partition's
+    /// state to every replica (as a ZK controller does on failover).
+    pub fn take_over(&mut self, out: &mut Outbox, broker: BrokerId) {
+        self.epoch = ControllerEpoch(self.epoch.0 + 1);
+        self.active = Some(broker);
+        out.event(Event::ControllerElected { broker, controller_epoch: self.epoch });
+        for st in self.partitions.values() {
+            self.broadcast(out, st);
+        }
+    }
+}

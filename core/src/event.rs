@@ -1,0 +1,325 @@
+//! Events: every state change the simulation makes, as data. The page animates and narrates
+//! them (in its own words and language); the CLI prints their one-line English text form;
+//! the trace hash is computed over that text.
+
+use crate::ids::{BrokerEpoch, BrokerId, ControllerEpoch, LeaderEpoch, MessageId, Offset, PartitionEpoch, ProduceId, TimeMs, TopicPartition};
+use crate::message::{ids, Acks, KafkaError, Message, Node};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Why a follower truncated, by rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TruncationRule {
+    /// T1: the leader's end offset is undefined; fall back to the HW.
+    T1,
+    /// T2: the leader's epoch is undefined.
+    T2,
+    /// T3: the follower tracks no epoch <= the leader's.
+    T3,
+    /// T4: a different epoch locally: truncate and ask again.
+    T4,
+    /// T5: same epoch: truncate to the smaller end offset.
+    T5,
+    /// R2: OFFSET_OUT_OF_RANGE: the leader's log ends before ours.
+    R2,
+    /// B4 / F3 HW mode: truncate to the local high watermark (legacy).
+    HwTruncation,
+    /// F3 KIP-101: truncate to the OffsetsForLeaderEpoch answer (legacy).
+    Kip101,
+    /// B1: a lossy crash lost the unflushed tail.
+    LossyCrash,
+}
+
+impl TruncationRule {
+    /// The rule's id in PROTOCOL.md.
+    pub fn id(self) -> &'static str {
+        match self {
+            TruncationRule::T1 => "T1",
+            TruncationRule::T2 => "T2",
+            TruncationRule::T3 => "T3",
+            TruncationRule::T4 => "T4",
+            TruncationRule::T5 => "T5",
+            TruncationRule::R2 => "R2",
+            TruncationRule::HwTruncation => "B4",
+            TruncationRule::Kip101 => "F3",
+            TruncationRule::LossyCrash => "B1",
+        }
+    }
+}
+
+/// How a broker went down (B1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CrashKind {
+    /// Controlled shutdown: flushed, leadership moved away first.
+    Clean,
+    /// Abrupt, but the page cache survives: nothing written is lost.
+    Unclean,
+    /// Abrupt and the page cache is lost: the log reverts to its recovery point (or `keep`).
+    Lossy,
+}
+
+/// What kind of election (E2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ElectionKind {
+    /// From the ISR.
+    Clean,
+    /// `replicas[0]`.
+    Preferred,
+    /// From outside the ISR: may lose committed data.
+    Unclean,
+    /// No candidate: leader NONE.
+    NoLeader,
+    /// The leader is unchanged; only the epoch moved (MV < 3.6 ISR shrink).
+    EpochBump,
+}
+
+/// Why the ISR changed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum IsrChangeReason {
+    /// S1: a follower lagged longer than replica.lag.time.max.ms.
+    OutOfSync,
+    /// S2: a follower caught up.
+    CaughtUp,
+    /// S6: the controller fenced a broker.
+    Fenced,
+    /// E2: an election forced the ISR.
+    Election,
+}
+
+/// One event. Times are in the enclosing [`TimedEvent`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[allow(missing_docs)]
+pub enum Event {
+    /// A message left `from`; it arrives at `deliver_at` unless dropped or held.
+    Sent { id: MessageId, from: Node, to: Node, deliver_at: Option<TimeMs>, message: Message },
+    /// It arrived and was handled.
+    Delivered { id: MessageId, from: Node, to: Node, kind: String },
+    /// It was lost (isolation, a cut link, a crashed receiver, or a pinned drop).
+    Dropped { id: MessageId, reason: String },
+    /// A client produce was sent.
+    ProduceSent { id: ProduceId, tp: TopicPartition, to: BrokerId, acks: Acks, value: String },
+    /// P3: the leader appended a record.
+    Appended { broker: BrokerId, tp: TopicPartition, offset: Offset, epoch: LeaderEpoch, value: String },
+    /// P5: the produce finished (for the client).
+    ProduceCompleted { id: ProduceId, tp: TopicPartition, error: Option<KafkaError>, offset: Option<Offset> },
+    /// G1: a new active segment.
+    SegmentRolled { broker: BrokerId, tp: TopicPartition, base_offset: Offset },
+    /// R4: a follower appended fetched records.
+    Replicated { broker: BrokerId, tp: TopicPartition, from: Offset, to: Offset },
+    /// L4: the leader found a diverging follower.
+    DivergenceDetected { leader: BrokerId, follower: BrokerId, tp: TopicPartition, epoch: LeaderEpoch, end_offset: Offset },
+    /// R3 / B4 / R2: a log lost its tail.
+    Truncated { broker: BrokerId, tp: TopicPartition, from: Offset, to: Offset, rule: TruncationRule, leader_epoch: LeaderEpoch, leader_end_offset: Offset },
+    /// H2 (leader) or R4 (follower): the high watermark moved.
+    HighWatermark { broker: BrokerId, tp: TopicPartition, from: Offset, to: Offset, leader: bool },
+    /// S3: a leader proposed an ISR change (maximal ISR applies at once).
+    IsrProposed { broker: BrokerId, tp: TopicPartition, from: Vec<BrokerId>, to: Vec<BrokerId>, reason: IsrChangeReason },
+    /// S4: the controller committed an ISR change.
+    IsrChanged { tp: TopicPartition, from: Vec<BrokerId>, to: Vec<BrokerId>, partition_epoch: PartitionEpoch, reason: IsrChangeReason },
+    /// S4: the controller rejected an AlterPartition.
+    AlterPartitionRejected { tp: TopicPartition, error: KafkaError },
+    /// E2: the controller elected a leader (or none).
+    LeaderElected { tp: TopicPartition, leader: Option<BrokerId>, leader_epoch: LeaderEpoch, partition_epoch: PartitionEpoch, kind: ElectionKind, isr: Vec<BrokerId> },
+    /// §2.9 T-lead: a replica became leader in a new epoch.
+    BecameLeader { broker: BrokerId, tp: TopicPartition, leader_epoch: LeaderEpoch, leso: Offset },
+    /// §2.9 T-follow.
+    BecameFollower { broker: BrokerId, tp: TopicPartition, leader: BrokerId, leader_epoch: LeaderEpoch },
+    /// A broker ignored partition state older than what it has (E4, K1).
+    StaleStateIgnored { broker: BrokerId, tp: TopicPartition, error: KafkaError },
+    /// B1.
+    BrokerCrashed { broker: BrokerId, kind: CrashKind },
+    /// B2: back up, with what its logs recovered.
+    BrokerRestarted { broker: BrokerId },
+    /// B2 step 1: a replica's log after recovery.
+    LogRecovered { broker: BrokerId, tp: TopicPartition, log_end_offset: Offset, high_watermark: Offset },
+    /// E1: a (re)registration with a new broker epoch.
+    BrokerRegistered { broker: BrokerId, broker_epoch: BrokerEpoch },
+    /// E1: fenced by the controller.
+    BrokerFenced { broker: BrokerId, reason: String },
+    /// E1: unfenced.
+    BrokerUnfenced { broker: BrokerId },
+    /// A GC pause began (the broker freezes) or ended.
+    BrokerPaused { broker: BrokerId, paused: bool },
+    /// K1: a new controller with a new epoch.
+    ControllerElected { broker: BrokerId, controller_epoch: ControllerEpoch },
+    /// K1: a zombie controller's write failed (BADVERSION → ControllerMovedException).
+    ZombieControllerFenced { broker: BrokerId, controller_epoch: ControllerEpoch },
+    /// K1: a broker rejected a request from an old controller.
+    StaleControllerRejected { broker: BrokerId, from: BrokerId, request_epoch: ControllerEpoch, known_epoch: ControllerEpoch },
+    /// Q1/Q2: a consumer read.
+    ConsumerRead { broker: BrokerId, tp: TopicPartition, kind: ReadKind, offset: Offset, result: ReadResult },
+    /// A link or broker's network changed.
+    NetworkChanged { description: String },
+    /// B1: the recovery point moved.
+    Flushed { broker: BrokerId },
+    /// §3: the checker found an invariant broken.
+    InvariantViolated { invariant: String, tp: Option<TopicPartition>, explained: bool, detail: String },
+}
+
+/// A consumer request kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReadKind {
+    /// Q1: a consumer Fetch.
+    Fetch,
+    /// Q2: ListOffsets(LATEST).
+    ListOffsets,
+}
+
+/// What a consumer got.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReadResult {
+    /// Records (possibly none: an empty response is not an error, Q1).
+    Records(Vec<(Offset, LeaderEpoch, String)>),
+    /// ListOffsets' answer.
+    Offset(Offset),
+    /// A Kafka error.
+    Error(KafkaError),
+}
+
+impl fmt::Display for ReadResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReadResult::Records(r) if r.is_empty() => f.write_str("empty"),
+            ReadResult::Records(r) => {
+                let v: Vec<String> = r.iter().map(|(o, e, v)| format!("({o},{e},{v})")).collect();
+                f.write_str(&v.join(""))
+            }
+            ReadResult::Offset(o) => write!(f, "offset {o}"),
+            ReadResult::Error(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// An event with the simulated time and the step that produced it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimedEvent {
+    /// Simulated time, ms.
+    pub time_ms: TimeMs,
+    /// The step (command or delivery) that produced it, from 1.
+    pub step: u64,
+    /// The event.
+    pub event: Event,
+}
+
+impl fmt::Display for TimedEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "[{} t={}] {}", self.step, self.time_ms, self.event)
+    }
+}
+
+fn opt_broker(b: Option<BrokerId>) -> String {
+    b.map_or_else(|| "none".into(), |b| b.to_string())
+}
+
+impl fmt::Display for Event {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Event::Sent { id, from, to, deliver_at, message } => match deliver_at {
+                Some(t) => write!(f, "send #{id} {from} -> {to}: {message} (arrives t={t})"),
+                None => write!(f, "send #{id} {from} -> {to}: {message} (held)"),
+            },
+            Event::Delivered { id, from, to, kind } => write!(f, "deliver #{id} {kind} {from} -> {to}"),
+            Event::Dropped { id, reason } => write!(f, "drop #{id}: {reason}"),
+            Event::ProduceSent { id, tp, to, acks, value } => {
+                write!(f, "produce #{id} {value:?} acks={acks} -> {tp} on broker {to}")
+            }
+            Event::Appended { broker, tp, offset, epoch, value } => {
+                write!(f, "P3 broker {broker} appends ({offset},{epoch},{value}) to {tp}")
+            }
+            Event::ProduceCompleted { id, tp, error: None, offset } => {
+                write!(f, "P5 produce #{id} to {tp} ok at offset {}", opt_offset(*offset))
+            }
+            Event::ProduceCompleted { id, tp, error: Some(e), .. } => write!(f, "P5 produce #{id} to {tp} failed: {e}"),
+            Event::SegmentRolled { broker, tp, base_offset } => {
+                write!(f, "G1 broker {broker} rolls a new segment of {tp} at {base_offset}")
+            }
+            Event::Replicated { broker, tp, from, to } => {
+                write!(f, "R4 broker {broker} appends {tp} offsets {from}..{} (LEO {to})", to.0 - 1)
+            }
+            Event::DivergenceDetected { leader, follower, tp, epoch, end_offset } => write!(
+                f,
+                "L4 leader {leader}: follower {follower} diverges on {tp}: epoch {epoch} ends at {end_offset}"
+            ),
+            Event::Truncated { broker, tp, from, to, rule, leader_epoch, leader_end_offset } => write!(
+                f,
+                "{} broker {broker} truncates {tp} from LEO {from} to {to} (leader says epoch {leader_epoch} ends at {leader_end_offset})",
+                rule.id()
+            ),
+            Event::HighWatermark { broker, tp, from, to, leader } => write!(
+                f,
+                "{} broker {broker} {tp} HW {from} -> {to}",
+                if *leader { "H2 leader" } else { "R4 follower" }
+            ),
+            Event::IsrProposed { broker, tp, from, to, reason } => write!(
+                f,
+                "S3 leader {broker} proposes ISR {} -> {} for {tp} ({reason:?})",
+                ids(from.iter().copied()),
+                ids(to.iter().copied())
+            ),
+            Event::IsrChanged { tp, from, to, partition_epoch, reason } => write!(
+                f,
+                "S4 controller commits ISR {} -> {} for {tp} (partitionEpoch {partition_epoch}, {reason:?})",
+                ids(from.iter().copied()),
+                ids(to.iter().copied())
+            ),
+            Event::AlterPartitionRejected { tp, error } => write!(f, "S4 controller rejects AlterPartition for {tp}: {error}"),
+            Event::LeaderElected { tp, leader, leader_epoch, partition_epoch, kind, isr } => write!(
+                f,
+                "E2 {kind:?} election for {tp}: leader {}, leaderEpoch {leader_epoch}, partitionEpoch {partition_epoch}, isr {}",
+                opt_broker(*leader),
+                ids(isr.iter().copied())
+            ),
+            Event::BecameLeader { broker, tp, leader_epoch, leso } => {
+                write!(f, "T-lead broker {broker} leads {tp} in epoch {leader_epoch}, LESO {leso}")
+            }
+            Event::BecameFollower { broker, tp, leader, leader_epoch } => {
+                write!(f, "T-follow broker {broker} follows {leader} for {tp} in epoch {leader_epoch}")
+            }
+            Event::StaleStateIgnored { broker, tp, error } => {
+                write!(f, "E4 broker {broker} ignores stale state for {tp} ({error})")
+            }
+            Event::BrokerCrashed { broker, kind } => write!(f, "B1 broker {broker} goes down ({kind:?})"),
+            Event::BrokerRestarted { broker } => write!(f, "B2 broker {broker} restarts"),
+            Event::LogRecovered { broker, tp, log_end_offset, high_watermark } => write!(
+                f,
+                "B2 broker {broker} recovers {tp}: LEO {log_end_offset}, HW {high_watermark}"
+            ),
+            Event::BrokerRegistered { broker, broker_epoch } => {
+                write!(f, "E1 broker {broker} registers with brokerEpoch {broker_epoch}")
+            }
+            Event::BrokerFenced { broker, reason } => write!(f, "E1 controller fences broker {broker}: {reason}"),
+            Event::BrokerUnfenced { broker } => write!(f, "E1 controller unfences broker {broker}"),
+            Event::BrokerPaused { broker, paused: true } => write!(f, "broker {broker} freezes (GC pause)"),
+            Event::BrokerPaused { broker, paused: false } => write!(f, "broker {broker} wakes up"),
+            Event::ControllerElected { broker, controller_epoch } => {
+                write!(f, "K1 broker {broker} becomes controller with controllerEpoch {controller_epoch}")
+            }
+            Event::ZombieControllerFenced { broker, controller_epoch } => write!(
+                f,
+                "K1 zombie controller {broker} (epoch {controller_epoch}) write fails: BADVERSION, it resigns"
+            ),
+            Event::StaleControllerRejected { broker, from, request_epoch, known_epoch } => write!(
+                f,
+                "K1 broker {broker} rejects controller {from}'s request: STALE_CONTROLLER_EPOCH ({request_epoch} < {known_epoch})"
+            ),
+            Event::ConsumerRead { broker, tp, kind, offset, result } => {
+                write!(f, "Q1 consumer {kind:?} {tp} at {offset} from broker {broker}: {result}")
+            }
+            Event::NetworkChanged { description } => write!(f, "network: {description}"),
+            Event::Flushed { broker } => write!(f, "B1 broker {broker} flushes its logs"),
+            Event::InvariantViolated { invariant, tp, explained, detail } => write!(
+                f,
+                "VIOLATION {invariant}{} {}: {detail}",
+                tp.as_ref().map_or_else(String::new, |tp| format!(" on {tp}")),
+                if *explained { "(explained by an unclean election or lossy crash)" } else { "(protocol fault)" }
+            ),
+        }
+    }
+}
+
+fn opt_offset(o: Option<Offset>) -> String {
+    o.map_or_else(|| "-".into(), |o| o.to_string())
+}

@@ -1,0 +1,414 @@
+//! The per-step checker of PROTOCOL §3: one function per invariant I1–I27, run after every
+//! step. A violation is an event, not a panic. The ★ invariants are "explained" once an
+//! unclean election or a lossy crash has happened; otherwise a violation is a protocol fault
+//! (expected only in the legacy truncation modes).
+
+use crate::cluster::Cluster;
+use crate::config::TruncationMode;
+use crate::event::{CrashKind, ElectionKind, Event, IsrChangeReason, ReadResult};
+use crate::ids::{BrokerId, ControllerEpoch, LeaderEpoch, Offset, PartitionEpoch, TopicPartition};
+use crate::message::{Acks, LeaderRecoveryState, Message};
+use crate::replica::{Replica, Role};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A broken invariant, with its evidence.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Violation {
+    /// "I9".
+    pub invariant: String,
+    /// The step after which it was found.
+    pub step: u64,
+    /// The partition, if it concerns one.
+    pub tp: Option<TopicPartition>,
+    /// True when an unclean election or lossy crash explains it (★ invariants only).
+    pub explained: bool,
+    /// The evidence.
+    pub detail: String,
+}
+
+/// The checker's memory: checker-only variables (trueHW, acked values, consumed records)
+/// and the last seen epochs for the monotonicity invariants.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Checker {
+    /// The committed prefix per partition: `(epoch, value)` at offsets `[0, trueHW)`.
+    pub committed: BTreeMap<TopicPartition, Vec<(LeaderEpoch, String)>>,
+    /// Positively acked acks=all values per partition, with their offsets.
+    pub acked: BTreeMap<TopicPartition, Vec<(Offset, String)>>,
+    /// Records consumers received: (offset) → (epoch, value).
+    pub consumed: BTreeMap<TopicPartition, BTreeMap<Offset, (LeaderEpoch, String)>>,
+    /// Unclean elections so far.
+    pub unclean_elections: u32,
+    /// Lossy crashes so far.
+    pub lossy_crashes: u32,
+    epochs: BTreeMap<TopicPartition, (LeaderEpoch, PartitionEpoch)>,
+    replica_epochs: BTreeMap<(BrokerId, TopicPartition), (LeaderEpoch, PartitionEpoch)>,
+    leader_hw: BTreeMap<(BrokerId, TopicPartition), (LeaderEpoch, Offset)>,
+    controller_epochs: BTreeMap<BrokerId, ControllerEpoch>,
+    controller_epoch: ControllerEpoch,
+    reported: BTreeSet<(String, Option<TopicPartition>)>,
+    /// Every violation found, in order.
+    pub violations: Vec<Violation>,
+}
+
+struct Found {
+    out: Vec<(String, Option<TopicPartition>, bool, String)>,
+}
+
+impl Found {
+    fn add(&mut self, inv: &str, tp: Option<&TopicPartition>, starred: bool, detail: String) {
+        self.out.push((inv.to_string(), tp.cloned(), starred, detail));
+    }
+}
+
+fn prefix_mismatch(r: &Replica, committed: &[(LeaderEpoch, String)], upto: usize) -> Option<String> {
+    for (o, (e, v)) in committed.iter().enumerate().take(upto) {
+        match r.log.record_at(Offset(o as i64)) {
+            Some(rec) if rec.epoch == *e && rec.value == *v => {}
+            Some(rec) => return Some(format!("offset {o} is ({},{}) on broker {}, committed as ({e},{v})", rec.epoch, rec.value, r.broker)),
+            None if (o as i64) < r.log.log_start_offset().0 => {}
+            None => return Some(format!("offset {o} ({e},{v}) is missing on broker {}", r.broker)),
+        }
+    }
+    None
+}
+
+fn same_entries(a: &Replica, b: &Replica, upto: Offset) -> Option<Offset> {
+    let from = a.log.log_start_offset().max(b.log.log_start_offset());
+    (from.0..upto.0).map(Offset).find(|o| {
+        let (x, y) = (a.log.record_at(*o), b.log.record_at(*o));
+        x.map(|r| (r.epoch, &r.value)) != y.map(|r| (r.epoch, &r.value))
+    })
+}
+
+impl Checker {
+    /// Checks every invariant after a step; returns new violations as events.
+    pub fn check(&mut self, c: &Cluster, step: u64, events: &[Event]) -> Vec<Event> {
+        let mut f = Found { out: Vec::new() };
+        self.observe(c, events, &mut f);
+        self.advance_true_hw(c);
+        for (tp, st) in &c.controller.partitions {
+            self.check_partition(c, tp, st, &mut f);
+        }
+        self.check_controller_epochs(c, &mut f);
+        let explained = self.unclean_elections > 0 || self.lossy_crashes > 0;
+        let mut new = Vec::new();
+        for (inv, tp, starred, detail) in f.out {
+            if !self.reported.insert((inv.clone(), tp.clone())) {
+                continue;
+            }
+            let v = Violation { invariant: inv, step, tp, explained: starred && explained, detail };
+            new.push(Event::InvariantViolated { invariant: v.invariant.clone(), tp: v.tp.clone(), explained: v.explained, detail: v.detail.clone() });
+            self.violations.push(v);
+        }
+        new
+    }
+
+    /// Reads the step's events: elections, crashes, acks, reads, ISR additions, appends.
+    fn observe(&mut self, c: &Cluster, events: &[Event], f: &mut Found) {
+        let cfg = c.config();
+        for e in events {
+            match e {
+                Event::LeaderElected { kind: ElectionKind::Unclean, .. } => self.unclean_elections += 1,
+                Event::BrokerCrashed { kind: CrashKind::Lossy, .. } => self.lossy_crashes += 1,
+                Event::ProduceCompleted { id, tp, error: None, offset: Some(o) } => {
+                    let Some(p) = c.produced.iter().find(|p| p.id == *id) else { continue };
+                    if p.acks != Acks::All {
+                        continue;
+                    }
+                    self.acked.entry(tp.clone()).or_default().push((*o, p.value.clone()));
+                    // I25 (second half): no acks=all success while |maximalIsr| < minISR.
+                    let st = &c.controller.partitions[tp];
+                    if let Some(l) = st.leader.and_then(|l| c.replica(l, tp)).and_then(|r| r.leader_state()) {
+                        if l.maximal_isr.len() < cfg.effective_min_isr(st.replicas.len()) {
+                            f.add("I25", Some(tp), false, format!("acks=all produce #{id} succeeded with maximal ISR {:?}", l.maximal_isr));
+                        }
+                    }
+                }
+                Event::ConsumerRead { broker, tp, result: ReadResult::Records(recs), .. } => {
+                    let hw = c.replica(*broker, tp).map_or(Offset(0), |r| r.log.high_watermark());
+                    for (o, ep, v) in recs {
+                        if *o >= hw {
+                            f.add("I19", Some(tp), false, format!("consumer got offset {o} at or above HW {hw}"));
+                        }
+                        self.consumed.entry(tp.clone()).or_default().insert(*o, (*ep, v.clone()));
+                    }
+                }
+                Event::IsrChanged { tp, from, to, reason: IsrChangeReason::CaughtUp, .. } => {
+                    // I21: an added replica reached trueHW and its broker epoch is current.
+                    let true_hw = self.committed.get(tp).map_or(0, |v| v.len() as i64);
+                    for b in to.iter().filter(|b| !from.contains(b)) {
+                        let leo = c.replica(*b, tp).map_or(Offset(-1), |r| r.log.log_end_offset());
+                        let reg_ok = c.controller.registrations.get(b).is_some_and(|r| !r.fenced);
+                        if leo.0 < true_hw || !reg_ok {
+                            f.add("I21", Some(tp), false, format!("broker {b} joined the ISR with LEO {leo} < trueHW {true_hw} or a stale registration"));
+                        }
+                    }
+                }
+                Event::Appended { broker, tp, .. } => {
+                    // I25 (first half) for acks=all appends is enforced by P2; check the ISR size
+                    // of every pending acks=all produce's leader.
+                    let Some(r) = c.replica(*broker, tp) else { continue };
+                    let Some(l) = r.leader_state() else { continue };
+                    let min = cfg.effective_min_isr(r.replicas.len());
+                    if l.pending_produces.last().is_some_and(|p| p.required_offset == r.log.log_end_offset()) && l.isr.len() < min {
+                        f.add("I25", Some(tp), false, format!("acks=all record appended with ISR {:?} below min.insync.replicas", l.isr));
+                    }
+                }
+                Event::HighWatermark { broker, tp, from, to, leader: true } if cfg.hw_requires_min_isr && to > from => {
+                    let Some(r) = c.replica(*broker, tp) else { continue };
+                    if r.leader_state().is_some_and(|l| l.isr.len() < cfg.effective_min_isr(r.replicas.len())) {
+                        f.add("I26", Some(tp), false, format!("leader {broker} raised HW {from} -> {to} under min ISR"));
+                    }
+                }
+                Event::Replicated { broker, tp, .. } if matches!(cfg.truncation_mode, TruncationMode::Fetch | TruncationMode::Kip279) => {
+                    // I16: after truncation completes and the follower appends, its log is a
+                    // prefix of its leader's.
+                    let Some(r) = c.replica(*broker, tp) else { continue };
+                    let Some(leader) = r.follower_state().map(|s| s.leader) else { continue };
+                    let Some(l) = c.replica(leader, tp) else { continue };
+                    if l.leader_state().is_none() || l.leader_epoch != r.leader_epoch {
+                        continue;
+                    }
+                    if r.log.log_end_offset() > l.log.log_end_offset() {
+                        f.add("I16", Some(tp), false, format!("follower {broker} LEO {} beyond leader LEO {}", r.log.log_end_offset(), l.log.log_end_offset()));
+                    } else if let Some(o) = same_entries(r, l, r.log.log_end_offset()) {
+                        f.add("I16", Some(tp), false, format!("follower {broker} differs from leader {leader} at offset {o} after truncation"));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// trueHW = the largest HW any running leader exposed; the committed prefix grows from it.
+    pub fn advance_true_hw(&mut self, c: &Cluster) {
+        for b in c.brokers.values().filter(|b| b.is_running()) {
+            for r in b.replicas.values().filter(|r| r.leader_state().is_some()) {
+                let committed = self.committed.entry(r.tp.clone()).or_default();
+                let hw = r.log.high_watermark().0;
+                while (committed.len() as i64) < hw {
+                    let Some(rec) = r.log.record_at(Offset(committed.len() as i64)) else { break };
+                    committed.push((rec.epoch, rec.value.clone()));
+                }
+            }
+        }
+    }
+
+    fn check_partition(&mut self, c: &Cluster, tp: &TopicPartition, st: &crate::message::PartitionState, f: &mut Found) {
+        let cfg = c.config();
+        // I1, I2 (controller side).
+        if let Some((le, pe)) = self.epochs.get(tp) {
+            if st.leader_epoch < *le {
+                f.add("I1", Some(tp), false, format!("leader epoch went {le} -> {}", st.leader_epoch));
+            }
+            if st.partition_epoch < *pe {
+                f.add("I2", Some(tp), false, format!("partition epoch went {pe} -> {}", st.partition_epoch));
+            }
+        }
+        self.epochs.insert(tp.clone(), (st.leader_epoch, st.partition_epoch));
+        // I17.
+        if let Some(l) = st.leader {
+            if !st.isr.contains(&l) {
+                f.add("I17", Some(tp), false, format!("leader {l} not in ISR {:?}", st.isr));
+            }
+        }
+        if st.isr.is_empty() || !st.isr.iter().all(|b| st.replicas.contains(b)) {
+            f.add("I17", Some(tp), false, format!("ISR {:?} empty or not within replicas {:?}", st.isr, st.replicas));
+        }
+        if st.isr.len() > 1 {
+            for b in &st.isr {
+                if c.controller.registrations.get(b).is_some_and(|r| r.fenced) {
+                    f.add("I17", Some(tp), false, format!("fenced broker {b} in ISR {:?}", st.isr));
+                }
+            }
+        }
+        // I27.
+        if st.leader_recovery_state == LeaderRecoveryState::Recovering && (st.isr.len() != 1 || st.leader.map(|l| vec![l]) != Some(st.isr.clone())) {
+            f.add("I27", Some(tp), false, format!("RECOVERING with ISR {:?}", st.isr));
+        }
+        let replicas: Vec<&Replica> = st.replicas.iter().filter_map(|b| c.replica(*b, tp)).collect();
+        let running = |r: &&Replica| c.brokers[&r.broker].is_running();
+        let mut current_leaders = 0;
+        for r in &replicas {
+            self.check_replica(c, r, st.leader_epoch, f);
+            if running(r) && r.leader_state().is_some() && r.leader_epoch == st.leader_epoch {
+                current_leaders += 1;
+                if st.leader != Some(r.broker) {
+                    f.add("I18", Some(tp), false, format!("broker {} leads in epoch {} but the controller's leader is {:?}", r.broker, r.leader_epoch, st.leader));
+                }
+            }
+        }
+        if current_leaders > 1 {
+            f.add("I18", Some(tp), false, format!("{current_leaders} leaders in epoch {}", st.leader_epoch));
+        }
+        let committed = self.committed.get(tp).cloned().unwrap_or_default();
+        let true_hw = committed.len();
+        // I8, I9: the current leader holds the committed prefix and every acked write.
+        let leader = st.leader.and_then(|l| c.replica(l, tp)).filter(|r| running(r) && r.leader_epoch == st.leader_epoch && r.leader_state().is_some());
+        if let Some(l) = leader {
+            if let Some(d) = prefix_mismatch(l, &committed, true_hw) {
+                f.add("I8", Some(tp), true, d);
+            }
+            if (l.log.log_end_offset().0 as usize) < true_hw {
+                f.add("I9", Some(tp), true, format!("leader {} LEO {} < trueHW {true_hw}", l.broker, l.log.log_end_offset()));
+            }
+            for (o, v) in self.acked.get(tp).into_iter().flatten() {
+                if l.log.record_at(*o).is_none_or(|r| &r.value != v) && *o >= l.log.log_start_offset() {
+                    f.add("I9", Some(tp), true, format!("acked acks=all value {v} at offset {o} missing on leader {}", l.broker));
+                }
+            }
+            // I11.
+            if let Some(ls) = l.leader_state() {
+                if !st.isr.iter().all(|b| ls.maximal_isr.contains(b)) {
+                    f.add("I11", Some(tp), false, format!("maximal ISR {:?} not a superset of controller ISR {:?}", ls.maximal_isr, st.isr));
+                }
+                if ls.pending_isr.is_none() && ls.maximal_isr != ls.isr {
+                    f.add("I11", Some(tp), false, format!("no AlterPartition in flight but maximal ISR {:?} != ISR {:?}", ls.maximal_isr, ls.isr));
+                }
+                // I12 and I24.
+                let hw = l.log.high_watermark();
+                for b in &st.isr {
+                    if let Some(m) = c.replica(*b, tp).filter(running) {
+                        if m.log.log_end_offset() < hw {
+                            f.add("I12", Some(tp), false, format!("ISR member {b} LEO {} < leader HW {hw}", m.log.log_end_offset()));
+                        }
+                    }
+                }
+                if l.log.log_start_offset() > hw {
+                    f.add("I24", Some(tp), false, format!("log start {} past HW {hw}", l.log.log_start_offset()));
+                }
+            }
+            // I19 (second half): nothing consumed was replaced on the leader.
+            for (o, (e, v)) in self.consumed.get(tp).into_iter().flatten() {
+                if let Some(rec) = l.log.record_at(*o) {
+                    if rec.epoch != *e || &rec.value != v {
+                        f.add("I19", Some(tp), true, format!("consumed ({o},{e},{v}) replaced by ({},{}) on leader", rec.epoch, rec.value));
+                    }
+                }
+            }
+        }
+        // I10: running ISR members hold the committed prefix.
+        for b in &st.isr {
+            if let Some(m) = c.replica(*b, tp).filter(running) {
+                if let Some(d) = prefix_mismatch(m, &committed, true_hw) {
+                    f.add("I10", Some(tp), true, d);
+                }
+            }
+        }
+        // I13, I14: every presumed leader's HW prefix is identical on the ISR members.
+        for l in replicas.iter().filter(|r| running(r)) {
+            let Some(ls) = l.leader_state() else { continue };
+            let hw = l.log.high_watermark();
+            for (inv, members) in [("I13", &st.isr), ("I14", &ls.isr)] {
+                for b in members.iter().filter(|b| **b != l.broker) {
+                    if let Some(m) = c.replica(*b, tp).filter(running) {
+                        if let Some(o) = same_entries(l, m, hw) {
+                            f.add(inv, Some(tp), true, format!("leader {} (HW {hw}) and ISR member {b} differ at offset {o}", l.broker));
+                        }
+                    }
+                }
+            }
+        }
+        // I15: log matching below both HWs.
+        for (i, a) in replicas.iter().enumerate() {
+            for b in replicas.iter().skip(i + 1) {
+                let upto = a.log.high_watermark().min(b.log.high_watermark());
+                if let Some(o) = same_entries(a, b, upto) {
+                    f.add("I15", Some(tp), true, format!("brokers {} and {} differ at offset {o} below both HWs", a.broker, b.broker));
+                }
+            }
+        }
+        // I20: every acked acks=all value exists somewhere.
+        for (o, v) in self.acked.get(tp).into_iter().flatten() {
+            if !replicas.iter().any(|r| r.log.record_at(*o).is_some_and(|rec| &rec.value == v) || *o < r.log.log_start_offset()) {
+                f.add("I20", Some(tp), true, format!("acked acks=all value {v} at offset {o} is on no replica"));
+            }
+        }
+        // I22: an in-flight fetch of a current follower is at its LEO.
+        for m in c.network.in_flight.values() {
+            if let Message::FetchRequest { tp: ftp, replica_id, fetch_offset, current_leader_epoch, .. } = &m.message {
+                if ftp != tp {
+                    continue;
+                }
+                if let Some(r) = c.replica(*replica_id, tp).filter(running) {
+                    let current = r.follower_state().is_some_and(|s| s.in_flight) && r.leader_epoch == *current_leader_epoch;
+                    if current && *fetch_offset != r.log.log_end_offset() {
+                        f.add("I22", Some(tp), false, format!("broker {replica_id} fetches at {fetch_offset} but its LEO is {}", r.log.log_end_offset()));
+                    }
+                }
+            }
+        }
+        let _ = cfg;
+    }
+
+    /// I2 (replica side), I3, I4, I5, I6, I7 on one replica.
+    fn check_replica(&mut self, c: &Cluster, r: &Replica, controller_epoch: LeaderEpoch, f: &mut Found) {
+        let tp = &r.tp;
+        let key = (r.broker, tp.clone());
+        if let Some((le, pe)) = self.replica_epochs.get(&key) {
+            if r.leader_epoch < *le || r.partition_epoch < *pe {
+                f.add("I2", Some(tp), false, format!("broker {} went back from epochs ({le},{pe}) to ({},{})", r.broker, r.leader_epoch, r.partition_epoch));
+            }
+        }
+        self.replica_epochs.insert(key.clone(), (r.leader_epoch, r.partition_epoch));
+        let (lso, hw, leo) = (r.log.log_start_offset(), r.log.high_watermark(), r.log.log_end_offset());
+        if !(Offset(0) <= lso && lso <= hw && hw <= leo) {
+            f.add("I6", Some(tp), false, format!("broker {}: logStart {lso}, HW {hw}, LEO {leo}", r.broker));
+        }
+        let entries = r.epoch_cache.entries();
+        for (i, w) in entries.windows(2).enumerate() {
+            if w[0].epoch >= w[1].epoch || w[0].start_offset >= w[1].start_offset {
+                f.add("I3", Some(tp), false, format!("broker {} cache not increasing at entry {i}: {entries:?}", r.broker));
+            }
+        }
+        for (i, e) in entries.iter().enumerate() {
+            let last = i + 1 == entries.len();
+            if e.start_offset > leo || (e.start_offset == leo && !last) || e.start_offset < lso {
+                f.add("I3", Some(tp), false, format!("broker {} cache entry {}:{} outside [{lso}, {leo}]", r.broker, e.epoch, e.start_offset));
+            }
+        }
+        let mut prev = LeaderEpoch::UNDEFINED;
+        for rec in r.log.records() {
+            if r.epoch_cache.epoch_for_offset(rec.offset) != Some(rec.epoch) {
+                f.add("I4", Some(tp), false, format!("broker {} record ({},{}) but cache says {:?}", r.broker, rec.offset, rec.epoch, r.epoch_cache.epoch_for_offset(rec.offset)));
+                break;
+            }
+            if rec.epoch < prev {
+                f.add("I4", Some(tp), false, format!("broker {} record epochs decrease at offset {}", r.broker, rec.offset));
+                break;
+            }
+            if rec.epoch > controller_epoch {
+                f.add("I5", Some(tp), false, format!("broker {} record ({},{}) has an epoch above the controller's {controller_epoch}", r.broker, rec.offset, rec.epoch));
+                break;
+            }
+            prev = rec.epoch;
+        }
+        // I7: a sitting leader's HW never decreases within its epoch.
+        if let (true, Role::Leader(_)) = (c.brokers[&r.broker].is_running(), &r.role) {
+            if let Some((e, old)) = self.leader_hw.get(&key) {
+                if *e == r.leader_epoch && hw < *old {
+                    f.add("I7", Some(tp), false, format!("leader {} HW went {old} -> {hw} in epoch {e}", r.broker));
+                }
+            }
+            self.leader_hw.insert(key, (r.leader_epoch, hw));
+        } else {
+            self.leader_hw.remove(&key);
+        }
+    }
+
+    /// I23: the controller epoch and each broker's known controller epoch never decrease.
+    fn check_controller_epochs(&mut self, c: &Cluster, f: &mut Found) {
+        if c.controller.epoch < self.controller_epoch {
+            f.add("I23", None, false, format!("controller epoch went {} -> {}", self.controller_epoch, c.controller.epoch));
+        }
+        self.controller_epoch = c.controller.epoch;
+        for b in c.brokers.values() {
+            if let Some(old) = self.controller_epochs.insert(b.id, b.known_controller_epoch) {
+                if b.known_controller_epoch < old {
+                    f.add("I23", None, false, format!("broker {} known controller epoch went {old} -> {}", b.id, b.known_controller_epoch));
+                }
+            }
+        }
+    }
+}

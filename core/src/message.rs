@@ -1,0 +1,303 @@
+//! What travels on the simulated network: Kafka's requests and responses, reduced to the
+//! fields the replication protocol reads. Kafka error codes are values here, never Rust errors.
+
+use crate::ids::{BrokerEpoch, BrokerId, ControllerEpoch, LeaderEpoch, Offset, PartitionEpoch, ProduceId, TopicPartition};
+use crate::log::Record;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A place on the network: a broker (which may also host the controller) or the clients.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Node {
+    /// A broker.
+    Broker(BrokerId),
+    /// The producer and consumer clients.
+    Client,
+}
+
+impl fmt::Display for Node {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Node::Broker(b) => write!(f, "broker {b}"),
+            Node::Client => write!(f, "client"),
+        }
+    }
+}
+
+/// Kafka error codes the protocol uses, printed with Kafka's names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[allow(missing_docs)]
+pub enum KafkaError {
+    NotLeaderOrFollower,
+    FencedLeaderEpoch,
+    UnknownLeaderEpoch,
+    OffsetOutOfRange,
+    OffsetNotAvailable,
+    NotEnoughReplicas,
+    NotEnoughReplicasAfterAppend,
+    RequestTimedOut,
+    InvalidRequest,
+    InvalidUpdateVersion,
+    IneligibleReplica,
+    StaleControllerEpoch,
+    StaleBrokerEpoch,
+    NotController,
+}
+
+impl KafkaError {
+    /// Kafka's name for the code, e.g. `NOT_ENOUGH_REPLICAS`.
+    pub fn name(self) -> &'static str {
+        match self {
+            KafkaError::NotLeaderOrFollower => "NOT_LEADER_OR_FOLLOWER",
+            KafkaError::FencedLeaderEpoch => "FENCED_LEADER_EPOCH",
+            KafkaError::UnknownLeaderEpoch => "UNKNOWN_LEADER_EPOCH",
+            KafkaError::OffsetOutOfRange => "OFFSET_OUT_OF_RANGE",
+            KafkaError::OffsetNotAvailable => "OFFSET_NOT_AVAILABLE",
+            KafkaError::NotEnoughReplicas => "NOT_ENOUGH_REPLICAS",
+            KafkaError::NotEnoughReplicasAfterAppend => "NOT_ENOUGH_REPLICAS_AFTER_APPEND",
+            KafkaError::RequestTimedOut => "REQUEST_TIMED_OUT",
+            KafkaError::InvalidRequest => "INVALID_REQUEST",
+            KafkaError::InvalidUpdateVersion => "INVALID_UPDATE_VERSION",
+            KafkaError::IneligibleReplica => "INELIGIBLE_REPLICA",
+            KafkaError::StaleControllerEpoch => "STALE_CONTROLLER_EPOCH",
+            KafkaError::StaleBrokerEpoch => "STALE_BROKER_EPOCH",
+            KafkaError::NotController => "NOT_CONTROLLER",
+        }
+    }
+}
+
+impl fmt::Display for KafkaError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// `acks` of a produce request (P5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum Acks {
+    /// `acks=0`: fire and forget.
+    #[serde(rename = "0")]
+    None,
+    /// `acks=1`: the leader's local append.
+    #[serde(rename = "1")]
+    Leader,
+    /// `acks=all` (-1): the whole ISR.
+    #[serde(rename = "all")]
+    All,
+}
+
+impl fmt::Display for Acks {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Acks::None => "0",
+            Acks::Leader => "1",
+            Acks::All => "all",
+        })
+    }
+}
+
+/// Whether a partition's leader was elected uncleanly and has not yet recovered (KIP-704).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum LeaderRecoveryState {
+    /// Normal.
+    Recovered,
+    /// After an unclean election, until the leader reports it recovered (I27).
+    Recovering,
+}
+
+/// Everything a broker learns about a partition from the controller (LeaderAndIsr).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartitionState {
+    /// The partition.
+    pub tp: TopicPartition,
+    /// Ordered assignment; `replicas[0]` is the preferred leader.
+    pub replicas: Vec<BrokerId>,
+    /// The leader, or `None` (NONE).
+    pub leader: Option<BrokerId>,
+    /// The leader epoch.
+    pub leader_epoch: LeaderEpoch,
+    /// The partition epoch.
+    pub partition_epoch: PartitionEpoch,
+    /// The committed ISR.
+    pub isr: Vec<BrokerId>,
+    /// RECOVERED or RECOVERING.
+    pub leader_recovery_state: LeaderRecoveryState,
+}
+
+/// A request or response on the wire.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[allow(missing_docs)]
+pub enum Message {
+    /// A follower's fetch (F1).
+    FetchRequest {
+        tp: TopicPartition,
+        replica_id: BrokerId,
+        replica_epoch: BrokerEpoch,
+        fetch_offset: Offset,
+        last_fetched_epoch: LeaderEpoch,
+        current_leader_epoch: LeaderEpoch,
+        /// 0 for a pinned round trip; otherwise the leader may park an empty fetch.
+        max_wait_ms: u64,
+    },
+    /// The leader's answer (L1–L8).
+    FetchResponse {
+        tp: TopicPartition,
+        fetch_offset: Offset,
+        current_leader_epoch: LeaderEpoch,
+        error: Option<KafkaError>,
+        /// `(epoch, end offset)` when L4 found divergence.
+        diverging_epoch: Option<(LeaderEpoch, Offset)>,
+        records: Vec<Record>,
+        high_watermark: Offset,
+        log_end_offset: Offset,
+        log_start_offset: Offset,
+    },
+    /// Legacy KIP-101/KIP-279 truncation round trip (F3).
+    OffsetsForLeaderEpochRequest {
+        tp: TopicPartition,
+        replica_id: BrokerId,
+        leader_epoch: LeaderEpoch,
+        current_leader_epoch: LeaderEpoch,
+    },
+    /// Its answer: end offset only (KIP-101) or with the epoch (KIP-279).
+    OffsetsForLeaderEpochResponse {
+        tp: TopicPartition,
+        requested_epoch: LeaderEpoch,
+        current_leader_epoch: LeaderEpoch,
+        error: Option<KafkaError>,
+        leader_epoch: LeaderEpoch,
+        end_offset: Offset,
+    },
+    /// A producer's request (P1–P5).
+    ProduceRequest { id: ProduceId, tp: TopicPartition, key: Option<String>, value: String, acks: Acks },
+    /// Its answer.
+    ProduceResponse { id: ProduceId, tp: TopicPartition, error: Option<KafkaError>, offset: Offset },
+    /// Leader → controller: a new ISR (S3).
+    AlterPartition {
+        tp: TopicPartition,
+        leader_id: BrokerId,
+        leader_epoch: LeaderEpoch,
+        partition_epoch: PartitionEpoch,
+        new_isr: Vec<(BrokerId, BrokerEpoch)>,
+    },
+    /// Controller → leader (S4, S5).
+    AlterPartitionResponse { tp: TopicPartition, error: Option<KafkaError>, state: Option<PartitionState> },
+    /// Controller → brokers: the partition's new state, fenced by controller epoch (K1, E4).
+    LeaderAndIsr { controller_epoch: ControllerEpoch, controller_id: BrokerId, state: PartitionState },
+    /// Broker → controller (E1).
+    Heartbeat { broker_epoch: BrokerEpoch },
+    /// Broker → controller after a restart (E1, B2).
+    BrokerRegistration { previous_epoch: Option<BrokerEpoch> },
+    /// Controller → broker.
+    BrokerRegistrationResponse { broker_epoch: BrokerEpoch, controller_epoch: ControllerEpoch },
+    /// Broker → controller before a clean shutdown.
+    ControlledShutdown { broker_epoch: BrokerEpoch },
+}
+
+impl Message {
+    /// A short name for the kind, for the trace and the page's labels.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Message::FetchRequest { .. } => "Fetch",
+            Message::FetchResponse { .. } => "FetchResponse",
+            Message::OffsetsForLeaderEpochRequest { .. } => "OffsetsForLeaderEpoch",
+            Message::OffsetsForLeaderEpochResponse { .. } => "OffsetsForLeaderEpochResponse",
+            Message::ProduceRequest { .. } => "Produce",
+            Message::ProduceResponse { .. } => "ProduceResponse",
+            Message::AlterPartition { .. } => "AlterPartition",
+            Message::AlterPartitionResponse { .. } => "AlterPartitionResponse",
+            Message::LeaderAndIsr { .. } => "LeaderAndIsr",
+            Message::Heartbeat { .. } => "Heartbeat",
+            Message::BrokerRegistration { .. } => "BrokerRegistration",
+            Message::BrokerRegistrationResponse { .. } => "BrokerRegistrationResponse",
+            Message::ControlledShutdown { .. } => "ControlledShutdown",
+        }
+    }
+
+    /// True for the background chatter the page may hide (heartbeats).
+    pub fn is_heartbeat(&self) -> bool {
+        matches!(self, Message::Heartbeat { .. })
+    }
+}
+
+fn epoch_str(e: LeaderEpoch) -> String {
+    if e == LeaderEpoch::UNDEFINED {
+        "-1".into()
+    } else {
+        e.to_string()
+    }
+}
+
+impl fmt::Display for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Message::FetchRequest { tp, fetch_offset, last_fetched_epoch, current_leader_epoch, .. } => write!(
+                f,
+                "Fetch({tp} off {fetch_offset}, lastEp {}, cur {current_leader_epoch})",
+                epoch_str(*last_fetched_epoch)
+            ),
+            Message::FetchResponse { tp, error: Some(e), .. } => write!(f, "FetchResponse({tp} {e})"),
+            Message::FetchResponse { tp, diverging_epoch: Some((e, o)), high_watermark, .. } => {
+                write!(f, "FetchResponse({tp} Diverging({}, {o}), HW {high_watermark})", epoch_str(*e))
+            }
+            Message::FetchResponse { tp, records, high_watermark, .. } => match (records.first(), records.last()) {
+                (Some(a), Some(b)) => {
+                    write!(f, "FetchResponse({tp} records {}..{}, HW {high_watermark})", a.offset, b.offset)
+                }
+                _ => write!(f, "FetchResponse({tp} no records, HW {high_watermark})"),
+            },
+            Message::OffsetsForLeaderEpochRequest { tp, leader_epoch, .. } => {
+                write!(f, "OffsetsForLeaderEpoch({tp} epoch {})", epoch_str(*leader_epoch))
+            }
+            Message::OffsetsForLeaderEpochResponse { tp, error: Some(e), .. } => {
+                write!(f, "OffsetsForLeaderEpochResponse({tp} {e})")
+            }
+            Message::OffsetsForLeaderEpochResponse { tp, leader_epoch, end_offset, .. } => {
+                write!(f, "OffsetsForLeaderEpochResponse({tp} epoch {}, end {end_offset})", epoch_str(*leader_epoch))
+            }
+            Message::ProduceRequest { id, tp, value, acks, .. } => {
+                write!(f, "Produce(#{id} {tp} {value:?} acks={acks})")
+            }
+            Message::ProduceResponse { id, tp, error: None, offset } => {
+                write!(f, "ProduceResponse(#{id} {tp} ok at {offset})")
+            }
+            Message::ProduceResponse { id, tp, error: Some(e), .. } => write!(f, "ProduceResponse(#{id} {tp} {e})"),
+            Message::AlterPartition { tp, leader_epoch, partition_epoch, new_isr, .. } => write!(
+                f,
+                "AlterPartition({tp} isr {}, leaderEpoch {leader_epoch}, partitionEpoch {partition_epoch})",
+                ids(new_isr.iter().map(|(b, _)| *b))
+            ),
+            Message::AlterPartitionResponse { tp, error: Some(e), .. } => {
+                write!(f, "AlterPartitionResponse({tp} {e})")
+            }
+            Message::AlterPartitionResponse { tp, state, .. } => write!(
+                f,
+                "AlterPartitionResponse({tp} isr {})",
+                state.as_ref().map_or_else(String::new, |s| ids(s.isr.iter().copied()))
+            ),
+            Message::LeaderAndIsr { controller_epoch, state, .. } => write!(
+                f,
+                "LeaderAndIsr({} leader {}, epoch {}, isr {}, controllerEpoch {controller_epoch})",
+                state.tp,
+                state.leader.map_or("none".into(), |b| b.to_string()),
+                state.leader_epoch,
+                ids(state.isr.iter().copied())
+            ),
+            Message::Heartbeat { broker_epoch } => write!(f, "Heartbeat(brokerEpoch {broker_epoch})"),
+            Message::BrokerRegistration { .. } => write!(f, "BrokerRegistration"),
+            Message::BrokerRegistrationResponse { broker_epoch, .. } => {
+                write!(f, "BrokerRegistrationResponse(brokerEpoch {broker_epoch})")
+            }
+            Message::ControlledShutdown { .. } => write!(f, "ControlledShutdown"),
+        }
+    }
+}
+
+/// `{1,2,3}`.
+pub fn ids(it: impl IntoIterator<Item = BrokerId>) -> String {
+    let v: Vec<String> = it.into_iter().map(|b| b.to_string()).collect();
+    format!("{{{}}}", v.join(","))
+}

@@ -1,0 +1,189 @@
+//! The end state of a run as plain data: what `kplay run` prints as JSON and what scenario
+//! expectations are compared with.
+
+use crate::cluster::Cluster;
+use crate::epoch_cache::EpochEntry;
+use crate::event::ReadKind;
+use crate::ids::{BrokerId, ControllerEpoch, LeaderEpoch, PartitionEpoch};
+use crate::invariants::Violation;
+use serde::{Deserialize, Serialize};
+
+/// One record as `{offset, epoch, value}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LogEntry {
+    /// Offset.
+    pub offset: i64,
+    /// Leader epoch.
+    pub epoch: LeaderEpoch,
+    /// Value.
+    pub value: String,
+}
+
+/// `controller {broker, epoch}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ControllerReport {
+    /// The active controller.
+    pub broker: Option<BrokerId>,
+    /// Its epoch.
+    pub epoch: ControllerEpoch,
+}
+
+/// One replica's end state.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplicaReport {
+    /// Its broker.
+    pub broker: BrokerId,
+    /// `leader`, `follower`, `none`, or `offline` when its broker is down.
+    pub state: String,
+    /// LEO.
+    pub leo: i64,
+    /// HW.
+    pub hw: i64,
+    /// Log start offset.
+    pub log_start_offset: i64,
+    /// The records.
+    pub log: Vec<LogEntry>,
+    /// The epoch cache.
+    pub epoch_cache: Vec<EpochEntry>,
+}
+
+/// One partition's end state (the controller's view plus every replica).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartitionReport {
+    /// Topic.
+    pub topic: String,
+    /// Partition.
+    pub partition: u32,
+    /// Leader or null.
+    pub leader: Option<BrokerId>,
+    /// Leader epoch.
+    pub leader_epoch: LeaderEpoch,
+    /// Partition epoch.
+    pub partition_epoch: PartitionEpoch,
+    /// ISR, ascending.
+    pub isr: Vec<BrokerId>,
+    /// Replicas in assignment order.
+    pub replicas: Vec<ReplicaReport>,
+}
+
+/// One produce: `{value, acks, result}` with result `ok`, `pending` or the error name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProducedReport {
+    /// Value.
+    pub value: String,
+    /// `0`, `1` or `all`.
+    pub acks: String,
+    /// Outcome.
+    pub result: String,
+}
+
+/// One consumer read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadReport {
+    /// Which broker answered.
+    pub broker: BrokerId,
+    /// `fetch` or `list_offsets`.
+    pub kind: ReadKind,
+    /// Offset asked (fetch) or answered (list_offsets).
+    pub offset: i64,
+    /// The records as `(o,e,v)…`, `empty`, `offset N`, or the error name.
+    pub result: String,
+}
+
+/// The whole report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report {
+    /// The controller.
+    pub controller: ControllerReport,
+    /// Every partition.
+    pub partitions: Vec<PartitionReport>,
+    /// Every produce.
+    pub produced: Vec<ProducedReport>,
+    /// Every read.
+    pub reads: Vec<ReadReport>,
+    /// Every invariant violation.
+    pub violations: Vec<Violation>,
+    /// Number of events.
+    pub events: u64,
+    /// The trace hash, 16 hex digits.
+    pub trace_hash: String,
+}
+
+impl Report {
+    /// The report of a cluster's current state.
+    pub fn of(c: &Cluster) -> Report {
+        let partitions = c
+            .controller
+            .partitions
+            .values()
+            .map(|st| {
+                let mut isr = st.isr.clone();
+                isr.sort();
+                PartitionReport {
+                    topic: st.tp.topic.clone(),
+                    partition: st.tp.partition,
+                    leader: st.leader,
+                    leader_epoch: st.leader_epoch,
+                    partition_epoch: st.partition_epoch,
+                    isr,
+                    replicas: st
+                        .replicas
+                        .iter()
+                        .filter_map(|b| {
+                            let r = c.replica(*b, &st.tp)?;
+                            let up = c.brokers[b].is_running();
+                            Some(ReplicaReport {
+                                broker: *b,
+                                state: if up { r.role.name().to_string() } else { "offline".into() },
+                                leo: r.log.log_end_offset().0,
+                                hw: r.log.high_watermark().0,
+                                log_start_offset: r.log.log_start_offset().0,
+                                log: r.log.records().map(|x| LogEntry { offset: x.offset.0, epoch: x.epoch, value: x.value.clone() }).collect(),
+                                epoch_cache: r.epoch_cache.entries().to_vec(),
+                            })
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        Report {
+            controller: ControllerReport { broker: c.controller.active, epoch: c.controller.epoch },
+            partitions,
+            produced: c
+                .produced
+                .iter()
+                .map(|p| ProducedReport {
+                    value: p.value.clone(),
+                    acks: p.acks.to_string(),
+                    result: match &p.result {
+                        None => "pending".into(),
+                        Some(Ok(_)) => "ok".into(),
+                        Some(Err(e)) => e.name().into(),
+                    },
+                })
+                .collect(),
+            reads: c
+                .reads
+                .iter()
+                .map(|r| ReadReport { broker: r.broker, kind: r.kind, offset: r.offset.0, result: r.result.to_string() })
+                .collect(),
+            violations: c.checker.violations.clone(),
+            events: c.event_count(),
+            trace_hash: format!("{:016x}", c.trace_hash()),
+        }
+    }
+}
+
+/// `[(0,1,A),(1,2,C)]`.
+pub fn log_text(log: &[LogEntry]) -> String {
+    let v: Vec<String> = log.iter().map(|e| format!("({},{},{})", e.offset, e.epoch, e.value)).collect();
+    format!("[{}]", v.join(","))
+}
+
+/// `{1:0,2:1}`.
+pub fn cache_text(cache: &[EpochEntry]) -> String {
+    let v: Vec<String> = cache.iter().map(|e| format!("{}:{}", e.epoch, e.start_offset)).collect();
+    format!("{{{}}}", v.join(","))
+}

@@ -1,0 +1,482 @@
+//! Scenario files (format version 1): a cluster configuration, a seed, an optional initial
+//! state (so a PROTOCOL.md table starts from its exact numbers), steps (commands), and
+//! optional expectations about the end state.
+//!
+//! Brokers are numbered; PROTOCOL.md's letters map to ids A = 1, B = 2, C = 3.
+
+use crate::cluster::{Cluster, CommandError};
+use crate::command::Step;
+use crate::config::{ClusterConfig, ConfigError};
+use crate::epoch_cache::{EpochCache, EpochEntry};
+use crate::event::TimedEvent;
+use crate::ids::{BrokerId, ControllerEpoch, LeaderEpoch, Offset, PartitionEpoch, TopicPartition};
+use crate::log::Record;
+use crate::replica::FollowerRecord;
+use crate::report::{LogEntry, Report};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The only format version so far.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A scenario file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Must be 1.
+    pub version: u32,
+    /// A short name, e.g. `S8-fetch`.
+    #[serde(default)]
+    pub name: String,
+    /// What it shows.
+    #[serde(default)]
+    pub description: String,
+    /// The seed of every random choice (network delays, placement).
+    #[serde(default)]
+    pub seed: u64,
+    /// The cluster; every field has a default.
+    #[serde(default)]
+    pub config: ClusterConfig,
+    /// The state the run starts from; omitted parts keep the defaults.
+    #[serde(default)]
+    pub initial: Option<InitialState>,
+    /// The commands, one step each.
+    #[serde(default)]
+    pub steps: Vec<Step>,
+    /// What `kplay check` compares with the end state.
+    #[serde(default)]
+    pub expect: Option<Expectations>,
+}
+
+/// The initial state of a scenario table.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct InitialState {
+    /// The active controller and its epoch.
+    #[serde(default)]
+    pub controller: Option<ControllerSpec>,
+    /// Partitions whose state is given.
+    #[serde(default)]
+    pub partitions: Vec<PartitionSpec>,
+}
+
+/// `controller {broker, epoch}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ControllerSpec {
+    /// The controller's broker.
+    pub broker: BrokerId,
+    /// Its controller epoch.
+    pub epoch: ControllerEpoch,
+}
+
+/// One partition's initial state.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PartitionSpec {
+    /// The topic (must be in `config.topics`).
+    pub topic: String,
+    /// The partition.
+    pub partition: u32,
+    /// The ordered assignment (preferred leader first); default: the seeded placement.
+    #[serde(default)]
+    pub replicas: Option<Vec<BrokerId>>,
+    /// The leader (null for none); default: the first replica.
+    #[serde(default)]
+    pub leader: Option<Option<BrokerId>>,
+    /// The leader epoch; default 0.
+    #[serde(default)]
+    pub leader_epoch: Option<LeaderEpoch>,
+    /// The partition epoch; default 0.
+    #[serde(default)]
+    pub partition_epoch: Option<PartitionEpoch>,
+    /// The ISR; default: all replicas.
+    #[serde(default)]
+    pub isr: Option<Vec<BrokerId>>,
+    /// Each replica's log, by broker id.
+    #[serde(default)]
+    pub logs: BTreeMap<BrokerId, ReplicaSpec>,
+}
+
+/// One replica's initial log.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReplicaSpec {
+    /// The records, from offset 0, contiguous.
+    #[serde(default)]
+    pub log: Vec<LogEntry>,
+    /// Its HW; default: the LEO.
+    #[serde(default)]
+    pub hw: Option<i64>,
+    /// Its flushed prefix; default: the LEO.
+    #[serde(default)]
+    pub recovery_point: Option<i64>,
+    /// Its epoch cache; default: derived from the records (C2).
+    #[serde(default)]
+    pub epoch_cache: Option<Vec<EpochEntry>>,
+}
+
+/// What the end state must show. Every part is optional.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Expectations {
+    /// The controller.
+    #[serde(default)]
+    pub controller: Option<ControllerSpec>,
+    /// Partitions.
+    #[serde(default)]
+    pub partitions: Vec<PartitionExpectation>,
+    /// Produce results in order, as `ok`, `pending` or a Kafka error name.
+    #[serde(default)]
+    pub produced: Option<Vec<String>>,
+    /// Read results in order, as their text form.
+    #[serde(default)]
+    pub reads: Option<Vec<String>>,
+    /// The invariant ids that must be violated (and no others). `[]` means none.
+    #[serde(default)]
+    pub violations: Option<Vec<String>>,
+}
+
+/// Expected state of one partition.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PartitionExpectation {
+    /// The topic.
+    pub topic: String,
+    /// The partition.
+    pub partition: u32,
+    /// The leader (null for none).
+    #[serde(default)]
+    pub leader: Option<Option<BrokerId>>,
+    /// The leader epoch.
+    #[serde(default)]
+    pub leader_epoch: Option<LeaderEpoch>,
+    /// The ISR, as a set.
+    #[serde(default)]
+    pub isr: Option<Vec<BrokerId>>,
+    /// Replicas, by broker id.
+    #[serde(default)]
+    pub replicas: BTreeMap<BrokerId, ReplicaExpectation>,
+}
+
+/// Expected state of one replica.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReplicaExpectation {
+    /// The whole log.
+    #[serde(default)]
+    pub log: Option<Vec<LogEntry>>,
+    /// LEO.
+    #[serde(default)]
+    pub leo: Option<i64>,
+    /// HW.
+    #[serde(default)]
+    pub hw: Option<i64>,
+    /// The epoch cache.
+    #[serde(default)]
+    pub epoch_cache: Option<Vec<EpochEntry>>,
+    /// `leader`, `follower`, `none` or `offline`.
+    #[serde(default)]
+    pub state: Option<String>,
+}
+
+/// Why a scenario cannot run.
+#[derive(Debug, thiserror::Error)]
+pub enum ScenarioError {
+    /// Not JSON of the right shape: the path says where.
+    #[error("{path}: {message}")]
+    Parse {
+        /// Where, e.g. `steps[3].broker`.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A bad value at a path.
+    #[error("{path}: {message}")]
+    Invalid {
+        /// Where.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The configuration is impossible.
+    #[error("config: {0}")]
+    Config(#[from] ConfigError),
+    /// A step cannot be carried out.
+    #[error("steps[{index}]: {error}")]
+    Step {
+        /// Which step.
+        index: usize,
+        /// Why.
+        error: CommandError,
+    },
+}
+
+fn invalid(path: impl Into<String>, message: impl Into<String>) -> ScenarioError {
+    ScenarioError::Invalid { path: path.into(), message: message.into() }
+}
+
+impl Scenario {
+    /// Parses a scenario, naming the JSON path of the first problem.
+    pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
+        let de = &mut serde_json::Deserializer::from_str(text);
+        let s: Scenario = serde_path_to_error::deserialize(de).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            let message = match inner.classify() {
+                serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+                    format!("{inner} (line {}, column {})", inner.line(), inner.column())
+                }
+                _ => inner.to_string(),
+            };
+            ScenarioError::Parse { path: if path == "." { "$".into() } else { path }, message }
+        })?;
+        if s.version != FORMAT_VERSION {
+            return Err(invalid("version", format!("unsupported version {}, expected {FORMAT_VERSION}", s.version)));
+        }
+        Ok(s)
+    }
+
+    /// The cluster at step 0: configuration, placement and initial state applied.
+    pub fn build(&self) -> Result<Cluster, ScenarioError> {
+        self.config.validate()?;
+        let mut assignment = Cluster::default_placement(&self.config, self.seed)?;
+        let initial = self.initial.clone().unwrap_or_default();
+        let n = self.config.brokers;
+        let broker_ok = |b: BrokerId| (1..=n).contains(&b.0);
+        for (i, p) in initial.partitions.iter().enumerate() {
+            let path = format!("initial.partitions[{i}]");
+            let tp = TopicPartition::new(p.topic.clone(), p.partition);
+            if !assignment.contains_key(&tp) {
+                return Err(invalid(path, format!("{tp} is not a partition of config.topics")));
+            }
+            if let Some(rs) = &p.replicas {
+                let rf = self.config.topics.iter().find(|t| t.name == p.topic).map_or(0, |t| t.replication_factor as usize);
+                if rs.len() != rf {
+                    return Err(invalid(format!("{path}.replicas"), format!("{} replicas given, replication_factor is {rf}", rs.len())));
+                }
+                if let Some(b) = rs.iter().find(|b| !broker_ok(**b)) {
+                    return Err(invalid(format!("{path}.replicas"), format!("broker {b} does not exist (brokers are 1..={n})")));
+                }
+                let mut uniq = rs.clone();
+                uniq.sort();
+                uniq.dedup();
+                if uniq.len() != rs.len() {
+                    return Err(invalid(format!("{path}.replicas"), "a broker appears twice"));
+                }
+                assignment.insert(tp, rs.clone());
+            }
+        }
+        let mut c = Cluster::with_assignment(self.config.clone(), self.seed, assignment)?;
+        if let Some(ctl) = &initial.controller {
+            if !broker_ok(ctl.broker) {
+                return Err(invalid("initial.controller.broker", format!("broker {} does not exist", ctl.broker)));
+            }
+            c.controller.active = Some(ctl.broker);
+            c.controller.epoch = ctl.epoch;
+            for b in c.brokers.values_mut() {
+                b.known_controller_epoch = ctl.epoch;
+            }
+        }
+        for (i, p) in initial.partitions.iter().enumerate() {
+            apply_partition_spec(&mut c, p, &format!("initial.partitions[{i}]"))?;
+        }
+        // Brokers re-read the metadata and become leader/follower from the given state.
+        for b in c.brokers.values_mut() {
+            for r in b.replicas.values_mut() {
+                r.role = crate::replica::Role::None;
+                r.leader_epoch = LeaderEpoch::UNDEFINED;
+                r.partition_epoch = PartitionEpoch(-1);
+            }
+        }
+        c.install_controller_state();
+        settle_initial_followers(&mut c);
+        let mut checker = std::mem::take(&mut c.checker);
+        checker.advance_true_hw(&c);
+        c.checker = checker;
+        Ok(c)
+    }
+
+    /// Runs every step. Returns the cluster and every event.
+    pub fn run(&self) -> Result<(Cluster, Vec<TimedEvent>), ScenarioError> {
+        let mut c = self.build()?;
+        let mut events = Vec::new();
+        for (index, step) in self.steps.iter().enumerate() {
+            events.extend(c.apply(&step.0).map_err(|error| ScenarioError::Step { index, error })?);
+        }
+        Ok((c, events))
+    }
+}
+
+fn apply_partition_spec(c: &mut Cluster, p: &PartitionSpec, path: &str) -> Result<(), ScenarioError> {
+    let tp = TopicPartition::new(p.topic.clone(), p.partition);
+    let mut st = c.controller.partitions[&tp].clone();
+    if let Some(l) = p.leader {
+        if let Some(b) = l.filter(|b| !st.replicas.contains(b)) {
+            return Err(invalid(format!("{path}.leader"), format!("broker {b} is not a replica of {tp} ({:?})", st.replicas)));
+        }
+        st.leader = l;
+    }
+    if let Some(e) = p.leader_epoch {
+        st.leader_epoch = e;
+    }
+    if let Some(e) = p.partition_epoch {
+        st.partition_epoch = e;
+    }
+    if let Some(isr) = &p.isr {
+        if let Some(b) = isr.iter().find(|b| !st.replicas.contains(b)) {
+            return Err(invalid(format!("{path}.isr"), format!("broker {b} is not a replica of {tp}")));
+        }
+        if isr.is_empty() {
+            return Err(invalid(format!("{path}.isr"), "the ISR cannot be empty"));
+        }
+        st.isr = isr.clone();
+    }
+    if let Some(l) = st.leader {
+        if !st.isr.contains(&l) {
+            return Err(invalid(format!("{path}.isr"), format!("the leader {l} must be in the ISR (I17)")));
+        }
+    }
+    for (b, spec) in &p.logs {
+        let rpath = format!("{path}.logs.{b}");
+        let r = c.replica_mut(*b, &tp).ok_or_else(|| invalid(rpath.clone(), format!("broker {b} holds no replica of {tp}")))?;
+        for (j, e) in spec.log.iter().enumerate() {
+            if e.offset != j as i64 {
+                return Err(invalid(format!("{rpath}.log[{j}].offset"), format!("expected offset {j}: logs start at 0 and are contiguous")));
+            }
+            if j > 0 && e.epoch < spec.log[j - 1].epoch {
+                return Err(invalid(format!("{rpath}.log[{j}].epoch"), "record epochs must not decrease (I4)"));
+            }
+            if e.epoch > st.leader_epoch {
+                return Err(invalid(format!("{rpath}.log[{j}].epoch"), format!("epoch {} is above the leader epoch {} (I5)", e.epoch, st.leader_epoch)));
+            }
+            r.epoch_cache.assign(e.epoch, Offset(e.offset));
+            r.log.append(Record { offset: Offset(e.offset), epoch: e.epoch, key: None, value: e.value.clone(), timestamp_ms: 0 });
+        }
+        let leo = r.log.log_end_offset();
+        let hw = spec.hw.map_or(leo, Offset);
+        if hw > leo || hw.0 < 0 {
+            return Err(invalid(format!("{rpath}.hw"), format!("HW {hw} must be within [0, LEO {leo}] (I6)")));
+        }
+        r.log.set_high_watermark(hw);
+        r.hw_checkpoint = hw;
+        match spec.recovery_point {
+            Some(rp) if rp < 0 || rp > leo.0 => return Err(invalid(format!("{rpath}.recovery_point"), format!("must be within [0, LEO {leo}]"))),
+            Some(rp) => {
+                r.log.flush();
+                r.log.set_recovery_point(Offset(rp));
+            }
+            None => r.log.flush(),
+        }
+        if let Some(cache) = &spec.epoch_cache {
+            r.epoch_cache = EpochCache::from_entries(cache.clone());
+        }
+    }
+    c.controller.partitions.insert(tp, st);
+    Ok(())
+}
+
+/// After installing a given state, the leader treats ISR followers as caught up at t=0 with
+/// their given LEOs (a steady state, as the tables assume) and LESO as the start of its epoch.
+fn settle_initial_followers(c: &mut Cluster) {
+    let states: Vec<_> = c.controller.partitions.values().cloned().collect();
+    for st in states {
+        let Some(l) = st.leader else { continue };
+        let leos: BTreeMap<BrokerId, Offset> =
+            st.replicas.iter().filter_map(|b| c.replica(*b, &st.tp).map(|r| (*b, r.log.log_end_offset()))).collect();
+        let Some(r) = c.replica_mut(l, &st.tp) else { continue };
+        let leader_leo = r.log.log_end_offset();
+        let leso = r.epoch_cache.entries().iter().find(|e| e.epoch == st.leader_epoch).map_or(leader_leo, |e| e.start_offset);
+        let Some(ls) = r.leader_state_mut() else { continue };
+        ls.leso = leso;
+        for (b, f) in ls.followers.iter_mut() {
+            if st.isr.contains(b) {
+                *f = FollowerRecord {
+                    leo: leos[b],
+                    last_fetch_time_ms: Some(0),
+                    last_fetch_leader_leo: leader_leo,
+                    last_caught_up_time_ms: Some(0),
+                    broker_epoch: crate::ids::BrokerEpoch(-1),
+                };
+            }
+        }
+    }
+}
+
+/// Compares a report with the expectations; returns one line per mismatch, with its path.
+pub fn check_expectations(report: &Report, expect: &Expectations) -> Vec<String> {
+    let mut bad = Vec::new();
+    let mut cmp = |path: String, want: String, got: String| {
+        if want != got {
+            bad.push(format!("expect.{path}: expected {want}, got {got}"));
+        }
+    };
+    if let Some(c) = &expect.controller {
+        cmp("controller".into(), format!("broker {} epoch {}", c.broker, c.epoch), format!("broker {} epoch {}", report.controller.broker.map_or(0, |b| b.0), report.controller.epoch));
+    }
+    for (i, pe) in expect.partitions.iter().enumerate() {
+        let Some(p) = report.partitions.iter().find(|p| p.topic == pe.topic && p.partition == pe.partition) else {
+            cmp(format!("partitions[{i}]"), format!("{}-{}", pe.topic, pe.partition), "no such partition".into());
+            continue;
+        };
+        if let Some(l) = pe.leader {
+            cmp(format!("partitions[{i}].leader"), format!("{l:?}"), format!("{:?}", p.leader));
+        }
+        if let Some(e) = pe.leader_epoch {
+            cmp(format!("partitions[{i}].leader_epoch"), e.to_string(), p.leader_epoch.to_string());
+        }
+        if let Some(isr) = &pe.isr {
+            let mut want = isr.clone();
+            want.sort();
+            cmp(format!("partitions[{i}].isr"), format!("{want:?}"), format!("{:?}", p.isr));
+        }
+        for (b, re) in &pe.replicas {
+            let path = format!("partitions[{i}].replicas.{b}");
+            let Some(r) = p.replicas.iter().find(|r| r.broker == *b) else {
+                cmp(path, "a replica".into(), "none".into());
+                continue;
+            };
+            if let Some(log) = &re.log {
+                cmp(format!("{path}.log"), crate::report::log_text(log), crate::report::log_text(&r.log));
+            }
+            if let Some(leo) = re.leo {
+                cmp(format!("{path}.leo"), leo.to_string(), r.leo.to_string());
+            }
+            if let Some(hw) = re.hw {
+                cmp(format!("{path}.hw"), hw.to_string(), r.hw.to_string());
+            }
+            if let Some(cache) = &re.epoch_cache {
+                cmp(format!("{path}.epoch_cache"), crate::report::cache_text(cache), crate::report::cache_text(&r.epoch_cache));
+            }
+            if let Some(s) = &re.state {
+                cmp(format!("{path}.state"), s.clone(), r.state.clone());
+            }
+        }
+    }
+    if let Some(want) = &expect.produced {
+        let got: Vec<String> = report.produced.iter().map(|p| p.result.clone()).collect();
+        cmp("produced".into(), format!("{want:?}"), format!("{got:?}"));
+    }
+    if let Some(want) = &expect.reads {
+        let got: Vec<String> = report.reads.iter().map(|r| r.result.clone()).collect();
+        cmp("reads".into(), format!("{want:?}"), format!("{got:?}"));
+    }
+    if let Some(want) = &expect.violations {
+        let mut want = want.clone();
+        want.sort();
+        want.dedup();
+        let mut got: Vec<String> = report.violations.iter().map(|v| v.invariant.clone()).collect();
+        got.sort();
+        got.dedup();
+        cmp("violations".into(), format!("{want:?}"), format!("{got:?}"));
+    }
+    bad
+}

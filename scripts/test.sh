@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs whatever is missing, then runs every test layer and fails if any fails:
+#   1. native unit, conformance and CLI tests (cargo test)
+#   2. wasm-bindgen-tests: the core in Node (determinism vs native), the page in Chromium
+#   3. the release Trunk build
+#   4. browser end-to-end tests (node:test + playwright-core + Debian's Chromium)
+# and prints the bundle sizes.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "native tests"
+cargo test --workspace --locked
+
+step "wasm tests: kplay-core in Node"
+cargo test --locked --target wasm32-unknown-unknown -p kplay-core --test wasm
+
+step "wasm tests: kplay-web in headless Chromium"
+cargo test --locked --target wasm32-unknown-unknown -p kplay-web --test browser
+
+step "release build (trunk)"
+rm -rf dist
+trunk build --release --offline=true
+test -f dist/index.html
+
+step "browser end-to-end tests"
+node --test --test-reporter=spec tests/e2e/
+
+step "bundle sizes"
+node tests/bundle-size.mjs dist
