@@ -117,6 +117,10 @@ pub struct Cluster {
     step: u64,
     event_count: u64,
     trace: TraceHasher,
+    checking: bool,
+    /// Events of the step in progress (always empty between steps).
+    #[serde(skip)]
+    emitted: Vec<TimedEvent>,
 }
 
 /// Kafka's rack-unaware replica assignment: start index and shift drawn from the seed.
@@ -190,6 +194,8 @@ impl Cluster {
             step: 0,
             event_count: 0,
             trace: TraceHasher::default(),
+            checking: true,
+            emitted: Vec::new(),
         };
         for (tp, replicas) in assignment {
             let state = PartitionState {
@@ -312,23 +318,28 @@ impl Cluster {
         self.step += 1;
         let mut events = Vec::new();
         self.execute(cmd, &mut events)?;
+        self.commit_events(&mut events);
         self.settle(&mut events);
-        Ok(self.finish_step(events))
+        Ok(self.take_step_events())
     }
 
     /// One step: the next queued delivery or timer. `None` when nothing is queued.
     pub fn step_next(&mut self) -> Option<Vec<TimedEvent>> {
         let mut events = Vec::new();
+        self.step += 1;
         loop {
-            let (&key, _) = self.queue.iter().next()?;
+            let Some((&key, _)) = self.queue.iter().next() else {
+                self.step -= 1; // only stale items were left: no step
+                return None;
+            };
             let item = self.queue.remove(&key).expect("peeked");
             self.now_ms = self.now_ms.max(key.0);
             if self.process(item, &mut events) {
                 break;
             }
         }
-        self.step += 1;
-        Some(self.finish_step(events))
+        self.commit_events(&mut events);
+        Some(self.take_step_events())
     }
 
     /// Handles everything due at or before now (zero-delay chains of a pinned command).
@@ -340,10 +351,12 @@ impl Cluster {
             }
             let item = self.queue.remove(&key).expect("peeked");
             self.process(item, events);
+            self.commit_events(events);
         }
     }
 
     fn run_until(&mut self, until: TimeMs, events: &mut Vec<Event>) {
+        self.commit_events(events);
         while let Some((&key, _)) = self.queue.iter().next() {
             if key.0 > until {
                 break;
@@ -351,22 +364,40 @@ impl Cluster {
             let item = self.queue.remove(&key).expect("peeked");
             self.now_ms = self.now_ms.max(key.0);
             self.process(item, events);
+            self.commit_events(events);
         }
         self.now_ms = self.now_ms.max(until);
     }
 
-    fn finish_step(&mut self, mut events: Vec<Event>) -> Vec<TimedEvent> {
-        let mut checker = std::mem::take(&mut self.checker);
-        let violations = checker.check(self, self.step, &events);
-        self.checker = checker;
-        events.extend(violations);
-        let timed: Vec<TimedEvent> =
-            events.into_iter().map(|event| TimedEvent { time_ms: self.now_ms, step: self.step, event }).collect();
-        for e in &timed {
-            self.trace.add(e);
+    /// Stamps `events` with the current time and step, runs the checker on them (so an
+    /// `advance` over many deliveries is checked after each one), and hashes them.
+    fn commit_events(&mut self, events: &mut Vec<Event>) {
+        if events.is_empty() {
+            return;
         }
-        self.event_count += timed.len() as u64;
-        timed
+        let mut batch = std::mem::take(events);
+        if self.checking {
+            let mut checker = std::mem::take(&mut self.checker);
+            let violations = checker.check(self, self.step, &batch);
+            self.checker = checker;
+            batch.extend(violations);
+        }
+        for event in batch {
+            let e = TimedEvent { time_ms: self.now_ms, step: self.step, event };
+            self.trace.add(&e);
+            self.emitted.push(e);
+        }
+    }
+
+    fn take_step_events(&mut self) -> Vec<TimedEvent> {
+        let out = std::mem::take(&mut self.emitted);
+        self.event_count += out.len() as u64;
+        out
+    }
+
+    /// Turns the per-step invariant checker on or off (on by default; benchmarks measure both).
+    pub fn set_checking(&mut self, on: bool) {
+        self.checking = on;
     }
 
     /// Sends, schedules and records what a handler produced.
@@ -407,7 +438,7 @@ impl Cluster {
         let Some(x) = self.brokers.get_mut(&b) else { return };
         let incarnation = x.incarnation;
         if let Some(crate::replica::Role::Follower(f)) = x.replicas.get_mut(tp).map(|r| &mut r.role) {
-            f.in_flight = false;
+            f.in_flight = None;
             if auto {
                 let at = self.now_ms + backoff;
                 self.schedule(at, Scheduled::Timer(Timer::FollowerFetch { broker: b, incarnation, tp: tp.clone() }));
@@ -496,11 +527,11 @@ impl Cluster {
         let me = Node::Broker(b);
         let mut produce_results: Vec<(ProduceId, Result<Offset, KafkaError>)> = Vec::new();
         match message {
-            Message::FetchRequest { tp, replica_id, replica_epoch, fetch_offset, last_fetched_epoch, current_leader_epoch, max_wait_ms } => {
+            Message::FetchRequest { correlation_id, tp, replica_id, replica_epoch, fetch_offset, last_fetched_epoch, current_leader_epoch, max_wait_ms } => {
                 match broker.replicas.get_mut(&tp) {
-                    None => out.send(me, from, not_leader_fetch(tp, fetch_offset, current_leader_epoch)),
+                    None => out.send(me, from, not_leader_fetch(correlation_id, tp, fetch_offset, current_leader_epoch)),
                     Some(r) => {
-                        let req = FetchFields { replica_id, replica_epoch, fetch_offset, last_fetched_epoch, current_leader_epoch, max_wait_ms };
+                        let req = FetchFields { correlation_id, replica_id, replica_epoch, fetch_offset, last_fetched_epoch, current_leader_epoch, max_wait_ms };
                         if let FetchAnswer::Respond(resp) = partition::handle_follower_fetch(r, &ctx, &mut out, req) {
                             out.send(me, from, resp);
                         }
@@ -508,13 +539,13 @@ impl Cluster {
                     }
                 }
             }
-            Message::FetchResponse { tp, fetch_offset, current_leader_epoch, error, diverging_epoch, records, high_watermark, log_end_offset, log_start_offset } => {
+            Message::FetchResponse { correlation_id, tp, fetch_offset, current_leader_epoch, error, diverging_epoch, records, high_watermark, log_end_offset, log_start_offset } => {
                 if let Some(r) = broker.replicas.get_mut(&tp) {
-                    let resp = FetchResponseFields { fetch_offset, current_leader_epoch, error, diverging_epoch, records, high_watermark, log_end_offset, log_start_offset };
+                    let resp = FetchResponseFields { correlation_id, fetch_offset, current_leader_epoch, error, diverging_epoch, records, high_watermark, log_end_offset, log_start_offset };
                     fetcher::handle_fetch_response(r, &ctx, &mut out, resp);
                 }
             }
-            Message::OffsetsForLeaderEpochRequest { tp, leader_epoch, current_leader_epoch, .. } => {
+            Message::OffsetsForLeaderEpochRequest { correlation_id, tp, leader_epoch, current_leader_epoch, .. } => {
                 let answer = match broker.replicas.get(&tp) {
                     Some(r) => partition::handle_offsets_for_leader_epoch(r, self.config.truncation_mode, leader_epoch, current_leader_epoch),
                     None => Err(KafkaError::NotLeaderOrFollower),
@@ -523,12 +554,12 @@ impl Cluster {
                     Ok(v) => (None, v),
                     Err(e) => (Some(e), (LeaderEpoch::UNDEFINED, Offset::UNKNOWN)),
                 };
-                out.send(me, from, Message::OffsetsForLeaderEpochResponse { tp, requested_epoch: leader_epoch, current_leader_epoch, error, leader_epoch: le, end_offset: end });
+                out.send(me, from, Message::OffsetsForLeaderEpochResponse { correlation_id, tp, requested_epoch: leader_epoch, current_leader_epoch, error, leader_epoch: le, end_offset: end });
             }
-            Message::OffsetsForLeaderEpochResponse { tp, current_leader_epoch, error, leader_epoch, end_offset, .. } => {
+            Message::OffsetsForLeaderEpochResponse { correlation_id, tp, current_leader_epoch, error, leader_epoch, end_offset, .. } => {
                 if let Some(r) = broker.replicas.get_mut(&tp) {
                     let answer = error.map_or(Ok((leader_epoch, end_offset)), Err);
-                    fetcher::handle_offsets_for_leader_epoch_response(r, &ctx, &mut out, current_leader_epoch, answer);
+                    fetcher::handle_offsets_for_leader_epoch_response(r, &ctx, &mut out, correlation_id, current_leader_epoch, answer);
                 }
             }
             Message::ProduceRequest { id, tp, key, value, acks } => {
@@ -549,6 +580,10 @@ impl Cluster {
                     produce_results = partition::handle_alter_partition_response(r, &ctx, &mut out, state);
                 }
             }
+            Message::LeaderAndIsr { .. } if broker.broker_epoch.0 < 0 => {
+                // B2-B3: a restarted broker acts on no partition state before its registration
+                // is answered (with the current state); anything earlier is stale.
+            }
             Message::LeaderAndIsr { controller_epoch, controller_id, state } => {
                 if controller_epoch < broker.known_controller_epoch {
                     out.event(Event::StaleControllerRejected { broker: b, from: controller_id, request_epoch: controller_epoch, known_epoch: broker.known_controller_epoch });
@@ -559,9 +594,14 @@ impl Cluster {
                     }
                 }
             }
-            Message::BrokerRegistrationResponse { broker_epoch, controller_epoch } => {
+            Message::BrokerRegistrationResponse { broker_epoch, controller_epoch, states } => {
                 broker.broker_epoch = broker_epoch;
                 broker.known_controller_epoch = broker.known_controller_epoch.max(controller_epoch);
+                for state in &states {
+                    if let Some(r) = broker.replicas.get_mut(&state.tp) {
+                        produce_results.extend(partition::apply_partition_state(r, &ctx, &mut out, state));
+                    }
+                }
             }
             Message::ProduceResponse { .. } => {}
             other => unreachable!("controller message {} routed to a broker", other.kind()),
@@ -589,7 +629,7 @@ impl Cluster {
                 let resp = self.controller.handle_alter_partition(&self.config, &mut out, leader_id, &tp, leader_epoch, partition_epoch, &new_isr);
                 out.send(Node::Broker(b), from, resp);
             }
-            Message::Heartbeat { broker_epoch } => self.controller.handle_heartbeat(&self.config, &mut out, now, sender, broker_epoch),
+            Message::Heartbeat { broker_epoch, known } => self.controller.handle_heartbeat(&self.config, &mut out, now, sender, broker_epoch, &known),
             Message::BrokerRegistration { .. } => self.controller.handle_registration(&self.config, &mut out, now, sender),
             Message::ControlledShutdown { broker_epoch } => {
                 self.controller.handle_controlled_shutdown(&self.config, &mut out, sender, broker_epoch)
@@ -645,7 +685,7 @@ impl Cluster {
                 }
                 let epoch = self.brokers[&broker].broker_epoch;
                 if let (Some(c), true) = (self.controller.active, epoch.0 >= 0) {
-                    out.send(Node::Broker(broker), Node::Broker(c), Message::Heartbeat { broker_epoch: epoch });
+                    out.send(Node::Broker(broker), Node::Broker(c), self.heartbeat(broker));
                 }
                 out.timer(self.now_ms + self.config.broker_heartbeat_interval_ms, Timer::Heartbeat { broker, incarnation });
             }
@@ -686,12 +726,8 @@ impl Cluster {
                 let ctx = Ctx { cfg: &self.config, now: self.now_ms, incarnation, controller: self.controller.active, registrations: &self.controller.registrations };
                 let x = self.brokers.get_mut(&broker).expect("live");
                 let Some(r) = x.replicas.get_mut(&tp) else { return false };
-                if r.leader_state().is_none_or(|l| l.pending_isr.is_none()) {
+                if !partition::retry_alter_partition(r, &ctx, &mut out) {
                     return false;
-                }
-                let done = partition::handle_alter_partition_response(r, &ctx, &mut out, None);
-                for (id, result) in done {
-                    out.send(Node::Broker(broker), Node::Client, Message::ProduceResponse { id, tp: tp.clone(), error: result.err(), offset: result.unwrap_or(Offset::UNKNOWN) });
                 }
             }
             Timer::ControllerFailover => {
@@ -704,6 +740,12 @@ impl Cluster {
         }
         self.drain(out, events);
         true
+    }
+
+    fn heartbeat(&self, broker: BrokerId) -> Message {
+        let b = &self.brokers[&broker];
+        let known = b.replicas.values().filter(|r| !r.awaiting_state).map(|r| (r.tp.clone(), r.partition_epoch)).collect();
+        Message::Heartbeat { broker_epoch: b.broker_epoch, known }
     }
 
     fn isr_check(&mut self, broker: BrokerId, out: &mut Outbox) {
@@ -776,7 +818,7 @@ impl Cluster {
                 let r = x.replicas.get(&tp).ok_or(CommandError::Invalid(format!("broker {broker} holds no replica of {tp}")))?;
                 match r.follower_state() {
                     None => return Err(CommandError::Invalid(format!("broker {broker} is not a follower of {tp}"))),
-                    Some(f) if f.in_flight => return Err(CommandError::Invalid(format!("broker {broker} already has a request for {tp} in flight"))),
+                    Some(f) if f.in_flight.is_some() => return Err(CommandError::Invalid(format!("broker {broker} already has a request for {tp} in flight"))),
                     Some(_) => {}
                 }
             }
@@ -908,9 +950,8 @@ impl Cluster {
                 self.arm_periodic_timers(Some(*broker));
             }
             C::Heartbeat { broker } => {
-                let epoch = self.brokers[broker].broker_epoch;
                 if let Some(c) = self.controller.active {
-                    out.send(Node::Broker(*broker), Node::Broker(c), Message::Heartbeat { broker_epoch: epoch });
+                    out.send(Node::Broker(*broker), Node::Broker(c), self.heartbeat(*broker));
                 }
             }
             C::Fence { broker } => self.controller.fence(&self.config, &mut out, *broker, "session expired (pinned)"),
@@ -1104,8 +1145,9 @@ fn read_from(r: &Replica, kind: ReadKind, offset: Offset) -> ReadResult {
     }
 }
 
-fn not_leader_fetch(tp: TopicPartition, fetch_offset: Offset, current_leader_epoch: LeaderEpoch) -> Message {
+fn not_leader_fetch(correlation_id: u64, tp: TopicPartition, fetch_offset: Offset, current_leader_epoch: LeaderEpoch) -> Message {
     Message::FetchResponse {
+        correlation_id,
         tp,
         fetch_offset,
         current_leader_epoch,

@@ -233,12 +233,20 @@ impl Controller {
     }
 
     /// E1: a heartbeat from `broker`; the first from a fenced, registered broker unfences it.
-    pub fn handle_heartbeat(&mut self, cfg: &ClusterConfig, out: &mut Outbox, now: TimeMs, broker: BrokerId, epoch: BrokerEpoch) {
+    /// It carries the partition epochs the broker has applied (KRaft: its metadata offset),
+    /// and the controller sends it every newer partition state it missed (E4).
+    pub fn handle_heartbeat(&mut self, cfg: &ClusterConfig, out: &mut Outbox, now: TimeMs, broker: BrokerId, epoch: BrokerEpoch, known: &[(TopicPartition, PartitionEpoch)]) {
         let Some(reg) = self.registrations.get_mut(&broker) else { return };
         if reg.broker_epoch != epoch {
             return; // an old incarnation's heartbeat
         }
         reg.last_heartbeat_ms = now;
+        for (tp, pe) in known {
+            if let Some(st) = self.partitions.get(tp).filter(|st| st.partition_epoch > *pe) {
+                self.send_state(out, broker, st);
+            }
+        }
+        let reg = self.registrations.get_mut(&broker).expect("checked");
         if reg.fenced && !reg.in_controlled_shutdown {
             self.unfence(cfg, out, broker);
         }
@@ -273,16 +281,13 @@ impl Controller {
             Registration { broker_epoch: epoch, fenced: true, in_controlled_shutdown: false, last_heartbeat_ms: now },
         );
         out.event(Event::BrokerRegistered { broker, broker_epoch: epoch });
+        let states: Vec<PartitionState> =
+            self.partitions.values().filter(|p| p.replicas.contains(&broker)).cloned().collect();
         out.send(
             Node::Broker(self.active.unwrap_or(broker)),
             Node::Broker(broker),
-            Message::BrokerRegistrationResponse { broker_epoch: epoch, controller_epoch: self.epoch },
+            Message::BrokerRegistrationResponse { broker_epoch: epoch, controller_epoch: self.epoch, states },
         );
-        let mine: Vec<PartitionState> =
-            self.partitions.values().filter(|p| p.replicas.contains(&broker)).cloned().collect();
-        for st in &mine {
-            self.send_state(out, broker, st);
-        }
         if stays_unfenced {
             self.registrations.get_mut(&broker).expect("inserted").fenced = false;
         } else if !fenced {
@@ -325,10 +330,10 @@ impl Controller {
         if st.leader != Some(from) {
             return reject(out, KafkaError::InvalidRequest);
         }
-        if partition_epoch < st.partition_epoch {
+        let isr: Vec<BrokerId> = new_isr.iter().map(|(b, _)| *b).collect();
+        if partition_epoch < st.partition_epoch && !(isr == st.isr && leader_epoch == st.leader_epoch) {
             return reject(out, KafkaError::InvalidUpdateVersion);
         }
-        let isr: Vec<BrokerId> = new_isr.iter().map(|(b, _)| *b).collect();
         if !isr.iter().all(|b| st.replicas.contains(b)) || !isr.contains(&from) {
             return reject(out, KafkaError::InvalidRequest);
         }
@@ -341,6 +346,12 @@ impl Controller {
                 return reject(out, KafkaError::IneligibleReplica);
             }
         }
+        // A retried request whose change is already committed (its response was lost) is
+        // answered with the committed state instead of INVALID_UPDATE_VERSION.
+        let already = partition_epoch < st.partition_epoch && isr == st.isr && leader_epoch == st.leader_epoch;
+        if already {
+            return Message::AlterPartitionResponse { tp: tp.clone(), error: None, state: Some(st) };
+        }
         let recovering = st.leader_recovery_state == LeaderRecoveryState::Recovering;
         if recovering && isr.len() > 1 {
             return reject(out, KafkaError::InvalidRequest);
@@ -349,14 +360,10 @@ impl Controller {
         let reason = if shrank { IsrChangeReason::OutOfSync } else { IsrChangeReason::CaughtUp };
         let bump = shrank && cfg.leader_epoch_bump_on_isr_shrink;
         let next = PartitionState { isr, leader_recovery_state: LeaderRecoveryState::Recovered, ..st };
-        // The leader learns through the response; other replicas only care about a new epoch.
-        let mut sub = Outbox::default();
-        self.commit(&mut sub, next, Some(reason), None, bump);
+        // Every replica learns the commit through metadata (LeaderAndIsr), the leader also
+        // through the response; whichever comes second is ignored (S5, E4).
+        self.commit(out, next, Some(reason), None, bump);
         let committed = self.partitions[tp].clone();
-        out.events.append(&mut sub.events);
-        if bump {
-            out.sends.append(&mut sub.sends);
-        }
         Message::AlterPartitionResponse { tp: tp.clone(), error: None, state: Some(committed) }
     }
 

@@ -100,8 +100,8 @@ pub enum Event {
     Dropped { id: MessageId, reason: String },
     /// A client produce was sent.
     ProduceSent { id: ProduceId, tp: TopicPartition, to: BrokerId, acks: Acks, value: String },
-    /// P3: the leader appended a record.
-    Appended { broker: BrokerId, tp: TopicPartition, offset: Offset, epoch: LeaderEpoch, value: String },
+    /// P3: the leader appended a record (with the produce's acks and the ISR at that moment).
+    Appended { broker: BrokerId, tp: TopicPartition, offset: Offset, epoch: LeaderEpoch, value: String, acks: Acks, isr: Vec<BrokerId> },
     /// P5: the produce finished (for the client).
     ProduceCompleted { id: ProduceId, tp: TopicPartition, error: Option<KafkaError>, offset: Option<Offset> },
     /// G1: a new active segment.
@@ -226,7 +226,7 @@ impl fmt::Display for Event {
             Event::ProduceSent { id, tp, to, acks, value } => {
                 write!(f, "produce #{id} {value:?} acks={acks} -> {tp} on broker {to}")
             }
-            Event::Appended { broker, tp, offset, epoch, value } => {
+            Event::Appended { broker, tp, offset, epoch, value, .. } => {
                 write!(f, "P3 broker {broker} appends ({offset},{epoch},{value}) to {tp}")
             }
             Event::ProduceCompleted { id, tp, error: None, offset } => {

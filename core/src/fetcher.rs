@@ -15,18 +15,22 @@ use crate::replica::{FetchPhase, Replica, Role};
 pub fn next_request(r: &mut Replica, broker_epoch: BrokerEpoch, max_wait_ms: u64) -> Option<(BrokerId, Message)> {
     let (tp, leo, last_epoch, current) = (r.tp.clone(), r.log.log_end_offset(), r.last_fetched_epoch(), r.leader_epoch);
     let Role::Follower(f) = &mut r.role else { return None };
-    if f.in_flight {
+    if f.in_flight.is_some() {
         return None;
     }
-    f.in_flight = true;
+    r.correlation += 1;
+    let correlation_id = r.correlation;
+    f.in_flight = Some(correlation_id);
     let msg = match f.phase {
         FetchPhase::Truncating => Message::OffsetsForLeaderEpochRequest {
+            correlation_id,
             tp,
             replica_id: r.broker,
             leader_epoch: last_epoch,
             current_leader_epoch: current,
         },
         FetchPhase::Fetching => Message::FetchRequest {
+            correlation_id,
             tp,
             replica_id: r.broker,
             replica_epoch: broker_epoch,
@@ -41,6 +45,8 @@ pub fn next_request(r: &mut Replica, broker_epoch: BrokerEpoch, max_wait_ms: u64
 
 /// The fields of a fetch response the follower reads.
 pub struct FetchResponseFields {
+    /// The request's correlation id.
+    pub correlation_id: u64,
     /// The offset the request fetched at.
     pub fetch_offset: Offset,
     /// The epoch the request carried.
@@ -59,12 +65,17 @@ pub struct FetchResponseFields {
     pub log_start_offset: Offset,
 }
 
-/// R1: is this response still for the fetch we are doing? Clears `in_flight` either way.
-fn accept_response(r: &mut Replica, fetch_offset: Option<Offset>, current_leader_epoch: LeaderEpoch) -> bool {
+/// R1: is this the response to the request on the wire (by correlation id), and is it
+/// still for our epoch and fetch offset? `None`: not ours, ignore it. `Some(false)`: ours but
+/// stale, discard it and fetch again. `Some(true)`: process it.
+fn accept_response(r: &mut Replica, correlation_id: u64, fetch_offset: Option<Offset>, current_leader_epoch: LeaderEpoch) -> Option<bool> {
     let (leo, epoch) = (r.log.log_end_offset(), r.leader_epoch);
-    let Role::Follower(f) = &mut r.role else { return false };
-    f.in_flight = false;
-    current_leader_epoch == epoch && fetch_offset.is_none_or(|o| o == leo)
+    let Role::Follower(f) = &mut r.role else { return None };
+    if f.in_flight != Some(correlation_id) {
+        return None;
+    }
+    f.in_flight = None;
+    Some(current_leader_epoch == epoch && fetch_offset.is_none_or(|o| o == leo))
 }
 
 /// When the fetcher should send again: now, or after the error back-off.
@@ -77,9 +88,13 @@ fn schedule_next(r: &Replica, ctx: &Ctx, out: &mut Outbox, backoff: bool) {
 
 /// R1–R4: the follower handles a fetch response.
 pub fn handle_fetch_response(r: &mut Replica, ctx: &Ctx, out: &mut Outbox, resp: FetchResponseFields) {
-    if !accept_response(r, Some(resp.fetch_offset), resp.current_leader_epoch) {
-        schedule_next(r, ctx, out, false);
-        return; // R1: discarded
+    match accept_response(r, resp.correlation_id, Some(resp.fetch_offset), resp.current_leader_epoch) {
+        None => return, // R1: not a follower any more, or not the request on the wire
+        Some(false) => {
+            schedule_next(r, ctx, out, false);
+            return; // R1: not at our fetch offset
+        }
+        Some(true) => {}
     }
     if let Some(error) = resp.error {
         if error == KafkaError::OffsetOutOfRange {
@@ -198,12 +213,17 @@ pub fn handle_offsets_for_leader_epoch_response(
     r: &mut Replica,
     ctx: &Ctx,
     out: &mut Outbox,
+    correlation_id: u64,
     current_leader_epoch: LeaderEpoch,
     answer: Result<(LeaderEpoch, Offset), KafkaError>,
 ) {
-    if !accept_response(r, None, current_leader_epoch) {
-        schedule_next(r, ctx, out, false);
-        return;
+    match accept_response(r, correlation_id, None, current_leader_epoch) {
+        None => return, // R1
+        Some(false) => {
+            schedule_next(r, ctx, out, false);
+            return;
+        }
+        Some(true) => {}
     }
     let Ok((epoch, end)) = answer else {
         schedule_next(r, ctx, out, true);

@@ -37,10 +37,13 @@ pub struct Checker {
     pub acked: BTreeMap<TopicPartition, Vec<(Offset, String)>>,
     /// Records consumers received: (offset) → (epoch, value).
     pub consumed: BTreeMap<TopicPartition, BTreeMap<Offset, (LeaderEpoch, String)>>,
-    /// Unclean elections so far.
-    pub unclean_elections: u32,
-    /// Lossy crashes so far.
-    pub lossy_crashes: u32,
+    /// Unclean elections so far, per partition.
+    pub unclean_elections: BTreeMap<TopicPartition, u32>,
+    /// Lossy crashes of brokers hosting each partition.
+    pub lossy_crashes: BTreeMap<TopicPartition, u32>,
+    /// Partitions whose ISR shrank to one member after a lossy crash of one of its replicas:
+    /// a "last replica standing" event (§3 "Clean").
+    pub lrs_events: BTreeSet<TopicPartition>,
     epochs: BTreeMap<TopicPartition, (LeaderEpoch, PartitionEpoch)>,
     replica_epochs: BTreeMap<(BrokerId, TopicPartition), (LeaderEpoch, PartitionEpoch)>,
     leader_hw: BTreeMap<(BrokerId, TopicPartition), (LeaderEpoch, Offset)>,
@@ -92,8 +95,6 @@ impl Checker {
         }
         self.check_controller_epochs(c, &mut f);
         // "Clean" (§3): no unclean election and at most minISR - 1 lossy crashes.
-        let tolerated = c.config().min_insync_replicas.saturating_sub(1);
-        let explained = self.unclean_elections > 0 || self.lossy_crashes > tolerated;
         // Once the committed prefix is lost (I8/I9), the truth moves on: trueHW restarts from
         // the current leader's HW ("trueHW goes 3 -> 2", S4), so later checks compare with it.
         for (inv, tp, _, _) in &f.out {
@@ -101,12 +102,24 @@ impl Checker {
                 self.rebase(c, tp);
             }
         }
+        let this = &*self;
+        let explained = |tp: &Option<TopicPartition>| {
+            // "Clean" (§3): no unclean election, at most effectiveMinIsr - 1 lossy crashes,
+            // and no last-replica-standing event.
+            let Some(tp) = tp else { return false };
+            let rf = c.controller.partitions.get(tp).map_or(1, |p| p.replicas.len());
+            let lossy = this.lossy_crashes.get(tp).copied().unwrap_or(0) as usize;
+            this.unclean_elections.get(tp).is_some_and(|n| *n > 0)
+                || lossy > c.config().effective_min_isr(rf).saturating_sub(1)
+                || this.lrs_events.contains(tp)
+        };
+        let explained: Vec<bool> = f.out.iter().map(|(_, tp, _, _)| explained(tp)).collect();
         let mut new = Vec::new();
-        for (inv, tp, starred, detail) in f.out {
+        for ((inv, tp, starred, detail), expl) in f.out.into_iter().zip(explained) {
             if !self.reported.insert((inv.clone(), tp.clone())) {
                 continue;
             }
-            let v = Violation { invariant: inv, step, tp, explained: starred && explained, detail };
+            let v = Violation { invariant: inv, step, explained: starred && expl, tp, detail };
             new.push(Event::InvariantViolated { invariant: v.invariant.clone(), tp: v.tp.clone(), explained: v.explained, detail: v.detail.clone() });
             self.violations.push(v);
         }
@@ -118,20 +131,32 @@ impl Checker {
         let cfg = c.config();
         for e in events {
             match e {
-                Event::LeaderElected { kind: ElectionKind::Unclean, .. } => self.unclean_elections += 1,
-                Event::BrokerCrashed { kind: CrashKind::Lossy, .. } => self.lossy_crashes += 1,
+                Event::LeaderElected { tp, kind: ElectionKind::Unclean, .. } => {
+                    *self.unclean_elections.entry(tp.clone()).or_default() += 1;
+                }
+                Event::BrokerCrashed { broker, kind: CrashKind::Lossy } => {
+                    for tp in c.brokers[broker].replicas.keys() {
+                        *self.lossy_crashes.entry(tp.clone()).or_default() += 1;
+                    }
+                }
+                Event::IsrChanged { tp, to, .. } | Event::LeaderElected { tp, isr: to, .. }
+                    if to.len() == 1 && self.lossy_crashes.get(tp).is_some_and(|n| *n > 0) =>
+                {
+                    self.lrs_events.insert(tp.clone());
+                }
                 Event::ProduceCompleted { id, tp, error: None, offset: Some(o) } => {
                     let Some(p) = c.produced.iter().find(|p| p.id == *id) else { continue };
-                    if p.acks != Acks::All {
-                        continue;
+                    if p.acks == Acks::All {
+                        self.acked.entry(tp.clone()).or_default().push((*o, p.value.clone()));
                     }
-                    self.acked.entry(tp.clone()).or_default().push((*o, p.value.clone()));
-                    // I25 (second half): no acks=all success while |maximalIsr| < minISR.
-                    let st = &c.controller.partitions[tp];
-                    if let Some(l) = st.leader.and_then(|l| c.replica(l, tp)).and_then(|r| r.leader_state()) {
-                        if l.maximal_isr.len() < cfg.effective_min_isr(st.replicas.len()) {
-                            f.add("I25", Some(tp), false, format!("acks=all produce #{id} succeeded with maximal ISR {:?}", l.maximal_isr));
-                        }
+                }
+                Event::Sent { from: crate::message::Node::Broker(b), message: Message::ProduceResponse { id, tp, error: None, .. }, .. } => {
+                    // I25 (second half): the leader answers acks=all success only with
+                    // |maximalIsr| >= minISR at that moment.
+                    let Some(p) = c.produced.iter().find(|p| p.id == *id && p.acks == Acks::All) else { continue };
+                    let Some(l) = c.replica(*b, tp).and_then(|r| r.leader_state()) else { continue };
+                    if l.maximal_isr.len() < cfg.effective_min_isr(c.controller.partitions[tp].replicas.len()) {
+                        f.add("I25", Some(tp), false, format!("acks=all produce #{} acked with maximal ISR {:?}", p.id, l.maximal_isr));
                     }
                 }
                 Event::ConsumerRead { broker, tp, result: ReadResult::Records(recs), .. } => {
@@ -154,14 +179,11 @@ impl Checker {
                         }
                     }
                 }
-                Event::Appended { broker, tp, .. } => {
-                    // I25 (first half) for acks=all appends is enforced by P2; check the ISR size
-                    // of every pending acks=all produce's leader.
-                    let Some(r) = c.replica(*broker, tp) else { continue };
-                    let Some(l) = r.leader_state() else { continue };
-                    let min = cfg.effective_min_isr(r.replicas.len());
-                    if l.pending_produces.last().is_some_and(|p| p.required_offset == r.log.log_end_offset()) && l.isr.len() < min {
-                        f.add("I25", Some(tp), false, format!("acks=all record appended with ISR {:?} below min.insync.replicas", l.isr));
+                Event::Appended { broker, tp, acks: Acks::All, isr, .. } => {
+                    // I25 (first half): no acks=all record is appended while |isr| < minISR.
+                    let rf = c.controller.partitions[tp].replicas.len();
+                    if isr.len() < cfg.effective_min_isr(rf) {
+                        f.add("I25", Some(tp), false, format!("broker {broker} appended an acks=all record with ISR {isr:?}"));
                     }
                 }
                 Event::HighWatermark { broker, tp, from, to, leader: true } if cfg.hw_requires_min_isr && to > from => {
@@ -246,6 +268,12 @@ impl Checker {
         }
         let replicas: Vec<&Replica> = st.replicas.iter().filter_map(|b| c.replica(*b, tp)).collect();
         let running = |r: &&Replica| c.brokers[&r.broker].is_running();
+        // An ISR member "is" the registered incarnation of its broker: a broker that restarted
+        // and has not re-registered yet is still the old member as far as the controller knows.
+        let member = |r: &&Replica| {
+            let b = &c.brokers[&r.broker];
+            b.is_running() && c.controller.registrations.get(&b.id).is_some_and(|reg| reg.broker_epoch == b.broker_epoch)
+        };
         let mut current_leaders = 0;
         for r in &replicas {
             self.check_replica(c, r, st.leader_epoch, f);
@@ -286,9 +314,9 @@ impl Checker {
                 // I12 and I24.
                 let hw = l.log.high_watermark();
                 for b in &st.isr {
-                    if let Some(m) = c.replica(*b, tp).filter(running) {
+                    if let Some(m) = c.replica(*b, tp).filter(member) {
                         if m.log.log_end_offset() < hw {
-                            f.add("I12", Some(tp), false, format!("ISR member {b} LEO {} < leader HW {hw}", m.log.log_end_offset()));
+                            f.add("I12", Some(tp), true, format!("ISR member {b} LEO {} < leader HW {hw}", m.log.log_end_offset()));
                         }
                     }
                 }
@@ -307,7 +335,7 @@ impl Checker {
         }
         // I10: running ISR members hold the committed prefix.
         for b in &st.isr {
-            if let Some(m) = c.replica(*b, tp).filter(running) {
+            if let Some(m) = c.replica(*b, tp).filter(member) {
                 if let Some(d) = prefix_mismatch(m, &committed, true_hw) {
                     f.add("I10", Some(tp), true, d);
                 }
@@ -319,7 +347,7 @@ impl Checker {
             let hw = l.log.high_watermark();
             for (inv, members) in [("I13", &st.isr), ("I14", &ls.isr)] {
                 for b in members.iter().filter(|b| **b != l.broker) {
-                    if let Some(m) = c.replica(*b, tp).filter(running) {
+                    if let Some(m) = c.replica(*b, tp).filter(member) {
                         if let Some(o) = same_entries(l, m, hw) {
                             f.add(inv, Some(tp), true, format!("leader {} (HW {hw}) and ISR member {b} differ at offset {o}", l.broker));
                         }
@@ -346,12 +374,12 @@ impl Checker {
         }
         // I22: an in-flight fetch of a current follower is at its LEO.
         for m in c.network.in_flight.values() {
-            if let Message::FetchRequest { tp: ftp, replica_id, fetch_offset, current_leader_epoch, .. } = &m.message {
+            if let Message::FetchRequest { correlation_id, tp: ftp, replica_id, fetch_offset, current_leader_epoch, .. } = &m.message {
                 if ftp != tp {
                     continue;
                 }
                 if let Some(r) = c.replica(*replica_id, tp).filter(running) {
-                    let current = r.follower_state().is_some_and(|s| s.in_flight) && r.leader_epoch == *current_leader_epoch;
+                    let current = r.follower_state().is_some_and(|s| s.in_flight == Some(*correlation_id)) && r.leader_epoch == *current_leader_epoch;
                     if current && *fetch_offset != r.log.log_end_offset() {
                         f.add("I22", Some(tp), false, format!("broker {replica_id} fetches at {fetch_offset} but its LEO is {}", r.log.log_end_offset()));
                     }

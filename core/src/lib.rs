@@ -40,6 +40,7 @@ pub mod partitioner;
 pub mod replica;
 pub mod report;
 pub mod scenario;
+pub mod schedule;
 pub mod trace;
 
 pub use cluster::Cluster;

@@ -133,6 +133,8 @@ pub struct PartitionState {
 pub enum Message {
     /// A follower's fetch (F1).
     FetchRequest {
+        /// Matches the response to the request (Kafka's request-header correlation id).
+        correlation_id: u64,
         tp: TopicPartition,
         replica_id: BrokerId,
         replica_epoch: BrokerEpoch,
@@ -144,6 +146,7 @@ pub enum Message {
     },
     /// The leader's answer (L1–L8).
     FetchResponse {
+        correlation_id: u64,
         tp: TopicPartition,
         fetch_offset: Offset,
         current_leader_epoch: LeaderEpoch,
@@ -157,6 +160,7 @@ pub enum Message {
     },
     /// Legacy KIP-101/KIP-279 truncation round trip (F3).
     OffsetsForLeaderEpochRequest {
+        correlation_id: u64,
         tp: TopicPartition,
         replica_id: BrokerId,
         leader_epoch: LeaderEpoch,
@@ -164,6 +168,7 @@ pub enum Message {
     },
     /// Its answer: end offset only (KIP-101) or with the epoch (KIP-279).
     OffsetsForLeaderEpochResponse {
+        correlation_id: u64,
         tp: TopicPartition,
         requested_epoch: LeaderEpoch,
         current_leader_epoch: LeaderEpoch,
@@ -187,12 +192,13 @@ pub enum Message {
     AlterPartitionResponse { tp: TopicPartition, error: Option<KafkaError>, state: Option<PartitionState> },
     /// Controller → brokers: the partition's new state, fenced by controller epoch (K1, E4).
     LeaderAndIsr { controller_epoch: ControllerEpoch, controller_id: BrokerId, state: PartitionState },
-    /// Broker → controller (E1).
-    Heartbeat { broker_epoch: BrokerEpoch },
+    /// Broker → controller (E1), with the partition epochs it has applied (its metadata offset).
+    Heartbeat { broker_epoch: BrokerEpoch, known: Vec<(TopicPartition, PartitionEpoch)> },
     /// Broker → controller after a restart (E1, B2).
     BrokerRegistration { previous_epoch: Option<BrokerEpoch> },
-    /// Controller → broker.
-    BrokerRegistrationResponse { broker_epoch: BrokerEpoch, controller_epoch: ControllerEpoch },
+    /// Controller → broker: its new epoch and the current state of its partitions (the
+    /// metadata it catches up with before it acts on any partition, B2-B3).
+    BrokerRegistrationResponse { broker_epoch: BrokerEpoch, controller_epoch: ControllerEpoch, states: Vec<PartitionState> },
     /// Broker → controller before a clean shutdown.
     ControlledShutdown { broker_epoch: BrokerEpoch },
 }
@@ -286,7 +292,7 @@ impl fmt::Display for Message {
                 state.leader_epoch,
                 ids(state.isr.iter().copied())
             ),
-            Message::Heartbeat { broker_epoch } => write!(f, "Heartbeat(brokerEpoch {broker_epoch})"),
+            Message::Heartbeat { broker_epoch, .. } => write!(f, "Heartbeat(brokerEpoch {broker_epoch})"),
             Message::BrokerRegistration { .. } => write!(f, "BrokerRegistration"),
             Message::BrokerRegistrationResponse { broker_epoch, .. } => {
                 write!(f, "BrokerRegistrationResponse(brokerEpoch {broker_epoch})")

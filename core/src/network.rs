@@ -51,6 +51,9 @@ pub struct Network {
     pub isolated: BTreeSet<BrokerId>,
     /// Brokers whose every message is slow.
     pub slow: BTreeSet<BrokerId>,
+    /// The latest delivery time scheduled on each link: links are FIFO, like the TCP
+    /// connections Kafka's requests travel on.
+    last_delivery: BTreeMap<(Node, Node), TimeMs>,
 }
 
 /// What became of a message when it was sent.
@@ -74,6 +77,7 @@ impl Network {
             links: BTreeMap::new(),
             isolated: BTreeSet::new(),
             slow: BTreeSet::new(),
+            last_delivery: BTreeMap::new(),
         }
     }
 
@@ -88,6 +92,16 @@ impl Network {
     /// True if a message from `from` to `to` would be lost now (isolation or a cut).
     pub fn unreachable(&self, from: Node, to: Node) -> bool {
         self.isolated_node(from) || self.isolated_node(to) || self.links.get(&(from, to)).is_some_and(|l| l.cut)
+    }
+
+    /// The arrival time of a message sent now: a random delay, but never before an earlier
+    /// message on the same link.
+    fn arrival(&mut self, now: TimeMs, from: Node, to: Node) -> TimeMs {
+        let at = now + self.delay(from, to);
+        let last = self.last_delivery.entry((from, to)).or_insert(0);
+        let at = at.max(*last);
+        *last = at;
+        at
     }
 
     fn delay(&mut self, from: Node, to: Node) -> u64 {
@@ -110,7 +124,7 @@ impl Network {
         } else if link.held {
             SendOutcome::Held
         } else {
-            SendOutcome::Scheduled(now + self.delay(from, to))
+            SendOutcome::Scheduled(self.arrival(now, from, to))
         };
         let deliver_at = match outcome {
             SendOutcome::Scheduled(t) => Some(t),
@@ -138,7 +152,7 @@ impl Network {
             .collect();
         let mut out = Vec::new();
         for id in held {
-            let at = now + self.delay(from, to);
+            let at = self.arrival(now, from, to);
             self.in_flight.get_mut(&id).expect("listed").deliver_at = Some(at);
             out.push((id, at));
         }

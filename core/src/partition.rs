@@ -33,7 +33,7 @@ pub fn handle_produce(
     }
     let offset = r.log.log_end_offset();
     let record = Record { offset, epoch, key, value: value.clone(), timestamp_ms: ctx.now };
-    append_as_leader(r, out, record);
+    append_as_leader(r, out, record, acks);
     complete_parked_fetches(r, out, false);
     maybe_increment_hw(r, ctx, out); // P4
     match acks {
@@ -49,7 +49,7 @@ pub fn handle_produce(
 }
 
 /// P3: stamp the leader epoch, append at the LEO, `assign(epoch, offset)`.
-fn append_as_leader(r: &mut Replica, out: &mut Outbox, record: Record) {
+fn append_as_leader(r: &mut Replica, out: &mut Outbox, record: Record, acks: Acks) {
     if r.log.rolls_before(&record) {
         out.event(Event::SegmentRolled { broker: r.broker, tp: r.tp.clone(), base_offset: record.offset });
     }
@@ -60,6 +60,8 @@ fn append_as_leader(r: &mut Replica, out: &mut Outbox, record: Record) {
         offset: record.offset,
         epoch: record.epoch,
         value: record.value.clone(),
+        acks,
+        isr: r.leader_state().map(|l| l.isr.clone()).unwrap_or_default(),
     });
     r.log.append(record);
 }
@@ -121,8 +123,9 @@ pub enum FetchAnswer {
     Parked,
 }
 
-fn error_response(r: &Replica, fetch_offset: Offset, current_leader_epoch: LeaderEpoch, error: KafkaError) -> Message {
+fn error_response(r: &Replica, correlation_id: u64, fetch_offset: Offset, current_leader_epoch: LeaderEpoch, error: KafkaError) -> Message {
     Message::FetchResponse {
+        correlation_id,
         tp: r.tp.clone(),
         fetch_offset,
         current_leader_epoch,
@@ -151,6 +154,8 @@ pub fn check_current_leader_epoch(r: &Replica, requested: LeaderEpoch) -> Result
 
 /// The fields of a follower's fetch request the leader reads.
 pub struct FetchFields {
+    /// The request's correlation id.
+    pub correlation_id: u64,
     /// The follower.
     pub replica_id: BrokerId,
     /// Its broker epoch.
@@ -169,17 +174,17 @@ pub struct FetchFields {
 pub fn handle_follower_fetch(r: &mut Replica, ctx: &Ctx, out: &mut Outbox, req: FetchFields) -> FetchAnswer {
     let cur = req.current_leader_epoch;
     if let Err(e) = check_current_leader_epoch(r, cur) {
-        return FetchAnswer::Respond(error_response(r, req.fetch_offset, cur, e)); // L1
+        return FetchAnswer::Respond(error_response(r, req.correlation_id, req.fetch_offset, cur, e)); // L1
     }
     if !r.replicas.contains(&req.replica_id) {
-        return FetchAnswer::Respond(error_response(r, req.fetch_offset, cur, KafkaError::UnknownLeaderEpoch)); // L2
+        return FetchAnswer::Respond(error_response(r, req.correlation_id, req.fetch_offset, cur, KafkaError::UnknownLeaderEpoch)); // L2
     }
     let newer_epoch_known = ctx
         .registrations
         .get(&req.replica_id)
         .is_some_and(|reg| req.replica_epoch.0 != -1 && reg.broker_epoch > req.replica_epoch);
     if newer_epoch_known {
-        return FetchAnswer::Respond(error_response(r, req.fetch_offset, cur, KafkaError::NotLeaderOrFollower)); // L2
+        return FetchAnswer::Respond(error_response(r, req.correlation_id, req.fetch_offset, cur, KafkaError::NotLeaderOrFollower)); // L2
     }
     // L3: snapshot before reading.
     let (hw0, leo0, lso0) = (r.log.high_watermark(), r.log.log_end_offset(), r.log.log_start_offset());
@@ -187,7 +192,7 @@ pub fn handle_follower_fetch(r: &mut Replica, ctx: &Ctx, out: &mut Outbox, req: 
     if ctx.cfg.truncation_mode == TruncationMode::Fetch && req.last_fetched_epoch.0 >= 0 {
         let (e, end) = r.epoch_cache.end_offset_for(req.last_fetched_epoch, leo0);
         if end == Offset::UNKNOWN || req.fetch_offset < lso0 {
-            return FetchAnswer::Respond(error_response(r, req.fetch_offset, cur, KafkaError::OffsetOutOfRange));
+            return FetchAnswer::Respond(error_response(r, req.correlation_id, req.fetch_offset, cur, KafkaError::OffsetOutOfRange));
         }
         if e < req.last_fetched_epoch || end < req.fetch_offset {
             out.event(Event::DivergenceDetected {
@@ -199,6 +204,7 @@ pub fn handle_follower_fetch(r: &mut Replica, ctx: &Ctx, out: &mut Outbox, req: 
             });
             // KAFKA-13141: no follower state update on a diverging fetch.
             return FetchAnswer::Respond(Message::FetchResponse {
+                correlation_id: req.correlation_id,
                 tp: r.tp.clone(),
                 fetch_offset: req.fetch_offset,
                 current_leader_epoch: cur,
@@ -213,7 +219,7 @@ pub fn handle_follower_fetch(r: &mut Replica, ctx: &Ctx, out: &mut Outbox, req: 
     }
     // L5
     if req.fetch_offset > leo0 || req.fetch_offset < lso0 {
-        return FetchAnswer::Respond(error_response(r, req.fetch_offset, cur, KafkaError::OffsetOutOfRange));
+        return FetchAnswer::Respond(error_response(r, req.correlation_id, req.fetch_offset, cur, KafkaError::OffsetOutOfRange));
     }
     let records = r.log.read(req.fetch_offset, leo0, usize::MAX);
     update_follower_fetch_state(r, ctx, out, &req, leo0); // L6, L7
@@ -223,6 +229,7 @@ pub fn handle_follower_fetch(r: &mut Replica, ctx: &Ctx, out: &mut Outbox, req: 
         let seq = leader.park_seq;
         leader.parked_fetches.retain(|p| p.follower != req.replica_id);
         leader.parked_fetches.push(ParkedFetch {
+            correlation_id: req.correlation_id,
             follower: req.replica_id,
             fetch_offset: req.fetch_offset,
             current_leader_epoch: cur,
@@ -236,6 +243,7 @@ pub fn handle_follower_fetch(r: &mut Replica, ctx: &Ctx, out: &mut Outbox, req: 
     }
     // L8
     FetchAnswer::Respond(Message::FetchResponse {
+        correlation_id: req.correlation_id,
         tp: r.tp.clone(),
         fetch_offset: req.fetch_offset,
         current_leader_epoch: cur,
@@ -292,7 +300,7 @@ fn maybe_expand_isr(r: &mut Replica, ctx: &Ctx, out: &mut Outbox, follower: Brok
 
 /// S3: send AlterPartition; `maximalIsr := isr ∪ newIsr` at once.
 pub fn propose_isr(r: &mut Replica, ctx: &Ctx, out: &mut Outbox, new_isr: Vec<BrokerId>, reason: IsrChangeReason) {
-    let (broker, tp, leader_epoch, partition_epoch) = (r.broker, r.tp.clone(), r.leader_epoch, r.partition_epoch);
+    let (broker, tp) = (r.broker, r.tp.clone());
     let leader = r.leader_state_mut().expect("only a leader proposes");
     let mut maximal = leader.isr.clone();
     for b in &new_isr {
@@ -300,9 +308,26 @@ pub fn propose_isr(r: &mut Replica, ctx: &Ctx, out: &mut Outbox, new_isr: Vec<Br
             maximal.push(*b);
         }
     }
-    out.event(Event::IsrProposed { broker, tp: tp.clone(), from: leader.isr.clone(), to: new_isr.clone(), reason });
+    out.event(Event::IsrProposed { broker, tp, from: leader.isr.clone(), to: new_isr.clone(), reason });
     leader.maximal_isr = maximal;
-    leader.pending_isr = Some(new_isr.clone());
+    leader.pending_isr = Some(new_isr);
+    send_alter_partition(r, ctx, out);
+    maybe_increment_hw(r, ctx, out);
+}
+
+/// An AlterPartition got no answer in time: send it again (Kafka's AlterPartitionManager
+/// keeps the request pending until it is answered; the maximal ISR stays as it is).
+pub fn retry_alter_partition(r: &mut Replica, ctx: &Ctx, out: &mut Outbox) -> bool {
+    if r.leader_state().is_none_or(|l| l.pending_isr.is_none()) {
+        return false;
+    }
+    send_alter_partition(r, ctx, out);
+    true
+}
+
+fn send_alter_partition(r: &Replica, ctx: &Ctx, out: &mut Outbox) {
+    let (broker, tp, leader_epoch, partition_epoch) = (r.broker, r.tp.clone(), r.leader_epoch, r.partition_epoch);
+    let Some(new_isr) = r.leader_state().and_then(|l| l.pending_isr.clone()) else { return };
     let with_epochs = new_isr
         .iter()
         .map(|b| (*b, ctx.registrations.get(b).map_or(crate::ids::BrokerEpoch(-1), |reg| reg.broker_epoch)))
@@ -318,7 +343,6 @@ pub fn propose_isr(r: &mut Replica, ctx: &Ctx, out: &mut Outbox, new_isr: Vec<Br
         ctx.now + ctx.cfg.request_timeout_ms.min(5_000),
         Timer::AlterPartitionTimeout { broker, incarnation: ctx.incarnation, tp },
     );
-    maybe_increment_hw(r, ctx, out);
 }
 
 /// S1: the ISR-expiration check. Proposes removing every out-of-sync follower.
@@ -394,6 +418,7 @@ fn respond_parked(r: &Replica, out: &mut Outbox, p: &ParkedFetch) {
         Node::Broker(r.broker),
         Node::Broker(p.follower),
         Message::FetchResponse {
+            correlation_id: p.correlation_id,
             tp: r.tp.clone(),
             fetch_offset: p.fetch_offset,
             current_leader_epoch: p.current_leader_epoch,
@@ -530,7 +555,7 @@ fn become_follower(r: &mut Replica, ctx: &Ctx, out: &mut Outbox, leader: BrokerI
         }
         TruncationMode::Kip101 | TruncationMode::Kip279 => FetchPhase::Truncating,
     };
-    r.role = Role::Follower(FollowerState { leader, phase, in_flight: false });
+    r.role = Role::Follower(FollowerState { leader, phase, in_flight: None });
     out.event(Event::BecameFollower { broker: r.broker, tp: r.tp.clone(), leader, leader_epoch: r.leader_epoch });
     if ctx.cfg.auto.fetch {
         out.timer(ctx.now, Timer::FollowerFetch { broker: r.broker, incarnation: ctx.incarnation, tp: r.tp.clone() });
@@ -547,7 +572,7 @@ pub fn drop_leadership(r: &mut Replica, _ctx: &Ctx, out: &mut Outbox) -> Orphane
         out.send(
             Node::Broker(r.broker),
             Node::Broker(p.follower),
-            error_response(r, p.fetch_offset, p.current_leader_epoch, KafkaError::NotLeaderOrFollower),
+            error_response(r, p.correlation_id, p.fetch_offset, p.current_leader_epoch, KafkaError::NotLeaderOrFollower),
         );
     }
     leader.pending_produces.iter().map(|p| (p.id, Err(KafkaError::NotLeaderOrFollower))).collect()

@@ -57,6 +57,8 @@ pub struct PendingProduce {
 /// A follower fetch the leader parked until data arrives or `max_wait_ms` passes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ParkedFetch {
+    /// The request's correlation id, echoed in the response.
+    pub correlation_id: u64,
     /// The follower.
     pub follower: BrokerId,
     /// Its fetch offset.
@@ -106,8 +108,9 @@ pub struct FollowerState {
     pub leader: BrokerId,
     /// Truncating or Fetching.
     pub phase: FetchPhase,
-    /// A request is on the wire (so auto mode does not send a second).
-    pub in_flight: bool,
+    /// The correlation id of the request on the wire, if any: only its response is
+    /// processed (so a late response from before a role change is ignored).
+    pub in_flight: Option<u64>,
 }
 
 /// The replica's role (§2.9).
@@ -156,6 +159,8 @@ pub struct Replica {
     pub role: Role,
     /// The HW written to the checkpoint file (read back on restart, B2).
     pub hw_checkpoint: Offset,
+    /// The last correlation id this replica's fetcher used.
+    pub correlation: u64,
     /// Set on restart: the next partition state is applied even at an equal epoch (the
     /// broker replays metadata it already had).
     pub awaiting_state: bool,
@@ -175,6 +180,7 @@ impl Replica {
             partition_epoch: PartitionEpoch(-1),
             role: Role::None,
             hw_checkpoint: Offset(0),
+            correlation: 0,
             awaiting_state: false,
         }
     }

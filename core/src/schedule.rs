@@ -1,0 +1,101 @@
+//! Random fault schedules for seed sweeps and benchmarks: configurations and command
+//! sequences drawn from one seed (produce, every kind of crash, restart, isolate, heal,
+//! slow, time passing, queued steps). The same seed always gives the same schedule.
+
+use crate::command::Command;
+use crate::config::{ClusterConfig, TopicConfig, TruncationMode};
+use crate::event::CrashKind;
+use crate::ids::BrokerId;
+use crate::message::Acks;
+use crate::Cluster;
+use rand_core::{RngCore, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+/// Draws schedules from a seed.
+pub struct ScheduleRng(Xoshiro256PlusPlus);
+
+impl ScheduleRng {
+    /// A generator for `seed`.
+    pub fn new(seed: u64) -> Self {
+        ScheduleRng(Xoshiro256PlusPlus::seed_from_u64(seed ^ 0x5CED_0003))
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.0.next_u64() % n.max(1)
+    }
+
+    /// A random but valid configuration: 1–5 brokers, 1–2 topics of 1–3 partitions.
+    pub fn config(&mut self) -> ClusterConfig {
+        let brokers = 1 + self.below(5) as u32;
+        let topics = (0..1 + self.below(2))
+            .map(|i| TopicConfig {
+                name: format!("t{i}"),
+                partitions: 1 + self.below(3) as u32,
+                replication_factor: 1 + self.below(u64::from(brokers)) as u32,
+            })
+            .collect();
+        ClusterConfig {
+            brokers,
+            topics,
+            min_insync_replicas: 1 + self.below(3) as u32,
+            replica_lag_time_max_ms: [2_000, 10_000, 30_000][self.below(3) as usize],
+            ..ClusterConfig::default()
+        }
+    }
+
+    /// The next command for `c`, valid in its current state. `None` means "step the queue".
+    pub fn command(&mut self, c: &Cluster) -> Option<Command> {
+        let ids: Vec<BrokerId> = c.brokers.keys().copied().collect();
+        let b = ids[self.below(ids.len() as u64) as usize];
+        let broker = &c.brokers[&b];
+        let topic = &c.config().topics[self.below(c.config().topics.len() as u64) as usize];
+        match self.below(100) {
+            0..=29 => Some(Command::Produce {
+                topic: topic.name.clone(),
+                partition: None,
+                key: (self.below(2) == 0).then(|| format!("k{}", self.below(10))),
+                value: format!("v{}", c.produced.len()),
+                acks: [Acks::None, Acks::Leader, Acks::All, Acks::All][self.below(4) as usize],
+                to: None,
+            }),
+            30..=33 if broker.status != crate::broker::BrokerStatus::Crashed => {
+                let kind = [CrashKind::Clean, CrashKind::Unclean, CrashKind::Lossy][self.below(3) as usize];
+                Some(Command::Crash { broker: b, kind, keep: None })
+            }
+            34..=39 if broker.status == crate::broker::BrokerStatus::Crashed => Some(Command::Restart { broker: b }),
+            40..=41 => Some(Command::Isolate { broker: b }),
+            42..=45 => Some(Command::Heal { broker: b }),
+            46 => Some(Command::Slow { broker: b, slow: self.below(2) == 0 }),
+            47..=52 => Some(Command::Advance { ms: self.below(3_000) }),
+            53 => Some(Command::Consume { topic: topic.name.clone(), partition: 0, offset: self.below(5) as i64, broker: None }),
+            _ => None,
+        }
+    }
+}
+
+/// Runs one schedule of `steps` steps for `seed` with `config` (or a random one); returns the
+/// cluster. Every failed command is a bug in the generator, so it panics.
+pub fn run(seed: u64, steps: usize, config: Option<ClusterConfig>) -> Cluster {
+    let mut rng = ScheduleRng::new(seed);
+    let config = config.unwrap_or_else(|| rng.config());
+    let mut c = Cluster::new(config, seed).expect("generated configs are valid");
+    for _ in 0..steps {
+        match rng.command(&c) {
+            Some(cmd) => {
+                c.apply(&cmd).unwrap_or_else(|e| panic!("seed {seed}: generated an invalid command {cmd:?}: {e}"));
+            }
+            None => {
+                if c.step_next().is_none() {
+                    c.apply(&Command::Advance { ms: 100 }).expect("advance is always valid");
+                }
+            }
+        }
+    }
+    c
+}
+
+/// The legacy configuration in which KIP-101 scenario 1 loses committed data: HW truncation
+/// and a controller that does not notice fast restarts.
+pub fn legacy_hw_config(base: ClusterConfig) -> ClusterConfig {
+    ClusterConfig { truncation_mode: TruncationMode::Hw, controller_detects_fast_restart: false, ..base }
+}
