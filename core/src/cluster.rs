@@ -575,9 +575,9 @@ impl Cluster {
                     produce_results.push((id, result));
                 }
             }
-            Message::AlterPartitionResponse { tp, state, .. } => {
+            Message::AlterPartitionResponse { proposal_id, tp, state, .. } => {
                 if let Some(r) = broker.replicas.get_mut(&tp) {
-                    produce_results = partition::handle_alter_partition_response(r, &ctx, &mut out, state);
+                    produce_results = partition::handle_alter_partition_response(r, &ctx, &mut out, proposal_id, state);
                 }
             }
             Message::LeaderAndIsr { .. } if broker.broker_epoch.0 < 0 => {
@@ -625,8 +625,8 @@ impl Cluster {
         let mut out = Outbox::default();
         let now = self.now_ms;
         match message {
-            Message::AlterPartition { tp, leader_id, leader_epoch, partition_epoch, new_isr } => {
-                let resp = self.controller.handle_alter_partition(&self.config, &mut out, leader_id, &tp, leader_epoch, partition_epoch, &new_isr);
+            Message::AlterPartition { proposal_id, tp, leader_id, leader_epoch, partition_epoch, new_isr } => {
+                let resp = self.controller.handle_alter_partition(&self.config, &mut out, leader_id, proposal_id, &tp, leader_epoch, partition_epoch, &new_isr);
                 out.send(Node::Broker(b), from, resp);
             }
             Message::Heartbeat { broker_epoch, known } => self.controller.handle_heartbeat(&self.config, &mut out, now, sender, broker_epoch, &known),

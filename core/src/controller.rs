@@ -312,6 +312,7 @@ impl Controller {
         cfg: &ClusterConfig,
         out: &mut Outbox,
         from: BrokerId,
+        proposal_id: u64,
         tp: &TopicPartition,
         leader_epoch: LeaderEpoch,
         partition_epoch: PartitionEpoch,
@@ -319,7 +320,7 @@ impl Controller {
     ) -> Message {
         let reject = |out: &mut Outbox, error: KafkaError| {
             out.event(Event::AlterPartitionRejected { tp: tp.clone(), error });
-            Message::AlterPartitionResponse { tp: tp.clone(), error: Some(error), state: None }
+            Message::AlterPartitionResponse { proposal_id, tp: tp.clone(), error: Some(error), state: None }
         };
         let Some(st) = self.partitions.get(tp).cloned() else {
             return reject(out, KafkaError::InvalidRequest);
@@ -350,7 +351,7 @@ impl Controller {
         // answered with the committed state instead of INVALID_UPDATE_VERSION.
         let already = partition_epoch < st.partition_epoch && isr == st.isr && leader_epoch == st.leader_epoch;
         if already {
-            return Message::AlterPartitionResponse { tp: tp.clone(), error: None, state: Some(st) };
+            return Message::AlterPartitionResponse { proposal_id, tp: tp.clone(), error: None, state: Some(st) };
         }
         let recovering = st.leader_recovery_state == LeaderRecoveryState::Recovering;
         if recovering && isr.len() > 1 {
@@ -364,7 +365,7 @@ impl Controller {
         // through the response; whichever comes second is ignored (S5, E4).
         self.commit(out, next, Some(reason), None, bump);
         let committed = self.partitions[tp].clone();
-        Message::AlterPartitionResponse { tp: tp.clone(), error: None, state: Some(committed) }
+        Message::AlterPartitionResponse { proposal_id, tp: tp.clone(), error: None, state: Some(committed) }
     }
 
     /// K1: `broker` takes over as controller with epoch + 1 and pushes every partition's

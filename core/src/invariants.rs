@@ -44,6 +44,9 @@ pub struct Checker {
     /// Partitions whose ISR shrank to one member after a lossy crash of one of its replicas:
     /// a "last replica standing" event (§3 "Clean").
     pub lrs_events: BTreeSet<TopicPartition>,
+    /// Replicas that lost their unflushed tail in a lossy crash and have not rejoined the
+    /// ISR since: what an ISR-member invariant finds wrong with them is explained.
+    pub lossy_members: BTreeSet<(BrokerId, TopicPartition)>,
     epochs: BTreeMap<TopicPartition, (LeaderEpoch, PartitionEpoch)>,
     replica_epochs: BTreeMap<(BrokerId, TopicPartition), (LeaderEpoch, PartitionEpoch)>,
     leader_hw: BTreeMap<(BrokerId, TopicPartition), (LeaderEpoch, Offset)>,
@@ -55,12 +58,17 @@ pub struct Checker {
 }
 
 struct Found {
-    out: Vec<(String, Option<TopicPartition>, bool, String)>,
+    /// (invariant, partition, starred, detail, explained by a member's own lossy crash)
+    out: Vec<(String, Option<TopicPartition>, bool, String, bool)>,
 }
 
 impl Found {
     fn add(&mut self, inv: &str, tp: Option<&TopicPartition>, starred: bool, detail: String) {
-        self.out.push((inv.to_string(), tp.cloned(), starred, detail));
+        self.out.push((inv.to_string(), tp.cloned(), starred, detail, false));
+    }
+    /// A violation by ISR member `member` whose log went back in a lossy crash.
+    fn add_member(&mut self, inv: &str, tp: &TopicPartition, lossy_member: bool, detail: String) {
+        self.out.push((inv.to_string(), Some(tp.clone()), true, detail, lossy_member));
     }
 }
 
@@ -97,7 +105,7 @@ impl Checker {
         // "Clean" (§3): no unclean election and at most minISR - 1 lossy crashes.
         // Once the committed prefix is lost (I8/I9), the truth moves on: trueHW restarts from
         // the current leader's HW ("trueHW goes 3 -> 2", S4), so later checks compare with it.
-        for (inv, tp, _, _) in &f.out {
+        for (inv, tp, _, _, _) in &f.out {
             if let (Some(tp), "I8" | "I9") = (tp, inv.as_str()) {
                 self.rebase(c, tp);
             }
@@ -113,9 +121,9 @@ impl Checker {
                 || lossy > c.config().effective_min_isr(rf).saturating_sub(1)
                 || this.lrs_events.contains(tp)
         };
-        let explained: Vec<bool> = f.out.iter().map(|(_, tp, _, _)| explained(tp)).collect();
+        let explained: Vec<bool> = f.out.iter().map(|(_, tp, _, _, member)| *member || explained(tp)).collect();
         let mut new = Vec::new();
-        for ((inv, tp, starred, detail), expl) in f.out.into_iter().zip(explained) {
+        for ((inv, tp, starred, detail, _), expl) in f.out.into_iter().zip(explained) {
             if !self.reported.insert((inv.clone(), tp.clone())) {
                 continue;
             }
@@ -137,6 +145,7 @@ impl Checker {
                 Event::BrokerCrashed { broker, kind: CrashKind::Lossy } => {
                     for tp in c.brokers[broker].replicas.keys() {
                         *self.lossy_crashes.entry(tp.clone()).or_default() += 1;
+                        self.lossy_members.insert((*broker, tp.clone()));
                     }
                 }
                 Event::IsrChanged { tp, to, .. } | Event::LeaderElected { tp, isr: to, .. }
@@ -175,8 +184,15 @@ impl Checker {
                         let leo = c.replica(*b, tp).map_or(Offset(-1), |r| r.log.log_end_offset());
                         let reg_ok = c.controller.registrations.get(b).is_some_and(|r| !r.fenced);
                         if leo.0 < true_hw || !reg_ok {
-                            f.add("I21", Some(tp), false, format!("broker {b} joined the ISR with LEO {leo} < trueHW {true_hw} or a stale registration"));
+                            let lossy = self.lossy_members.contains(&(*b, tp.clone()));
+                            let detail = format!("broker {b} joined the ISR with LEO {leo} < trueHW {true_hw} or a stale registration");
+                            if lossy {
+                                f.add_member("I21", tp, true, detail);
+                            } else {
+                                f.add("I21", Some(tp), false, detail);
+                            }
                         }
+                        self.lossy_members.remove(&(*b, tp.clone()));
                     }
                 }
                 Event::Appended { broker, tp, acks: Acks::All, isr, .. } => {
@@ -316,7 +332,8 @@ impl Checker {
                 for b in &st.isr {
                     if let Some(m) = c.replica(*b, tp).filter(member) {
                         if m.log.log_end_offset() < hw {
-                            f.add("I12", Some(tp), true, format!("ISR member {b} LEO {} < leader HW {hw}", m.log.log_end_offset()));
+                            let lossy = self.lossy_members.contains(&(*b, tp.clone()));
+                            f.add_member("I12", tp, lossy, format!("ISR member {b} LEO {} < leader HW {hw}", m.log.log_end_offset()));
                         }
                     }
                 }
@@ -337,7 +354,7 @@ impl Checker {
         for b in &st.isr {
             if let Some(m) = c.replica(*b, tp).filter(member) {
                 if let Some(d) = prefix_mismatch(m, &committed, true_hw) {
-                    f.add("I10", Some(tp), true, d);
+                    f.add_member("I10", tp, self.lossy_members.contains(&(*b, tp.clone())), d);
                 }
             }
         }
@@ -349,7 +366,8 @@ impl Checker {
                 for b in members.iter().filter(|b| **b != l.broker) {
                     if let Some(m) = c.replica(*b, tp).filter(member) {
                         if let Some(o) = same_entries(l, m, hw) {
-                            f.add(inv, Some(tp), true, format!("leader {} (HW {hw}) and ISR member {b} differ at offset {o}", l.broker));
+                            let lossy = self.lossy_members.contains(&(*b, tp.clone())) || self.lossy_members.contains(&(l.broker, tp.clone()));
+                            f.add_member(inv, tp, lossy, format!("leader {} (HW {hw}) and ISR member {b} differ at offset {o}", l.broker));
                         }
                     }
                 }

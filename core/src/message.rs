@@ -182,6 +182,9 @@ pub enum Message {
     ProduceResponse { id: ProduceId, tp: TopicPartition, error: Option<KafkaError>, offset: Offset },
     /// Leader → controller: a new ISR (S3).
     AlterPartition {
+        /// Identifies the proposal; the response echoes it (S5: a response to an older
+        /// proposal is out of date and ignored).
+        proposal_id: u64,
         tp: TopicPartition,
         leader_id: BrokerId,
         leader_epoch: LeaderEpoch,
@@ -189,7 +192,7 @@ pub enum Message {
         new_isr: Vec<(BrokerId, BrokerEpoch)>,
     },
     /// Controller → leader (S4, S5).
-    AlterPartitionResponse { tp: TopicPartition, error: Option<KafkaError>, state: Option<PartitionState> },
+    AlterPartitionResponse { proposal_id: u64, tp: TopicPartition, error: Option<KafkaError>, state: Option<PartitionState> },
     /// Controller → brokers: the partition's new state, fenced by controller epoch (K1, E4).
     LeaderAndIsr { controller_epoch: ControllerEpoch, controller_id: BrokerId, state: PartitionState },
     /// Broker → controller (E1), with the partition epochs it has applied (its metadata offset).

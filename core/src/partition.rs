@@ -301,6 +301,8 @@ fn maybe_expand_isr(r: &mut Replica, ctx: &Ctx, out: &mut Outbox, follower: Brok
 /// S3: send AlterPartition; `maximalIsr := isr ∪ newIsr` at once.
 pub fn propose_isr(r: &mut Replica, ctx: &Ctx, out: &mut Outbox, new_isr: Vec<BrokerId>, reason: IsrChangeReason) {
     let (broker, tp) = (r.broker, r.tp.clone());
+    r.correlation += 1; // ids never repeat across leadership terms
+    let proposal_id = r.correlation;
     let leader = r.leader_state_mut().expect("only a leader proposes");
     let mut maximal = leader.isr.clone();
     for b in &new_isr {
@@ -311,6 +313,7 @@ pub fn propose_isr(r: &mut Replica, ctx: &Ctx, out: &mut Outbox, new_isr: Vec<Br
     out.event(Event::IsrProposed { broker, tp, from: leader.isr.clone(), to: new_isr.clone(), reason });
     leader.maximal_isr = maximal;
     leader.pending_isr = Some(new_isr);
+    leader.proposal_id = proposal_id;
     send_alter_partition(r, ctx, out);
     maybe_increment_hw(r, ctx, out);
 }
@@ -327,7 +330,7 @@ pub fn retry_alter_partition(r: &mut Replica, ctx: &Ctx, out: &mut Outbox) -> bo
 
 fn send_alter_partition(r: &Replica, ctx: &Ctx, out: &mut Outbox) {
     let (broker, tp, leader_epoch, partition_epoch) = (r.broker, r.tp.clone(), r.leader_epoch, r.partition_epoch);
-    let Some(new_isr) = r.leader_state().and_then(|l| l.pending_isr.clone()) else { return };
+    let Some((new_isr, proposal_id)) = r.leader_state().and_then(|l| Some((l.pending_isr.clone()?, l.proposal_id))) else { return };
     let with_epochs = new_isr
         .iter()
         .map(|b| (*b, ctx.registrations.get(b).map_or(crate::ids::BrokerEpoch(-1), |reg| reg.broker_epoch)))
@@ -336,7 +339,7 @@ fn send_alter_partition(r: &Replica, ctx: &Ctx, out: &mut Outbox) {
         out.send(
             Node::Broker(broker),
             Node::Broker(controller),
-            Message::AlterPartition { tp: tp.clone(), leader_id: broker, leader_epoch, partition_epoch, new_isr: with_epochs },
+            Message::AlterPartition { proposal_id, tp: tp.clone(), leader_id: broker, leader_epoch, partition_epoch, new_isr: with_epochs },
         );
     }
     out.timer(
@@ -367,16 +370,22 @@ pub fn maybe_shrink_isr(r: &mut Replica, ctx: &Ctx, out: &mut Outbox) {
     propose_isr(r, ctx, out, new_isr, IsrChangeReason::OutOfSync);
 }
 
-/// S5: the controller answered an AlterPartition (or it timed out: `state = None`).
+/// S5: the controller answered an AlterPartition (`state = None` on an error). A response to
+/// anything but the pending proposal is out of date and ignored (Partition.scala: "this
+/// response is out of date so we ignore it").
 pub fn handle_alter_partition_response(
     r: &mut Replica,
     ctx: &Ctx,
     out: &mut Outbox,
+    proposal_id: u64,
     state: Option<PartitionState>,
 ) -> Vec<(ProduceId, Result<Offset, KafkaError>)> {
     let known_epoch = r.partition_epoch;
     let leader_epoch = r.leader_epoch;
     let Some(leader) = r.leader_state_mut() else { return Vec::new() };
+    if leader.pending_isr.is_none() || leader.proposal_id != proposal_id {
+        return Vec::new();
+    }
     leader.pending_isr = None;
     match state {
         Some(s) if s.partition_epoch > known_epoch && s.leader_epoch == leader_epoch => {
@@ -516,6 +525,7 @@ fn become_leader(r: &mut Replica, ctx: &Ctx, out: &mut Outbox, s: &PartitionStat
         isr: s.isr.clone(),
         maximal_isr: s.isr.clone(),
         pending_isr: None,
+        proposal_id: 0,
         leso: leo,
         followers,
         pending_produces,

@@ -78,6 +78,8 @@ pub struct LeaderState {
     pub maximal_isr: Vec<BrokerId>,
     /// The ISR proposed in the AlterPartition in flight, if any.
     pub pending_isr: Option<Vec<BrokerId>>,
+    /// Numbers proposals; only the response to the pending one is applied (S5).
+    pub proposal_id: u64,
     /// Leader Epoch Start Offset: the LEO when it became leader in this epoch (C2).
     pub leso: Offset,
     /// One record per follower.
@@ -159,7 +161,7 @@ pub struct Replica {
     pub role: Role,
     /// The HW written to the checkpoint file (read back on restart, B2).
     pub hw_checkpoint: Offset,
-    /// The last correlation id this replica's fetcher used.
+    /// The last correlation id this replica used (fetches and AlterPartition proposals).
     pub correlation: u64,
     /// Set on restart: the next partition state is applied even at an equal epoch (the
     /// broker replays metadata it already had).
