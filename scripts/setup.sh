@@ -27,10 +27,11 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WBG_VERSION"; then
   say "installing wasm-bindgen-cli $WBG_VERSION (a few minutes, once)"
   fast_install wasm-bindgen-cli --version "$WBG_VERSION" --force
 fi
-if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
-  say "installing Debian's chromium and chromium-driver"
+# Chromium for the browser tests; a Korean font so that the Korean page's screenshots show Hangul.
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || [ ! -d /usr/share/fonts/truetype/nanum ]; then
+  say "installing Debian's chromium, chromium-driver and fonts-nanum"
   as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver fonts-nanum
 fi
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm packages (binaryen 132, playwright-core)"

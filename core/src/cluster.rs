@@ -313,7 +313,18 @@ impl Cluster {
     }
 
     /// One step: a command, then everything due at the same instant. Returns its events.
+    /// `Step { count }` is `count` steps of [`Cluster::step_next`].
     pub fn apply(&mut self, cmd: &Command) -> Result<Vec<TimedEvent>, CommandError> {
+        if let Command::Step { count } = cmd {
+            let mut all = Vec::new();
+            for _ in 0..*count {
+                match self.step_next() {
+                    Some(events) => all.extend(events),
+                    None => break,
+                }
+            }
+            return Ok(all);
+        }
         self.validate(cmd)?;
         self.step += 1;
         let mut events = Vec::new();
@@ -865,7 +876,7 @@ impl Cluster {
                     return Err(CommandError::NoSuchMessage(*message));
                 }
             }
-            C::Advance { .. } => {}
+            C::Advance { .. } | C::Step { .. } => {}
             C::AdvanceTo { time_ms } => {
                 if *time_ms < self.now_ms {
                     return Err(CommandError::Invalid(format!("advance_to {time_ms} is in the past (now is {})", self.now_ms)));
@@ -1013,6 +1024,7 @@ impl Cluster {
                 events.push(Event::Dropped { id: *message, reason: "dropped (pinned)".into() });
                 self.request_lost(m.from, &m.message);
             }
+            C::Step { .. } => unreachable!("handled by apply"),
             C::Advance { ms } => self.run_until(self.now_ms + ms, events),
             C::AdvanceTo { time_ms } => self.run_until(*time_ms, events),
             C::Flush { broker } => {

@@ -168,6 +168,13 @@ pub enum Command {
         /// The message.
         message: MessageId,
     },
+    /// Handle the next `count` queued deliveries or timers, one step each (what the page's
+    /// step button and play do).
+    Step {
+        /// How many.
+        #[serde(default = "one")]
+        count: u32,
+    },
     /// Let simulated time pass, handling everything due.
     Advance {
         /// How long.
@@ -220,6 +227,10 @@ fn default_crash() -> CrashKind {
     CrashKind::Unclean
 }
 
+fn one() -> u32 {
+    1
+}
+
 fn yes() -> bool {
     true
 }
@@ -259,6 +270,9 @@ impl<'de> Deserialize<'de> for Step {
         };
         let mut wrapped = serde_json::Map::new();
         wrapped.insert(tag, serde_json::Value::Object(fields));
+        #[cfg(not(feature = "json-paths"))]
+        return serde_json::from_value(serde_json::Value::Object(wrapped)).map(Step).map_err(D::Error::custom);
+        #[cfg(feature = "json-paths")]
         serde_path_to_error::deserialize(serde_json::Value::Object(wrapped)).map(Step).map_err(|e| {
             let path = e.path().to_string();
             let field = path.split_once('.').map_or("", |(_, rest)| rest).to_string();

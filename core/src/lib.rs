@@ -15,6 +15,7 @@
 //! - [`network`], [`message`]: the wire; [`outbox`]: effects as data.
 //! - [`cluster`]: the loop; [`command`]: what drives it; [`event`]: what comes out.
 //! - [`invariants`]: the checker; [`scenario`], [`report`]: files in, JSON out.
+//! - [`timeline`]: history, exact jumps back and forward (the page's scrubber).
 //!
 //! Architecture invariant: no I/O, no clock, no OS entropy, no `HashMap` — the same seed and
 //! commands give the same trace hash natively and on wasm32.
@@ -41,6 +42,7 @@ pub mod replica;
 pub mod report;
 pub mod scenario;
 pub mod schedule;
+pub mod timeline;
 pub mod trace;
 
 pub use cluster::Cluster;

@@ -229,7 +229,14 @@ fn invalid(path: impl Into<String>, message: impl Into<String>) -> ScenarioError
 impl Scenario {
     /// Parses a scenario, naming the JSON path of the first problem.
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
+        #[cfg(not(feature = "json-paths"))]
+        let s: Scenario = serde_json::from_str(text).map_err(|e| ScenarioError::Parse {
+            path: format!("line {}, column {}", e.line(), e.column()),
+            message: e.to_string(),
+        })?;
+        #[cfg(feature = "json-paths")]
         let de = &mut serde_json::Deserializer::from_str(text);
+        #[cfg(feature = "json-paths")]
         let s: Scenario = serde_path_to_error::deserialize(de).map_err(|e| {
             let path = e.path().to_string();
             let inner = e.into_inner();

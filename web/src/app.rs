@@ -1,64 +1,105 @@
-//! The root component.
+//! The root component: the page's layout, the play loop and the keyboard shortcuts.
 
-use crate::view::{BrokerView, ClusterView, PartitionView, ReplicaView};
-use kplay_core::{Cluster, ClusterConfig};
+use crate::actions::{ConsumerPanel, ProducePanel, SettingsPanel};
+use crate::cluster_view::{Brokers, NetworkStrip, Partitions};
+use crate::controls::Controls;
+use crate::i18n::{t, Ui};
+use crate::panels::{EventLog, Inspector, InvariantPanel};
+use crate::sim::Sim;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
-/// The seed of a fresh session.
-pub const DEFAULT_SEED: u64 = 1;
+/// Real milliseconds since the page loaded.
+fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+/// Most queued deliveries and timers handled in one animation frame.
+const FRAME_BUDGET: usize = 400;
+
+fn run_loop(sim: Sim, last: f64) {
+    request_animation_frame(move || {
+        if !sim.playing.get_untracked() {
+            return;
+        }
+        let now = now_ms();
+        sim.tick((now - last).clamp(0.0, 100.0), FRAME_BUDGET);
+        run_loop(sim, now);
+    });
+}
+
+/// True when a key press is meant for a form field, not for the shortcuts.
+fn typing(ev: &web_sys::KeyboardEvent) -> bool {
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON"))
+}
 
 /// The playground page.
 #[component]
 pub fn App() -> impl IntoView {
-    let cluster = Cluster::new(ClusterConfig::default(), DEFAULT_SEED).expect("the default configuration is valid");
-    let view = ClusterView::of(&cluster);
+    let sim = Sim::new();
+    provide_context(sim);
+    Effect::new(move |_| {
+        if sim.playing.get() {
+            run_loop(sim, now_ms());
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(html) = document().document_element() {
+            let _ = html.set_attribute("lang", sim.lang.get().code());
+        }
+    });
+    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        if typing(&ev) || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+            return;
+        }
+        match ev.key().as_str() {
+            " " => {
+                ev.prevent_default();
+                sim.playing.update(|p| *p = !*p);
+            }
+            "ArrowRight" => {
+                ev.prevent_default();
+                sim.playing.set(false);
+                sim.step_forward();
+            }
+            "ArrowLeft" => {
+                ev.prevent_default();
+                sim.playing.set(false);
+                sim.step_back();
+            }
+            _ => {}
+        }
+    });
+    on_cleanup(move || keys.remove());
+    let lang = sim.lang;
     view! {
         <header class="top">
-            <h1>"Kafka Replication Playground"</h1>
-            <p class="hint">"A 3-broker cluster, one topic with 3 partitions, replication factor 3."</p>
+            <h1>{move || t(lang.get(), Ui::Title)}</h1>
+            <Controls />
         </header>
-        <main>
-            <section class="brokers" aria-label="Brokers">
-                {view.brokers.into_iter().map(broker_card).collect_view()}
-            </section>
-            <p class="controller-epoch">"Controller epoch " {view.controller_epoch}</p>
-            <section class="partitions" aria-label="Partitions">
-                {view.partitions.into_iter().map(partition_card).collect_view()}
-            </section>
-        </main>
-    }
-}
-
-fn broker_card(b: BrokerView) -> impl IntoView {
-    view! {
-        <div class="broker" class:controller=b.controller data-testid=format!("broker-{}", b.id) data-state=b.state>
-            <span class="broker-name">"Broker " {b.id}</span>
-            <span class="broker-state">{b.state}</span>
-            {b.controller.then(|| view! { <span class="badge">"controller"</span> })}
-        </div>
-    }
-}
-
-fn partition_card(p: PartitionView) -> impl IntoView {
-    let id = format!("partition-{}-{}", p.topic, p.partition);
-    let title = format!("{}-{}", p.topic, p.partition);
-    let leader = p.leader.map_or("none".to_string(), |l| l.to_string());
-    let (topic, partition) = (p.topic.clone(), p.partition);
-    let heading = format!(" leader {leader}, epoch {}, ISR {{{}}}", p.leader_epoch, p.isr);
-    view! {
-        <div class="partition" data-testid=id data-leader=leader data-leader-epoch=p.leader_epoch data-isr=p.isr>
-            <h2>{title} <small>{heading}</small></h2>
-            {p.replicas.into_iter().map(|r| replica_row(&topic, partition, r)).collect_view()}
-        </div>
-    }
-}
-
-fn replica_row(topic: &str, partition: u32, r: ReplicaView) -> impl IntoView {
-    let id = format!("replica-{topic}-{partition}-{}", r.broker);
-    view! {
-        <div class="replica" class:out-of-sync=!r.in_isr data-testid=id data-leo=r.leo data-hw=r.hw data-role=r.role>
-            <span class="replica-name">"broker " {r.broker} " · " {r.role}</span>
-            <span class="offsets">"LEO " {r.leo} " HW " {r.hw}</span>
+        {move || sim.error.get().map(|e| view! {
+            <div class="status error" role="alert" data-testid="error">
+                <span>{e}</span>
+                <button class="link" on:click=move |_| sim.error.set(None)>{move || t(lang.get(), Ui::Close)}</button>
+            </div>
+        })}
+        <p class="hint">{move || t(lang.get(), Ui::Hint)}</p>
+        <div class="layout">
+            <main class="stage">
+                <Brokers />
+                <NetworkStrip />
+                <Partitions />
+            </main>
+            <aside class="side">
+                <ProducePanel />
+                <ConsumerPanel />
+                <InvariantPanel />
+                <EventLog />
+                <Inspector />
+                <SettingsPanel />
+            </aside>
         </div>
     }
 }

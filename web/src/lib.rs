@@ -1,8 +1,24 @@
-//! # kplay-web: the Kafka Replication Playground page (Leptos, client-side rendered)
+//! # kplay-web: the Kafka Replication Playground page (Leptos 0.8, client-side rendered)
 //!
-//! Start here: [`app::App`] owns the core `Cluster` (non-reactive) and publishes a plain
-//! [`view::ClusterView`] into a signal after each step; components only read that view.
-//! The page never changes simulation state except through core commands.
+//! Start here: [`sim::Sim`] owns the session (core `Timeline`, non-reactive) and publishes a
+//! plain [`view::ClusterView`] into signals after each step; components only read those and
+//! call `Sim`'s methods, which turn every user action into a core command.
+//!
+//! - [`app`]: layout, play loop, keyboard shortcuts.
+//! - [`controls`]: play / pause / step / back / reset / speed / scrubber / export / import.
+//! - [`cluster_view`]: brokers, the network strip, partitions and their logs.
+//! - [`panels`]: event narration, invariants, inspector. [`actions`]: produce, consume, settings.
+//! - [`i18n`]: every user-visible string, one catalogue per language.
+//! - [`view`], [`layout`], [`session`], [`storage`]: plain data and geometry (native tests).
 
+pub mod actions;
 pub mod app;
+pub mod cluster_view;
+pub mod controls;
+pub mod i18n;
+pub mod layout;
+pub mod panels;
+pub mod session;
+pub mod sim;
+pub mod storage;
 pub mod view;

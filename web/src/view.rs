@@ -2,7 +2,9 @@
 //! read by the components. No Leptos here, so it is unit-tested natively.
 
 use kplay_core::broker::BrokerStatus;
-use kplay_core::ids::BrokerId;
+use kplay_core::ids::{BrokerId, TopicPartition};
+use kplay_core::message::{Message, Node};
+use kplay_core::replica::{FetchPhase, Role};
 use kplay_core::Cluster;
 
 /// One broker as the page shows it.
@@ -14,10 +16,31 @@ pub struct BrokerView {
     pub state: &'static str,
     /// True for the active controller.
     pub controller: bool,
+    /// True when slowed.
+    pub slow: bool,
+    /// True when cut off from the network (also while crashed or paused).
+    pub isolated: bool,
+    /// Its registration epoch (-1 while unregistered).
+    pub broker_epoch: i64,
+}
+
+/// One log cell.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CellView {
+    /// Offset.
+    pub offset: i64,
+    /// Leader epoch.
+    pub epoch: i32,
+    /// Value.
+    pub value: String,
+    /// Key, if any.
+    pub key: Option<String>,
+    /// True when a segment starts here.
+    pub segment_start: bool,
 }
 
 /// One replica of a partition.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ReplicaView {
     /// Its broker.
     pub broker: u32,
@@ -29,12 +52,18 @@ pub struct ReplicaView {
     pub leo: i64,
     /// HW.
     pub hw: i64,
-    /// `(offset, epoch, value)` of each record.
-    pub log: Vec<(i64, i32, String)>,
+    /// Log start offset.
+    pub log_start: i64,
+    /// The records.
+    pub cells: Vec<CellView>,
+    /// The leader epoch this replica believes current.
+    pub leader_epoch: i32,
+    /// True for a leader of an older epoch (a zombie).
+    pub stale_leader: bool,
 }
 
 /// One partition.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct PartitionView {
     /// Topic.
     pub topic: String,
@@ -44,10 +73,37 @@ pub struct PartitionView {
     pub leader: Option<u32>,
     /// Leader epoch.
     pub leader_epoch: i32,
+    /// Partition epoch.
+    pub partition_epoch: i32,
     /// ISR, comma-separated ids in ISR order.
     pub isr: String,
+    /// RECOVERING after an unclean election.
+    pub recovering: bool,
     /// Replicas in assignment order.
     pub replicas: Vec<ReplicaView>,
+}
+
+/// A message on the wire.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MessageView {
+    /// Its id.
+    pub id: u64,
+    /// Sender (0 = the clients).
+    pub from: u32,
+    /// Receiver (0 = the clients).
+    pub to: u32,
+    /// When it was sent.
+    pub sent_at: u64,
+    /// When it arrives (None while held).
+    pub deliver_at: Option<u64>,
+    /// `Fetch`, `FetchResponse`, …
+    pub kind: &'static str,
+    /// A short label, e.g. `Fetch(off 3, lastEp 0)`.
+    pub label: String,
+    /// True for heartbeats (which the page may hide).
+    pub heartbeat: bool,
+    /// Class for colour: `fetch`, `response`, `produce`, `control`, `error`, `diverging`.
+    pub class: &'static str,
 }
 
 /// The whole page's data.
@@ -57,10 +113,46 @@ pub struct ClusterView {
     pub brokers: Vec<BrokerView>,
     /// Partitions in order.
     pub partitions: Vec<PartitionView>,
+    /// The controller's broker, if any.
+    pub controller: Option<u32>,
     /// The controller epoch.
     pub controller_epoch: i32,
     /// Simulated time, ms.
     pub now_ms: u64,
+    /// Messages on the wire.
+    pub messages: Vec<MessageView>,
+}
+
+fn node_id(n: Node) -> u32 {
+    match n {
+        Node::Broker(b) => b.0,
+        Node::Client => 0,
+    }
+}
+
+fn message_label(m: &Message) -> (String, &'static str) {
+    match m {
+        Message::FetchRequest { fetch_offset, last_fetched_epoch, current_leader_epoch, .. } => {
+            (format!("Fetch {fetch_offset} ep{last_fetched_epoch}/{current_leader_epoch}"), "fetch")
+        }
+        Message::FetchResponse { error: Some(e), .. } => (e.name().to_string(), "error"),
+        Message::FetchResponse { diverging_epoch: Some((e, o)), .. } => (format!("Diverging({e},{o})"), "diverging"),
+        Message::FetchResponse { records, high_watermark, .. } => {
+            (format!("{} rec, HW {high_watermark}", records.len()), "response")
+        }
+        Message::ProduceRequest { value, .. } => (format!("Produce {value}"), "produce"),
+        Message::ProduceResponse { error: Some(e), .. } => (e.name().to_string(), "error"),
+        Message::ProduceResponse { offset, .. } => (format!("ack @{offset}"), "produce"),
+        Message::AlterPartition { new_isr, .. } => {
+            let ids: Vec<String> = new_isr.iter().map(|(b, _)| b.to_string()).collect();
+            (format!("AlterPartition {{{}}}", ids.join(",")), "control")
+        }
+        Message::LeaderAndIsr { state, .. } => (
+            format!("LeaderAndIsr {} ep{}", state.leader.map_or("-".into(), |b| b.to_string()), state.leader_epoch),
+            "control",
+        ),
+        other => (other.kind().to_string(), "control"),
+    }
 }
 
 impl ClusterView {
@@ -78,39 +170,138 @@ impl ClusterView {
                     BrokerStatus::Running if fenced => "fenced",
                     BrokerStatus::Running => "alive",
                 };
-                BrokerView { id: b.id.0, state, controller: c.controller.active == Some(b.id) }
+                BrokerView {
+                    id: b.id.0,
+                    state,
+                    controller: c.controller.active == Some(b.id),
+                    slow: c.network.slow.contains(&b.id),
+                    isolated: c.network.isolated.contains(&b.id),
+                    broker_epoch: b.broker_epoch.0,
+                }
             })
             .collect();
-        let partitions = c
-            .controller
-            .partitions
-            .values()
-            .map(|st| PartitionView {
-                topic: st.tp.topic.clone(),
-                partition: st.tp.partition,
-                leader: st.leader.map(|b| b.0),
-                leader_epoch: st.leader_epoch.0,
-                isr: st.isr.iter().map(|b| b.0.to_string()).collect::<Vec<_>>().join(","),
-                replicas: st
-                    .replicas
-                    .iter()
-                    .filter_map(|b: &BrokerId| {
-                        let r = c.replica(*b, &st.tp)?;
-                        let up = c.brokers[b].is_running();
-                        Some(ReplicaView {
-                            broker: b.0,
-                            role: if up { r.role.name() } else { "offline" },
-                            in_isr: st.isr.contains(b),
-                            leo: r.log.log_end_offset().0,
-                            hw: r.log.high_watermark().0,
-                            log: r.log.records().map(|x| (x.offset.0, x.epoch.0, x.value.clone())).collect(),
-                        })
-                    })
-                    .collect(),
+        let partitions = c.controller.partitions.values().map(|st| partition_view(c, st)).collect();
+        let messages = c
+            .network
+            .in_flight
+            .iter()
+            .map(|(id, m)| {
+                let (label, class) = message_label(&m.message);
+                MessageView {
+                    id: id.0,
+                    from: node_id(m.from),
+                    to: node_id(m.to),
+                    sent_at: m.sent_at,
+                    deliver_at: m.deliver_at,
+                    kind: m.message.kind(),
+                    label,
+                    heartbeat: m.message.is_heartbeat(),
+                    class,
+                }
             })
             .collect();
-        ClusterView { brokers, partitions, controller_epoch: c.controller.epoch.0, now_ms: c.now_ms() }
+        ClusterView {
+            brokers,
+            partitions,
+            controller: c.controller.active.map(|b| b.0),
+            controller_epoch: c.controller.epoch.0,
+            now_ms: c.now_ms(),
+            messages,
+        }
     }
+}
+
+fn partition_view(c: &Cluster, st: &kplay_core::message::PartitionState) -> PartitionView {
+    PartitionView {
+        topic: st.tp.topic.clone(),
+        partition: st.tp.partition,
+        leader: st.leader.map(|b| b.0),
+        leader_epoch: st.leader_epoch.0,
+        partition_epoch: st.partition_epoch.0,
+        isr: st.isr.iter().map(|b| b.0.to_string()).collect::<Vec<_>>().join(","),
+        recovering: st.leader_recovery_state == kplay_core::message::LeaderRecoveryState::Recovering,
+        replicas: st
+            .replicas
+            .iter()
+            .filter_map(|b: &BrokerId| {
+                let r = c.replica(*b, &st.tp)?;
+                let up = c.brokers[b].is_running();
+                let segment_bases: Vec<i64> = r.log.segments().iter().map(|s| s.base_offset.0).collect();
+                Some(ReplicaView {
+                    broker: b.0,
+                    role: if up { r.role.name() } else { "offline" },
+                    in_isr: st.isr.contains(b),
+                    leo: r.log.log_end_offset().0,
+                    hw: r.log.high_watermark().0,
+                    log_start: r.log.log_start_offset().0,
+                    cells: r
+                        .log
+                        .records()
+                        .map(|x| CellView {
+                            offset: x.offset.0,
+                            epoch: x.epoch.0,
+                            value: x.value.clone(),
+                            key: x.key.clone(),
+                            segment_start: x.offset.0 != r.log.log_start_offset().0 && segment_bases.contains(&x.offset.0),
+                        })
+                        .collect(),
+                    leader_epoch: r.leader_epoch.0,
+                    stale_leader: matches!(r.role, Role::Leader(_)) && r.leader_epoch != st.leader_epoch,
+                })
+            })
+            .collect(),
+    }
+}
+
+/// Everything the inspector shows about one replica.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReplicaDetail {
+    /// Broker.
+    pub broker: u32,
+    /// Partition.
+    pub tp: String,
+    /// Role.
+    pub role: &'static str,
+    /// `(base offset, records, bytes, index entries as (offset, position))` per segment.
+    pub segments: Vec<(i64, usize, u64, Vec<(i64, u64)>)>,
+    /// `(epoch, start offset)`.
+    pub epoch_cache: Vec<(i32, i64)>,
+    /// LEO, HW, log start, recovery point.
+    pub offsets: (i64, i64, i64, i64),
+    /// Follower: leader, phase, request in flight.
+    pub fetch_state: Option<(u32, &'static str, bool)>,
+    /// Leader: LESO, ISR, maximal ISR, followers as (id, LEO, last caught up ms).
+    pub leader_state: Option<(i64, String, String, Vec<(u32, i64, Option<u64>)>)>,
+}
+
+/// The inspector's data for `broker`'s replica of `tp`.
+pub fn replica_detail(c: &Cluster, broker: u32, tp: &TopicPartition) -> Option<ReplicaDetail> {
+    let r = c.replica(BrokerId(broker), tp)?;
+    let ids = |v: &[BrokerId]| v.iter().map(|b| b.0.to_string()).collect::<Vec<_>>().join(",");
+    Some(ReplicaDetail {
+        broker,
+        tp: tp.to_string(),
+        role: if c.brokers[&BrokerId(broker)].is_running() { r.role.name() } else { "offline" },
+        segments: r
+            .log
+            .segments()
+            .iter()
+            .map(|s| (s.base_offset.0, s.records.len(), s.size_bytes, s.index.iter().map(|e| (e.offset.0, e.position)).collect()))
+            .collect(),
+        epoch_cache: r.epoch_cache.entries().iter().map(|e| (e.epoch.0, e.start_offset.0)).collect(),
+        offsets: (r.log.log_end_offset().0, r.log.high_watermark().0, r.log.log_start_offset().0, r.log.recovery_point().0),
+        fetch_state: r.follower_state().map(|f| {
+            (f.leader.0, if f.phase == FetchPhase::Fetching { "Fetching" } else { "Truncating" }, f.in_flight.is_some())
+        }),
+        leader_state: r.leader_state().map(|l| {
+            (
+                l.leso.0,
+                ids(&l.isr),
+                ids(&l.maximal_isr),
+                l.followers.iter().map(|(b, f)| (b.0, f.leo.0, f.last_caught_up_time_ms)).collect(),
+            )
+        }),
+    })
 }
 
 #[cfg(test)]
@@ -131,5 +322,13 @@ mod tests {
             assert_eq!(p.replicas.iter().filter(|r| r.role == "leader").map(|r| r.broker).collect::<Vec<_>>(), vec![leader]);
             assert_eq!(p.isr.split(',').count(), 3);
         }
+    }
+
+    #[test]
+    fn in_flight_messages_are_listed_with_labels() {
+        let mut c = Cluster::new(ClusterConfig::default(), 1).expect("valid default");
+        c.step_next();
+        let v = ClusterView::of(&c);
+        assert!(v.messages.iter().any(|m| m.kind == "Fetch" && m.label.starts_with("Fetch 0")), "{:?}", v.messages);
     }
 }

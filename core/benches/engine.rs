@@ -1,0 +1,85 @@
+//! Engine benchmarks (criterion). Figures go in the closing note:
+//! - steady produce on 3 brokers × 3 partitions RF 3, with and without the per-step checker
+//!   (throughput in simulated events per second);
+//! - the same on 12 brokers × 50 partitions RF 3;
+//! - the cost of jumping to step 10,000 of a recorded timeline.
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use kplay_core::config::TopicConfig;
+use kplay_core::message::Acks;
+use kplay_core::timeline::Timeline;
+use kplay_core::{Cluster, ClusterConfig, Command};
+
+fn config(brokers: u32, partitions: u32) -> ClusterConfig {
+    ClusterConfig {
+        brokers,
+        topics: vec![TopicConfig { name: "orders".into(), partitions, replication_factor: 3 }],
+        ..ClusterConfig::default()
+    }
+}
+
+/// Runs `steps` steps: one acks=all produce every 4th step, queued deliveries/timers otherwise.
+fn steady(c: &mut Cluster, steps: u64) -> u64 {
+    let before = c.event_count();
+    for i in 0..steps {
+        if i % 4 == 0 {
+            let cmd = Command::Produce { topic: "orders".into(), partition: None, key: None, value: format!("v{i}"), acks: Acks::All, to: None };
+            c.apply(&cmd).expect("valid");
+        } else if c.step_next().is_none() {
+            c.apply(&Command::Advance { ms: 1 }).expect("valid");
+        }
+    }
+    c.event_count() - before
+}
+
+fn events_in(brokers: u32, partitions: u32, steps: u64, checking: bool) -> u64 {
+    let mut c = Cluster::new(config(brokers, partitions), 1).expect("valid");
+    c.set_checking(checking);
+    steady(&mut c, steps)
+}
+
+fn bench_steady(cr: &mut Criterion) {
+    for (name, brokers, partitions, steps) in [("3x3", 3, 3, 20_000u64), ("12x50", 12, 50, 20_000)] {
+        for checking in [false, true] {
+            let events = events_in(brokers, partitions, steps, checking);
+            let mut g = cr.benchmark_group(format!("steady_produce_{name}"));
+            g.throughput(Throughput::Elements(events));
+            g.sample_size(10);
+            let label = if checking { "checker_on" } else { "checker_off" };
+            g.bench_function(label, |b| {
+                b.iter_batched(
+                    || {
+                        let mut c = Cluster::new(config(brokers, partitions), 1).expect("valid");
+                        c.set_checking(checking);
+                        c
+                    },
+                    |mut c| steady(&mut c, steps),
+                    BatchSize::LargeInput,
+                )
+            });
+            g.finish();
+        }
+    }
+}
+
+fn bench_jump(cr: &mut Criterion) {
+    let mut t = Timeline::new(Cluster::new(config(3, 3), 1).expect("valid"));
+    for i in 0..10_000u64 {
+        if i % 4 == 0 {
+            let cmd = Command::Produce { topic: "orders".into(), partition: None, key: None, value: format!("v{i}"), acks: Acks::All, to: None };
+            t.apply(cmd).expect("valid");
+        } else if t.step_next().is_none() {
+            t.apply(Command::Advance { ms: 1 }).expect("valid");
+        }
+    }
+    let end = t.step();
+    cr.bench_function("jump_back_one_step_at_10000", |b| {
+        b.iter_batched(|| t.clone(), |mut t| { t.jump_to(end - 1); t }, BatchSize::LargeInput)
+    });
+    cr.bench_function("jump_to_step_5000_from_10000", |b| {
+        b.iter_batched(|| t.clone(), |mut t| { t.jump_to(end / 2); t }, BatchSize::LargeInput)
+    });
+}
+
+criterion_group!(benches, bench_steady, bench_jump);
+criterion_main!(benches);

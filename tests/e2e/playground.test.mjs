@@ -1,0 +1,162 @@
+// End-to-end flows of the playground in real Chromium against the release build. Each flow
+// saves screenshots of its moments in tests/e2e/artifacts/.
+import { test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, openBrowser, openPage, screenshot } from './harness.mjs';
+import { Playground } from './page.mjs';
+
+let server, browser;
+before(async () => { server = await serveDist(); browser = await openBrowser(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+/** A fresh page on a fresh session (localStorage cleared). */
+async function fresh() {
+  const { page, errors } = await openPage(browser);
+  await page.goto(server.url);
+  await page.evaluate(() => localStorage.clear());
+  const pg = new Playground(page);
+  await pg.open(server.url);
+  return { page, errors, pg };
+}
+
+test('opens paused on 3 brokers, 3 partitions, RF 3, with a hint', async () => {
+  const { page, errors, pg } = await fresh();
+  assert.equal(await page.locator('[data-testid^="broker-"]').count(), 3);
+  assert.equal(await page.locator('[data-testid^="partition-orders-"]').count(), 3);
+  assert.equal(await page.locator('[data-testid^="replica-orders-"]').count(), 9);
+  assert.equal(await pg.tid('play').count(), 1, 'paused at start');
+  assert.match(await page.locator('.hint').textContent(), /produce/i);
+  await screenshot(page, 'open-1280x800');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('produce → the HW advances on every replica → the consumer reads it', async () => {
+  const { page, errors, pg } = await fresh();
+  await pg.produce({ value: 'hello', partition: '0' });
+  await pg.playUntil(async () => Object.values(await pg.replicas(0)).every((r) => r.hw === 1), { what: 'HW 1 on all replicas' });
+  const reps = await pg.replicas(0);
+  for (const b of [1, 2, 3]) assert.deepEqual([reps[b].leo, reps[b].hw], [1, 1], `replica ${b}`);
+  assert.equal(await pg.attr('log-cell-orders-0-1-0', 'data-epoch'), '0');
+  await screenshot(page, 'produce-hw-advanced');
+  await pg.tid('consume').click();
+  assert.match(await pg.tid('consumed-orders-0').textContent(), /hello/);
+  assert.equal(await pg.attr('consumed-orders-0', 'data-position'), '1');
+  await screenshot(page, 'consumer-read');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('crash the leader → a new leader with epoch + 1 and a smaller ISR', async () => {
+  const { page, errors, pg } = await fresh();
+  const p = pg.partition(0);
+  const leader = await pg.attr(p, 'data-leader');
+  const epoch = Number(await pg.attr(p, 'data-leader-epoch'));
+  await pg.tid(`crash-${leader}`).click();
+  assert.equal(await pg.attr(`broker-${leader}`, 'data-state'), 'crashed');
+  await pg.playUntil(async () => (await pg.attr(p, 'data-leader')) !== leader, { speed: '10', what: 'a new leader' });
+  const newLeader = await pg.attr(p, 'data-leader');
+  assert.notEqual(newLeader, leader);
+  assert.equal(Number(await pg.attr(p, 'data-leader-epoch')), epoch + 1);
+  const isr = (await pg.attr(p, 'data-isr')).split(',');
+  assert.ok(!isr.includes(leader), `ISR ${isr} without ${leader}`);
+  assert.equal(isr.length, 2);
+  assert.equal(await pg.attr(pg.replica(0, newLeader), 'data-role'), 'leader');
+  await screenshot(page, 'leader-crashed-new-leader');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the old leader returns with an uncommitted tail, truncates it, and the logs converge', async () => {
+  const { page, errors, pg } = await fresh();
+  const p = pg.partition(1);
+  const old = await pg.attr(p, 'data-leader');
+  const others = ['1', '2', '3'].filter((b) => b !== old);
+  // A write the followers never get: it reaches the leader just after the leader is cut off.
+  await pg.produce({ value: 'lost', acks: '1', partition: '1' });
+  await pg.tid(`isolate-${old}`).click();
+  await pg.stepUntil(async () => Number(await pg.attr(pg.replica(1, old), 'data-leo')) === 1, { what: 'the append on the old leader' });
+  await pg.tid(`crash-${old}`).click();
+  await pg.playUntil(async () => (await pg.attr(p, 'data-leader')) !== old, { speed: '10', what: 'a new leader' });
+  const leader = await pg.attr(p, 'data-leader');
+  const epoch = await pg.attr(p, 'data-leader-epoch');
+  await pg.produce({ value: 'kept', acks: 'all', partition: '1' });
+  await pg.playUntil(async () => Number(await pg.attr(pg.replica(1, leader), 'data-hw')) === 1, { speed: '4', what: 'the new write committed' });
+  assert.equal(await pg.attr(`log-cell-orders-1-${old}-0`, 'data-epoch'), '0', 'the old leader still has its divergent record');
+  await screenshot(page, 'old-leader-down-with-divergent-tail');
+  await pg.tid(`heal-${old}`).click();
+  await pg.tid(`restart-${old}`).click();
+  await pg.playUntil(async () => {
+    const reps = await pg.replicas(1);
+    const isr = (await pg.attr(p, 'data-isr')).split(',');
+    return isr.includes(old) && reps[old].leo === reps[leader].leo && reps[old].hw === reps[leader].hw;
+  }, { speed: '4', timeout: 30_000, what: 'the old leader back in the ISR with the same log' });
+  for (const b of [old, ...others]) {
+    assert.equal(await pg.attr(`log-cell-orders-1-${b}-0`, 'data-epoch'), epoch, `broker ${b} holds the new leader's record`);
+  }
+  const log = await pg.tid('event-log').textContent();
+  assert.match(log, new RegExp(`Broker ${old} truncates orders-1: leader says epoch 0 ends at offset 0 → truncate to 0`));
+  await screenshot(page, 'old-leader-truncated-and-converged');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('step back N, then forward N, restores the identical page', async () => {
+  const { page, errors, pg } = await fresh();
+  await pg.produce({ value: 'a', count: 3 });
+  for (let i = 0; i < 30; i++) await pg.step();
+  const before = await pg.stageHtml();
+  const stepBefore = await pg.currentStep();
+  for (let i = 0; i < 12; i++) await pg.stepBack();
+  assert.equal(await pg.currentStep(), stepBefore - 12);
+  assert.notEqual(await pg.stageHtml(), before, 'going back changes the picture');
+  await screenshot(page, 'stepped-back-12');
+  for (let i = 0; i < 12; i++) await pg.step();
+  assert.equal(await pg.currentStep(), stepBefore);
+  assert.ok((await pg.stageHtml()) === before, 'the stage after stepping forward again differs from before');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a reload restores the session where it was', async () => {
+  const { page, errors, pg } = await fresh();
+  await pg.produce({ value: 'keep', partition: '2' });
+  await pg.playUntil(async () => Number(await pg.attr(pg.replica(2, 1), 'data-hw')) === 1, { what: 'commit' });
+  const leader = await pg.attr(pg.partition(0), 'data-leader');
+  await pg.tid(`crash-${leader}`).click();
+  const step = await pg.currentStep();
+  const before = await pg.stageHtml();
+  await page.reload();
+  await pg.tid('broker-1').waitFor();
+  assert.equal(await pg.currentStep(), step);
+  assert.equal(await pg.attr(`broker-${leader}`, 'data-state'), 'crashed');
+  assert.ok((await pg.stageHtml()) === before, 'the stage after the reload differs');
+  await screenshot(page, 'after-reload');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('Korean: the page and the narration switch language', async () => {
+  const { page, errors, pg } = await fresh();
+  await pg.tid('lang-ko').click();
+  assert.equal(await page.locator('h1').textContent(), '카프카 복제 플레이그라운드');
+  await pg.produce({ value: 'k', partition: '0' });
+  await pg.playUntil(async () => Number(await pg.attr(pg.replica(0, 1), 'data-hw')) === 1, { what: 'commit' });
+  assert.match(await pg.tid('event-log').textContent(), /하이 워터마크/);
+  await screenshot(page, 'korean');
+  await pg.tid('lang-en').click();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a bad imported file is named, and the page keeps working', async () => {
+  const { page, errors, pg } = await fresh();
+  await pg.tid('import').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"version": 1, "config": {"brokers": 40}}') });
+  await pg.tid('error').waitFor();
+  assert.match(await pg.tid('error').textContent(), /broken\.json.*brokers must be between 1 and 12/);
+  await pg.step();
+  assert.equal(await page.locator('[data-testid^="broker-"]').count(), 3);
+  await screenshot(page, 'bad-import');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

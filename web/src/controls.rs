@@ -1,0 +1,110 @@
+//! The toolbar: play, pause, step, step back, reset, speed, the timeline scrubber, the
+//! language switch, help, and session export / import.
+
+use crate::i18n::{t, Lang, Ui};
+use crate::session::Session;
+use crate::sim::Sim;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// Speeds offered, simulated ms per real ms.
+const SPEEDS: [f64; 7] = [0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0];
+
+fn download(name: &str, text: &str) {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type("application/json");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    if let Ok(a) = document().create_element("a") {
+        let a: web_sys::HtmlAnchorElement = a.unchecked_into();
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// The toolbar.
+#[component]
+pub fn Controls() -> impl IntoView {
+    let sim = expect_context::<Sim>();
+    let lang = sim.lang;
+    let help = RwSignal::new(false);
+    let import = move |ev: leptos::ev::Event| {
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+        let name = file.name();
+        leptos::task::spawn_local(async move {
+            let text = wasm_bindgen_futures::JsFuture::from(file.text()).await.ok().and_then(|v| v.as_string());
+            match text.map(|t| Session::from_json(&t)) {
+                Some(Ok(s)) => sim.replace(s),
+                Some(Err(e)) => sim.error.set(Some(format!("{name}: {e}"))),
+                None => sim.error.set(Some(format!("{name}: the file could not be read"))),
+            }
+        });
+        input.set_value("");
+    };
+    view! {
+        <nav class="controls" aria-label="Playback">
+            <Show
+                when=move || sim.playing.get()
+                fallback=move || view! {
+                    <button data-testid="play" class="primary" on:click=move |_| sim.playing.set(true) title="Space">
+                        "▶ " {move || t(lang.get(), Ui::Play)}
+                    </button>
+                }
+            >
+                <button data-testid="pause" class="primary" on:click=move |_| sim.playing.set(false) title="Space">
+                    "❚❚ " {move || t(lang.get(), Ui::Pause)}
+                </button>
+            </Show>
+            <button data-testid="step-back" title="←" on:click=move |_| { sim.playing.set(false); sim.step_back(); }>
+                "◀ " {move || t(lang.get(), Ui::StepBack)}
+            </button>
+            <button data-testid="step" title="→" on:click=move |_| { sim.playing.set(false); sim.step_forward(); }>
+                {move || t(lang.get(), Ui::Step)} " ▶"
+            </button>
+            <button data-testid="reset" on:click=move |_| sim.reset()>{move || t(lang.get(), Ui::Reset)}</button>
+            <label class="speed">
+                {move || t(lang.get(), Ui::Speed)}
+                <select data-testid="speed" on:change=move |ev| sim.speed.set(event_target_value(&ev).parse().unwrap_or(1.0))>
+                    {SPEEDS.iter().map(|s| view! { <option value=s.to_string() selected=*s == 1.0>{format!("{s}×")}</option> }).collect_view()}
+                </select>
+            </label>
+            <label class="scrubber">
+                <span class="clock" data-testid="clock">
+                    {move || format!("{} {} · {} {:.1}s", t(lang.get(), Ui::StepN), sim.step.get(), t(lang.get(), Ui::Time), sim.visual_ms.get() / 1000.0)}
+                </span>
+                <input
+                    type="range"
+                    data-testid="scrubber"
+                    aria-label=move || t(lang.get(), Ui::Jump)
+                    min="0"
+                    max=move || sim.last_step.get().to_string()
+                    prop:value=move || sim.step.get().to_string()
+                    on:input=move |ev| sim.jump(event_target_value(&ev).parse().unwrap_or(0))
+                />
+            </label>
+            <div class="spacer"></div>
+            <button data-testid="export" on:click=move |_| sim.with_session(|s| download("kplay-session.json", &s.to_json()))>
+                {move || t(lang.get(), Ui::Export)}
+            </button>
+            <label class="button">
+                {move || t(lang.get(), Ui::Import)}
+                <input type="file" accept=".json,application/json" data-testid="import" class="visually-hidden" on:change=import />
+            </label>
+            <button data-testid="help" on:click=move |_| help.update(|h| *h = !*h)>{move || t(lang.get(), Ui::Help)}</button>
+            <div class="lang" role="group" aria-label="Language">
+                <button class:active=move || lang.get() == Lang::En data-testid="lang-en" on:click=move |_| sim.set_lang(Lang::En)>"EN"</button>
+                <button class:active=move || lang.get() == Lang::Ko data-testid="lang-ko" on:click=move |_| sim.set_lang(Lang::Ko)>"한국어"</button>
+            </div>
+        </nav>
+        <Show when=move || help.get()>
+            <div class="help" role="dialog" data-testid="help-text">
+                <p>{move || t(lang.get(), Ui::HelpText)}</p>
+                <button on:click=move |_| help.set(false)>{move || t(lang.get(), Ui::Close)}</button>
+            </div>
+        </Show>
+    }
+}

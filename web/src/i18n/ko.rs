@@ -1,0 +1,317 @@
+//! 한국어 카탈로그. 용어는 학습 노트(shared/seeds)를 따른다: 브로커, 파티션, 리더, 팔로워, ISR,
+//! 하이 워터마크(HW), 리더 에포크, 컨트롤러, 오프셋, 프로듀서, 컨슈머, 세그먼트, 커밋.
+
+use super::{set, Narration, Ui};
+use kplay_core::event::{CrashKind, ElectionKind, Event, IsrChangeReason, ReadKind, TruncationRule};
+
+/// A UI string.
+pub fn ui(k: Ui) -> &'static str {
+    use Ui::*;
+    match k {
+        Title => "카프카 복제 플레이그라운드",
+        Hint => "이렇게 해 보세요: 레코드를 몇 개 프로듀스하고, 팔로워가 페치하며 하이 워터마크가 올라가는 것을 본 뒤 리더를 장애 내 보세요.",
+        Play => "재생",
+        Pause => "일시정지",
+        Step => "한 단계",
+        StepBack => "뒤로",
+        Reset => "초기화",
+        Speed => "속도",
+        Produce => "프로듀스",
+        Key => "키",
+        Value => "값",
+        Acks => "acks",
+        Count => "개수",
+        Crash => "장애",
+        CrashClean => "정상 종료",
+        CrashUnclean => "비정상 종료",
+        CrashLossy => "비정상 종료 (페이지 캐시 유실)",
+        Restart => "재시작",
+        Isolate => "네트워크 격리",
+        Heal => "격리 해제",
+        Slow => "느리게",
+        Fast => "정상 속도",
+        KillController => "컨트롤러 종료",
+        Settings => "설정",
+        MinIsr => "min.insync.replicas",
+        UncleanElection => "unclean.leader.election.enable",
+        TruncationMode => "트렁케이션 방식",
+        LagTime => "replica.lag.time.max.ms",
+        Brokers => "브로커 수",
+        Partitions => "파티션 수",
+        Partition => "파티션",
+        ApplySettings => "이 설정으로 다시 시작",
+        Events => "이벤트",
+        Invariants => "불변식",
+        Inspector => "상세 보기",
+        Help => "도움말",
+        Export => "내보내기",
+        Import => "불러오기",
+        Consume => "컨슘",
+        Consumer => "컨슈머",
+        HideHeartbeats => "하트비트 숨기기",
+        Controller => "컨트롤러",
+        ControllerEpoch => "컨트롤러 에포크",
+        Leader => "리더",
+        Follower => "팔로워",
+        Offline => "오프라인",
+        NoRole => "역할 없음",
+        LeaderEpoch => "리더 에포크",
+        Isr => "ISR",
+        Hw => "HW",
+        Leo => "LEO",
+        NoViolations => "모든 불변식이 지켜지고 있습니다.",
+        Jump => "이 단계로 이동",
+        Time => "시간",
+        StepN => "단계",
+        InspectorEmpty => "레플리카 이름이나 파티션 제목을 누르면 자세히 볼 수 있습니다.",
+        Segments => "세그먼트 (베이스 오프셋 · 레코드 · 바이트 · 희소 인덱스)",
+        EpochCache => "리더 에포크 캐시",
+        FetchState => "페치 상태",
+        LeaderView => "리더 상태",
+        Close => "닫기",
+        ErrorTitle => "플레이그라운드 내부에서 오류가 발생했습니다",
+        ResetSession => "세션을 초기화하고 다시 불러오기",
+        Alive => "정상",
+        Crashed => "다운",
+        Paused => "멈춤",
+        Fenced => "펜싱됨",
+        Isolated => "격리됨",
+        Recovering => "RECOVERING",
+        OutOfSync => "동기화 안 됨",
+        Position => "위치",
+        Producer => "프로듀서",
+        Messages => "메시지",
+        ShowMessages => "모든 메시지 보기",
+        Stale => "오래된 리더",
+        HelpText => "이 페이지는 카프카 파티션 복제 프로토콜을 결정적으로 시뮬레이션합니다 (KRaft 시대 규칙 + \
+주키퍼 방식의 컨트롤러 에포크). 따르는 규칙마다 PROTOCOL.md의 이름(P1, L4, T5 …)을 붙였습니다. 단순화한 점: \
+파티션마다 따로 페치합니다(페치 세션으로 묶지 않음). 레코드 크기는 근사값입니다. 컨트롤러는 한 브로커의 역할이며 \
+메타데이터 저장소는 장애가 나지 않습니다. 컨슈머는 직접 읽습니다(컨슈머 그룹·오프셋 커밋 없음). HW 체크포인트는 \
+장애 순간에 기록됩니다. 몇 초 안에 일이 일어나도록 타임아웃을 줄였습니다. 같은 시드 + 같은 조작 = 언제나 같은 실행: \
+자유롭게 앞뒤로 이동해 보세요.",
+    }
+}
+
+fn crash(k: CrashKind) -> &'static str {
+    match k {
+        CrashKind::Clean => "정상 종료되었습니다",
+        CrashKind::Unclean => "비정상 종료되었습니다",
+        CrashKind::Lossy => "비정상 종료되며 페이지 캐시를 잃었습니다",
+    }
+}
+
+fn n(text: String, rule: &'static str, why: &str, tone: &'static str) -> Narration {
+    Narration { text, rule, why: why.to_string(), tone }
+}
+
+/// 이벤트를 한국어로.
+pub fn narrate(e: &Event) -> Narration {
+    match e {
+        Event::Sent { from, to, message, .. } => n(format!("{from} → {to}: {message}"), "", "", "normal"),
+        Event::Delivered { from, to, kind, .. } => n(format!("{from}의 {kind}가 {to}에 도착"), "", "", "normal"),
+        Event::Dropped { reason, .. } => n(format!("메시지 유실: {reason}"), "", "", "bad"),
+        Event::ProduceSent { tp, to, acks, value, .. } => n(
+            format!("프로듀서가 {value:?}를 {tp}(리더: 브로커 {to})에 acks={acks}로 보냅니다"),
+            "P1",
+            "쓰기는 리더만 받습니다.",
+            "normal",
+        ),
+        Event::Appended { broker, tp, offset, epoch, value, .. } => n(
+            format!("리더 {broker}가 {value:?}를 {tp}의 오프셋 {offset}에 추가합니다 (리더 에포크 {epoch})"),
+            "P3",
+            "모든 레코드에는 그것을 쓴 리더의 에포크가 찍힙니다.",
+            "normal",
+        ),
+        Event::ProduceCompleted { tp, error: None, offset, .. } => n(
+            format!("{tp}에 대한 쓰기가 승인되었습니다{}", offset.map_or(String::new(), |o| format!(" (오프셋 {o})"))),
+            "P5",
+            "acks=1은 리더가 추가한 직후, acks=all은 HW가 레코드를 넘은 뒤 응답합니다.",
+            "normal",
+        ),
+        Event::ProduceCompleted { tp, error: Some(e), .. } => n(
+            format!("{tp}에 대한 쓰기 실패: {e}"),
+            "P5",
+            match e.name() {
+                "NOT_ENOUGH_REPLICAS" => "ISR이 min.insync.replicas보다 작아서 acks=all 쓰기를 추가 전에 거절합니다.",
+                "NOT_ENOUGH_REPLICAS_AFTER_APPEND" => "레코드는 추가되었지만 ISR이 min.insync.replicas 아래로 줄었습니다.",
+                "REQUEST_TIMED_OUT" => "request.timeout.ms 안에 HW가 레코드에 도달하지 못했습니다. 레코드는 로그에 남아 있을 수 있습니다.",
+                "NOT_LEADER_OR_FOLLOWER" => "이 브로커는 더 이상 리더가 아닙니다.",
+                _ => "",
+            },
+            "bad",
+        ),
+        Event::SegmentRolled { broker, tp, base_offset } => n(
+            format!("브로커 {broker}가 {tp}의 새 세그먼트를 오프셋 {base_offset}부터 시작합니다"),
+            "G1",
+            "활성 세그먼트가 가득 찼습니다 (segment.bytes 또는 레코드 수 한도).",
+            "normal",
+        ),
+        Event::Replicated { broker, tp, from, to } => n(
+            format!("팔로워 {broker}가 {tp}의 오프셋 {from}..{}를 복제했습니다. LEO는 이제 {to}", to.0 - 1),
+            "R4",
+            "팔로워는 리더의 에포크를 그대로 유지합니다.",
+            "normal",
+        ),
+        Event::DivergenceDetected { leader, follower, tp, epoch, end_offset } => n(
+            format!("리더 {leader}가 팔로워 {follower}의 {tp} 로그가 갈라졌음을 발견: 에포크 {epoch}는 오프셋 {end_offset}에서 끝납니다"),
+            "L4",
+            "팔로워의 마지막 에포크가 리더에게서는 더 일찍 끝납니다.",
+            "important",
+        ),
+        Event::Truncated { broker, tp, from, to, rule, leader_epoch, leader_end_offset } => match rule {
+            TruncationRule::LossyCrash => n(
+                format!("브로커 {broker}가 {tp}의 오프셋 {to}..{}를 잃었습니다: 플러시되지 않았던 데이터입니다", from.0 - 1),
+                "B1",
+                "페이지 캐시를 잃는 장애는 로그를 복구 지점까지 되돌립니다.",
+                "bad",
+            ),
+            TruncationRule::HwTruncation => n(
+                format!("브로커 {broker}가 {tp}를 하이 워터마크 {to}까지 잘라냅니다 (구버전 HW 방식)"),
+                "B4",
+                "KIP-101 이전에는 팔로워가 HW까지 잘라냈고, 커밋된 데이터가 사라질 수 있었습니다.",
+                "bad",
+            ),
+            TruncationRule::R2 => n(
+                format!("브로커 {broker}가 {tp}를 {from}에서 {to}로 잘라냅니다: 리더의 로그는 {leader_end_offset}에서 끝납니다"),
+                "R2",
+                "OFFSET_OUT_OF_RANGE: 팔로워의 로그가 리더보다 깁니다.",
+                "important",
+            ),
+            _ => n(
+                format!(
+                    "브로커 {broker}가 {tp}를 잘라냅니다: 리더에 따르면 에포크 {leader_epoch}는 오프셋 {leader_end_offset}에서 끝남 → {to}까지 트렁케이트 (갈라진 꼬리 {to}..{} 삭제)",
+                    from.0 - 1
+                ),
+                rule.id(),
+                "팔로워는 리더와 공유하는 앞부분만 남깁니다.",
+                "important",
+            ),
+        },
+        Event::HighWatermark { broker, tp, from, to, leader: true } => n(
+            format!("리더 {broker}가 {tp}의 하이 워터마크를 {from}에서 {to}로 올립니다: {to} 미만의 오프셋이 커밋되었습니다"),
+            "H2",
+            "HW = 리더와 (최대) ISR의 LEO 중 가장 작은 값.",
+            "important",
+        ),
+        Event::HighWatermark { broker, tp, from, to, leader: false } => n(
+            format!("팔로워 {broker}가 {tp}의 HW {to}를 받았습니다 (이전 {from})"),
+            "R4",
+            "팔로워는 페치 응답으로 HW를 받으므로 한 왕복 늦습니다.",
+            "normal",
+        ),
+        Event::IsrProposed { broker, tp, from, to, reason } => n(
+            format!("리더 {broker}가 컨트롤러에 {tp}의 ISR을 {}에서 {}로 바꾸자고 요청합니다", set(from), set(to)),
+            "S3",
+            match reason {
+                IsrChangeReason::OutOfSync => "팔로워가 replica.lag.time.max.ms 안에 따라잡지 못했습니다.",
+                IsrChangeReason::CaughtUp => "팔로워가 HW와 리더 에포크 시작점에 도달해 다시 동기화되었습니다.",
+                _ => "",
+            },
+            "normal",
+        ),
+        Event::IsrChanged { tp, from, to, partition_epoch, reason } => n(
+            format!("컨트롤러가 {tp}의 ISR을 {} → {}로 확정합니다 (파티션 에포크 {partition_epoch})", set(from), set(to)),
+            if *reason == IsrChangeReason::Fenced { "S6" } else { "S4" },
+            match reason {
+                IsrChangeReason::Fenced => "펜싱된 브로커는 모든 ISR에서 빠집니다 (ISR을 비우지는 않음).",
+                IsrChangeReason::OutOfSync => "팔로워가 뒤처졌습니다.",
+                IsrChangeReason::CaughtUp => "팔로워가 따라잡았습니다.",
+                IsrChangeReason::Election => "선출이 ISR을 정했습니다.",
+            },
+            "important",
+        ),
+        Event::AlterPartitionRejected { tp, error } => {
+            n(format!("컨트롤러가 {tp}의 ISR 변경을 거절합니다: {error}"), "S4", "", "bad")
+        }
+        Event::LeaderElected { tp, leader, leader_epoch, kind, isr, .. } => n(
+            match leader {
+                Some(l) => format!("컨트롤러가 브로커 {l}를 {tp}의 리더로 선출합니다. 리더 에포크 {leader_epoch}, ISR {}", set(isr)),
+                None => format!("{tp}에 리더가 없습니다 (에포크 {leader_epoch}): 사용할 수 있는 ISR 멤버가 없습니다"),
+            },
+            "E2",
+            match kind {
+                ElectionKind::Clean => "깨끗한 선출: ISR 중 할당 순서상 첫 번째 살아 있는 레플리카.",
+                ElectionKind::Preferred => "선호 리더 선출: 할당 목록의 첫 번째 레플리카.",
+                ElectionKind::Unclean => "ISR 밖에서의 언클린 선출: 커밋된 데이터를 잃을 수 있습니다.",
+                ElectionKind::NoLeader => "언클린 선출이 꺼져 있으면 ISR 멤버가 돌아올 때까지 기다립니다.",
+                ElectionKind::EpochBump => "리더는 그대로이고 리더 에포크만 올라갑니다.",
+            },
+            if *kind == ElectionKind::Unclean || leader.is_none() { "bad" } else { "important" },
+        ),
+        Event::BecameLeader { broker, tp, leader_epoch, leso } => n(
+            format!("브로커 {broker}가 에포크 {leader_epoch}에서 {tp}의 리더가 됩니다. 이 에포크는 오프셋 {leso}에서 시작합니다"),
+            "C2",
+            "새 리더는 아무것도 쓰기 전에도 자기 에포크의 시작 오프셋을 기록합니다.",
+            "important",
+        ),
+        Event::BecameFollower { broker, tp, leader, leader_epoch } => n(
+            format!("브로커 {broker}가 {tp}에서 브로커 {leader}를 따릅니다 (에포크 {leader_epoch})"),
+            "F2",
+            "새 리더 에포크가 되면 팔로워의 페처가 다시 시작됩니다.",
+            "normal",
+        ),
+        Event::StaleStateIgnored { broker, tp, .. } => {
+            n(format!("브로커 {broker}가 {tp}의 오래된 파티션 상태를 무시합니다"), "E4", "", "normal")
+        }
+        Event::BrokerCrashed { broker, kind } => n(format!("브로커 {broker}가 {}", crash(*kind)), "B1", "", "bad"),
+        Event::BrokerRestarted { broker } => n(
+            format!("브로커 {broker}가 재시작하며 로그를 복구합니다"),
+            "B2",
+            "재시작한 브로커의 레플리카는 모두 동기화되지 않은 팔로워로 시작합니다.",
+            "important",
+        ),
+        Event::LogRecovered { broker, tp, log_end_offset, high_watermark } => n(
+            format!("브로커 {broker}가 {tp}를 복구했습니다: LEO {log_end_offset}, HW {high_watermark}"),
+            "B2",
+            "",
+            "normal",
+        ),
+        Event::BrokerRegistered { broker, broker_epoch } => n(
+            format!("브로커 {broker}가 컨트롤러에 등록합니다 (브로커 에포크 {broker_epoch})"),
+            "E1",
+            "",
+            "normal",
+        ),
+        Event::BrokerFenced { broker, reason } => {
+            n(format!("컨트롤러가 브로커 {broker}를 펜싱합니다: {reason}"), "E1", "", "important")
+        }
+        Event::BrokerUnfenced { broker } => n(format!("컨트롤러가 브로커 {broker}의 펜싱을 풉니다"), "E1", "", "normal"),
+        Event::BrokerPaused { broker, paused: true } => n(format!("브로커 {broker}가 긴 GC 일시정지에 빠집니다"), "", "", "bad"),
+        Event::BrokerPaused { broker, paused: false } => n(format!("브로커 {broker}가 깨어납니다"), "", "", "normal"),
+        Event::ControllerElected { broker, controller_epoch } => n(
+            format!("브로커 {broker}가 컨트롤러 에포크 {controller_epoch}로 컨트롤러가 됩니다"),
+            "K1",
+            "새 컨트롤러는 에포크를 올리므로 이전 컨트롤러의 요청은 거절됩니다.",
+            "important",
+        ),
+        Event::ZombieControllerFenced { broker, controller_epoch } => n(
+            format!("이전 컨트롤러 {broker}(에포크 {controller_epoch})가 움직이려 하지만 쓰기에 실패하고 물러납니다"),
+            "K1",
+            "",
+            "bad",
+        ),
+        Event::StaleControllerRejected { broker, from, request_epoch, known_epoch } => n(
+            format!("브로커 {broker}가 컨트롤러 {from}의 요청을 거절합니다: 에포크 {request_epoch} < {known_epoch}"),
+            "K1",
+            "STALE_CONTROLLER_EPOCH",
+            "important",
+        ),
+        Event::ConsumerRead { broker, tp, kind, offset, result } => n(
+            match kind {
+                ReadKind::Fetch => format!("컨슈머가 브로커 {broker}에서 {tp}를 오프셋 {offset}부터 읽습니다: {result}"),
+                ReadKind::ListOffsets => format!("컨슈머가 브로커 {broker}에 {tp}의 최신 오프셋을 묻습니다: {result}"),
+            },
+            if *kind == ReadKind::Fetch { "Q1" } else { "Q2" },
+            "컨슈머는 하이 워터마크 아래의 오프셋만 볼 수 있습니다.",
+            "normal",
+        ),
+        Event::NetworkChanged { description } => n(format!("네트워크: {description}"), "", "", "important"),
+        Event::Flushed { broker } => n(format!("브로커 {broker}가 로그를 디스크에 플러시합니다"), "B1", "", "normal"),
+        Event::InvariantViolated { invariant, tp, explained, detail } => n(
+            format!("{invariant} 위반{}: {detail}", tp.as_ref().map_or(String::new(), |tp| format!(" ({tp})"))),
+            "§3",
+            if *explained { "언클린 선출 또는 페이지 캐시 유실 장애로 설명됩니다." } else { "프로토콜 결함입니다." },
+            "bad",
+        ),
+    }
+}
