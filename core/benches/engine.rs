@@ -39,8 +39,12 @@ fn events_in(brokers: u32, partitions: u32, steps: u64, checking: bool) -> u64 {
 }
 
 fn bench_steady(cr: &mut Criterion) {
-    for (name, brokers, partitions, steps) in [("3x3", 3, 3, 20_000u64), ("12x50", 12, 50, 20_000)] {
-        for checking in [false, true] {
+    // The checker re-reads every log after every step, so its cost grows with the run: it is
+    // measured on a shorter run.
+    for (name, brokers, partitions, steps, checking) in
+        [("3x3", 3, 3, 20_000u64, false), ("3x3", 3, 3, 2_000, true), ("12x50", 12, 50, 20_000, false)]
+    {
+        {
             let events = events_in(brokers, partitions, steps, checking);
             let mut g = cr.benchmark_group(format!("steady_produce_{name}"));
             g.throughput(Throughput::Elements(events));
