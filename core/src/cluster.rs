@@ -15,7 +15,7 @@
 use crate::broker::{Broker, BrokerStatus};
 use crate::command::Command;
 use crate::config::{ClusterConfig, ConfigError};
-use crate::controller::{Controller, ElectionType};
+use crate::controller::Controller;
 use crate::event::{Event, ReadKind, ReadResult, TimedEvent};
 use crate::fetcher::{self, FetchResponseFields};
 use crate::ids::{BrokerEpoch, BrokerId, LeaderEpoch, MessageId, Offset, ProduceId, TimeMs, TopicPartition};
@@ -465,7 +465,7 @@ impl Cluster {
         }
     }
 
-    fn ctx_parts(&self, b: BrokerId) -> u64 {
+    fn incarnation(&self, b: BrokerId) -> u64 {
         self.brokers.get(&b).map_or(0, |x| x.incarnation)
     }
 
@@ -526,7 +526,7 @@ impl Cluster {
             return self.controller_receive(b, from, message, events);
         }
         let mut out = Outbox::default();
-        let incarnation = self.ctx_parts(b);
+        let incarnation = self.incarnation(b);
         let ctx = Ctx {
             cfg: &self.config,
             now: self.now_ms,
@@ -760,7 +760,7 @@ impl Cluster {
     }
 
     fn isr_check(&mut self, broker: BrokerId, out: &mut Outbox) {
-        let incarnation = self.ctx_parts(broker);
+        let incarnation = self.incarnation(broker);
         let ctx = Ctx { cfg: &self.config, now: self.now_ms, incarnation, controller: self.controller.active, registrations: &self.controller.registrations };
         let x = self.brokers.get_mut(&broker).expect("exists");
         for r in x.replicas.values_mut() {
@@ -1124,12 +1124,6 @@ impl Cluster {
     /// The broker epoch a broker currently registers with.
     pub fn broker_epoch(&self, b: BrokerId) -> BrokerEpoch {
         self.brokers.get(&b).map_or(BrokerEpoch(-1), |x| x.broker_epoch)
-    }
-
-    /// Runs the controller's E2 election for `tp` (used by tests).
-    pub fn elect(&mut self, tp: &TopicPartition, kind: ElectionType) -> Vec<TimedEvent> {
-        let cmd = Command::Elect { topic: tp.topic.clone(), partition: tp.partition, kind };
-        self.apply(&cmd).unwrap_or_default()
     }
 }
 

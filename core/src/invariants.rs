@@ -35,8 +35,8 @@ pub struct Checker {
     pub committed: BTreeMap<TopicPartition, Vec<(LeaderEpoch, String)>>,
     /// Positively acked acks=all values per partition, with their offsets.
     pub acked: BTreeMap<TopicPartition, Vec<(Offset, String)>>,
-    /// Records consumers received: (offset) → (epoch, value).
-    pub consumed: BTreeMap<TopicPartition, BTreeMap<Offset, (LeaderEpoch, String)>>,
+    /// Records consumers received, in the order they got them.
+    pub consumed: BTreeMap<TopicPartition, Vec<(Offset, LeaderEpoch, String)>>,
     /// Unclean elections so far, per partition.
     pub unclean_elections: BTreeMap<TopicPartition, u32>,
     /// Lossy crashes of brokers hosting each partition.
@@ -55,6 +55,26 @@ pub struct Checker {
     reported: BTreeSet<(String, Option<TopicPartition>)>,
     /// Every violation found, in order.
     pub violations: Vec<Violation>,
+    /// Bumped when a partition's committed prefix is rebased.
+    committed_generation: BTreeMap<TopicPartition, u64>,
+    verified: Verified,
+    /// Re-read everything after every step (the reference the incremental checker is tested against).
+    full: bool,
+}
+
+/// Prefixes already checked, so that a step only looks at what changed (re-reading every log
+/// after every step would make the checker quadratic). A cached prefix is reused only while
+/// the logs it covers have the same [`crate::log::Log::generation`] (no record removed).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct Verified {
+    /// I4/I5 per replica: (log generation, checked below this offset, cache entries then).
+    records: BTreeMap<(BrokerId, TopicPartition), (u64, Offset, Vec<crate::epoch_cache::EpochEntry>)>,
+    /// I8/I10 per replica: (log generation, committed generation, matches below this offset).
+    committed: BTreeMap<(BrokerId, TopicPartition), (u64, u64, usize)>,
+    /// I13–I16 per pair of replicas: (generations, identical below this offset).
+    pairs: BTreeMap<(BrokerId, BrokerId, TopicPartition), (u64, u64, Offset)>,
+    /// I9/I19/I20 per partition: (fingerprint of the logs looked at, entries checked).
+    lists: BTreeMap<(String, TopicPartition), (u64, usize)>,
 }
 
 struct Found {
@@ -72,8 +92,8 @@ impl Found {
     }
 }
 
-fn prefix_mismatch(r: &Replica, committed: &[(LeaderEpoch, String)], upto: usize) -> Option<String> {
-    for (o, (e, v)) in committed.iter().enumerate().take(upto) {
+fn prefix_mismatch(r: &Replica, committed: &[(LeaderEpoch, String)], from: usize) -> Option<String> {
+    for (o, (e, v)) in committed.iter().enumerate().skip(from) {
         match r.log.record_at(Offset(o as i64)) {
             Some(rec) if rec.epoch == *e && rec.value == *v => {}
             Some(rec) => return Some(format!("offset {o} is ({},{}) on broker {}, committed as ({e},{v})", rec.epoch, rec.value, r.broker)),
@@ -84,8 +104,15 @@ fn prefix_mismatch(r: &Replica, committed: &[(LeaderEpoch, String)], upto: usize
     None
 }
 
-fn same_entries(a: &Replica, b: &Replica, upto: Offset) -> Option<Offset> {
-    let from = a.log.log_start_offset().max(b.log.log_start_offset());
+/// The epoch-cache entries that start below `upto` (those that decide the epochs of the
+/// records below it).
+fn cache_below(r: &Replica, upto: Offset) -> &[crate::epoch_cache::EpochEntry] {
+    let entries = r.epoch_cache.entries();
+    &entries[..entries.partition_point(|e| e.start_offset < upto)]
+}
+
+fn same_entries(a: &Replica, b: &Replica, from: Offset, upto: Offset) -> Option<Offset> {
+    let from = from.max(a.log.log_start_offset()).max(b.log.log_start_offset());
     (from.0..upto.0).map(Offset).find(|o| {
         let (x, y) = (a.log.record_at(*o), b.log.record_at(*o));
         x.map(|r| (r.epoch, &r.value)) != y.map(|r| (r.epoch, &r.value))
@@ -93,14 +120,74 @@ fn same_entries(a: &Replica, b: &Replica, upto: Offset) -> Option<Offset> {
 }
 
 impl Checker {
+    /// `prefix_mismatch` from where the last check of this replica left off.
+    fn committed_mismatch(&mut self, r: &Replica, committed: &[(LeaderEpoch, String)]) -> Option<String> {
+        let key = (r.broker, r.tp.clone());
+        let cgen = self.committed_generation.get(&r.tp).copied().unwrap_or(0);
+        let gen = r.log.generation();
+        let from = match self.verified.committed.get(&key) {
+            Some((g, cg, upto)) if *g == gen && *cg == cgen => *upto,
+            _ => 0,
+        };
+        let upto = committed.len();
+        if from >= upto {
+            return None;
+        }
+        let found = prefix_mismatch(r, &committed[..upto], from);
+        if found.is_none() {
+            self.verified.committed.insert(key, (gen, cgen, upto));
+        }
+        found
+    }
+
+    /// `same_entries` from where the last comparison of this pair left off.
+    fn pair_mismatch(&mut self, a: &Replica, b: &Replica, upto: Offset) -> Option<Offset> {
+        let (x, y) = if a.broker <= b.broker { (a, b) } else { (b, a) };
+        let key = (x.broker, y.broker, x.tp.clone());
+        let gens = (x.log.generation(), y.log.generation());
+        let from = match self.verified.pairs.get(&key) {
+            Some((ga, gb, done)) if (*ga, *gb) == gens => *done,
+            _ => Offset(0),
+        };
+        if from >= upto {
+            return None;
+        }
+        let found = same_entries(x, y, from, upto);
+        if found.is_none() {
+            self.verified.pairs.insert(key, (gens.0, gens.1, upto));
+        }
+        found
+    }
+
+    /// The index of the first unchecked entry of a list (acked values, consumed records)
+    /// against logs whose fingerprint is `fp`; records that the list is checked up to `len`.
+    fn list_from(&mut self, kind: &'static str, tp: &TopicPartition, fp: u64, len: usize) -> usize {
+        let key = (kind.to_string(), tp.clone());
+        let from = match self.verified.lists.get(&key) {
+            Some((f, n)) if *f == fp => *n,
+            _ => 0,
+        };
+        self.verified.lists.insert(key, (fp, len));
+        from.min(len)
+    }
+
+    /// Makes every check re-read every log (slow; for testing the incremental checker).
+    pub fn set_full(&mut self, full: bool) {
+        self.full = full;
+    }
+
     /// Checks every invariant after a step; returns new violations as events.
     pub fn check(&mut self, c: &Cluster, step: u64, events: &[Event]) -> Vec<Event> {
+        if self.full {
+            self.verified = Verified::default();
+        }
         let mut f = Found { out: Vec::new() };
         self.observe(c, events, &mut f);
         self.advance_true_hw(c);
         for (tp, st) in &c.controller.partitions {
             self.check_partition(c, tp, st, &mut f);
         }
+        self.check_fetches_in_flight(c, &mut f);
         self.check_controller_epochs(c, &mut f);
         // "Clean" (§3): no unclean election and at most minISR - 1 lossy crashes.
         // Once the committed prefix is lost (I8/I9), the truth moves on: trueHW restarts from
@@ -174,7 +261,7 @@ impl Checker {
                         if *o >= hw {
                             f.add("I19", Some(tp), false, format!("consumer got offset {o} at or above HW {hw}"));
                         }
-                        self.consumed.entry(tp.clone()).or_default().insert(*o, (*ep, v.clone()));
+                        self.consumed.entry(tp.clone()).or_default().push((*o, *ep, v.clone()));
                     }
                 }
                 Event::IsrChanged { tp, from, to, reason: IsrChangeReason::CaughtUp, .. } => {
@@ -219,7 +306,7 @@ impl Checker {
                     }
                     if r.log.log_end_offset() > l.log.log_end_offset() {
                         f.add("I16", Some(tp), false, format!("follower {broker} LEO {} beyond leader LEO {}", r.log.log_end_offset(), l.log.log_end_offset()));
-                    } else if let Some(o) = same_entries(r, l, r.log.log_end_offset()) {
+                    } else if let Some(o) = same_entries(r, l, Offset(0), r.log.log_end_offset()) {
                         f.add("I16", Some(tp), false, format!("follower {broker} differs from leader {leader} at offset {o} after truncation"));
                     }
                 }
@@ -230,6 +317,7 @@ impl Checker {
 
     /// Restarts the committed prefix of `tp` from its current leader's log up to its HW.
     fn rebase(&mut self, c: &Cluster, tp: &TopicPartition) {
+        *self.committed_generation.entry(tp.clone()).or_default() += 1;
         let st = &c.controller.partitions[tp];
         let Some(l) = st.leader.and_then(|l| c.replica(l, tp)) else { return };
         let prefix = l.log.records().take_while(|r| r.offset < l.log.high_watermark()).map(|r| (r.epoch, r.value.clone())).collect();
@@ -251,7 +339,6 @@ impl Checker {
     }
 
     fn check_partition(&mut self, c: &Cluster, tp: &TopicPartition, st: &crate::message::PartitionState, f: &mut Found) {
-        let cfg = c.config();
         // I1, I2 (controller side).
         if let Some((le, pe)) = self.epochs.get(tp) {
             if st.leader_epoch < *le {
@@ -303,18 +390,21 @@ impl Checker {
         if current_leaders > 1 {
             f.add("I18", Some(tp), false, format!("{current_leaders} leaders in epoch {}", st.leader_epoch));
         }
-        let committed = self.committed.get(tp).cloned().unwrap_or_default();
+        // Taken out (not cloned) while the partition is checked: it can be long.
+        let committed = self.committed.remove(tp).unwrap_or_default();
         let true_hw = committed.len();
         // I8, I9: the current leader holds the committed prefix and every acked write.
         let leader = st.leader.and_then(|l| c.replica(l, tp)).filter(|r| running(r) && r.leader_epoch == st.leader_epoch && r.leader_state().is_some());
         if let Some(l) = leader {
-            if let Some(d) = prefix_mismatch(l, &committed, true_hw) {
+            if let Some(d) = self.committed_mismatch(l, &committed) {
                 f.add("I8", Some(tp), true, d);
             }
             if (l.log.log_end_offset().0 as usize) < true_hw {
                 f.add("I9", Some(tp), true, format!("leader {} LEO {} < trueHW {true_hw}", l.broker, l.log.log_end_offset()));
             }
-            for (o, v) in self.acked.get(tp).into_iter().flatten() {
+            let acked = self.acked.get(tp).map_or(0, Vec::len);
+            let from = self.list_from("I9", tp, (u64::from(l.broker.0) << 48) ^ l.log.generation(), acked);
+            for (o, v) in self.acked.get(tp).into_iter().flatten().skip(from) {
                 if l.log.record_at(*o).is_none_or(|r| &r.value != v) && *o >= l.log.log_start_offset() {
                     f.add("I9", Some(tp), true, format!("acked acks=all value {v} at offset {o} missing on leader {}", l.broker));
                 }
@@ -342,7 +432,9 @@ impl Checker {
                 }
             }
             // I19 (second half): nothing consumed was replaced on the leader.
-            for (o, (e, v)) in self.consumed.get(tp).into_iter().flatten() {
+            let consumed = self.consumed.get(tp).map_or(0, Vec::len);
+            let from = self.list_from("I19", tp, (u64::from(l.broker.0) << 48) ^ l.log.generation(), consumed);
+            for (o, e, v) in self.consumed.get(tp).into_iter().flatten().skip(from) {
                 if let Some(rec) = l.log.record_at(*o) {
                     if rec.epoch != *e || &rec.value != v {
                         f.add("I19", Some(tp), true, format!("consumed ({o},{e},{v}) replaced by ({},{}) on leader", rec.epoch, rec.value));
@@ -353,7 +445,7 @@ impl Checker {
         // I10: running ISR members hold the committed prefix.
         for b in &st.isr {
             if let Some(m) = c.replica(*b, tp).filter(member) {
-                if let Some(d) = prefix_mismatch(m, &committed, true_hw) {
+                if let Some(d) = self.committed_mismatch(m, &committed) {
                     f.add_member("I10", tp, self.lossy_members.contains(&(*b, tp.clone())), d);
                 }
             }
@@ -365,7 +457,7 @@ impl Checker {
             for (inv, members) in [("I13", &st.isr), ("I14", &ls.isr)] {
                 for b in members.iter().filter(|b| **b != l.broker) {
                     if let Some(m) = c.replica(*b, tp).filter(member) {
-                        if let Some(o) = same_entries(l, m, hw) {
+                        if let Some(o) = self.pair_mismatch(l, m, hw) {
                             let lossy = self.lossy_members.contains(&(*b, tp.clone())) || self.lossy_members.contains(&(l.broker, tp.clone()));
                             f.add_member(inv, tp, lossy, format!("leader {} (HW {hw}) and ISR member {b} differ at offset {o}", l.broker));
                         }
@@ -379,32 +471,37 @@ impl Checker {
         for (i, a) in live.iter().enumerate() {
             for b in live.iter().skip(i + 1) {
                 let upto = a.log.high_watermark().min(b.log.high_watermark());
-                if let Some(o) = same_entries(a, b, upto) {
+                if let Some(o) = self.pair_mismatch(a, b, upto) {
                     f.add("I15", Some(tp), true, format!("brokers {} and {} differ at offset {o} below both HWs", a.broker, b.broker));
                 }
             }
         }
         // I20: every acked acks=all value exists somewhere.
-        for (o, v) in self.acked.get(tp).into_iter().flatten() {
+        let fingerprint = replicas.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, r| {
+            (h ^ (u64::from(r.broker.0) << 40 ^ r.log.generation())).wrapping_mul(0x0100_0000_01b3)
+        });
+        let acked = self.acked.get(tp).map_or(0, Vec::len);
+        let from = self.list_from("I20", tp, fingerprint, acked);
+        for (o, v) in self.acked.get(tp).into_iter().flatten().skip(from) {
             if !replicas.iter().any(|r| r.log.record_at(*o).is_some_and(|rec| &rec.value == v) || *o < r.log.log_start_offset()) {
                 f.add("I20", Some(tp), true, format!("acked acks=all value {v} at offset {o} is on no replica"));
             }
         }
-        // I22: an in-flight fetch of a current follower is at its LEO.
+        self.committed.insert(tp.clone(), committed);
+    }
+
+    /// I22: an in-flight fetch of a current follower is at its LEO (one pass over the wire).
+    fn check_fetches_in_flight(&mut self, c: &Cluster, f: &mut Found) {
         for m in c.network.in_flight.values() {
-            if let Message::FetchRequest { correlation_id, tp: ftp, replica_id, fetch_offset, current_leader_epoch, .. } = &m.message {
-                if ftp != tp {
-                    continue;
-                }
-                if let Some(r) = c.replica(*replica_id, tp).filter(running) {
-                    let current = r.follower_state().is_some_and(|s| s.in_flight == Some(*correlation_id)) && r.leader_epoch == *current_leader_epoch;
-                    if current && *fetch_offset != r.log.log_end_offset() {
-                        f.add("I22", Some(tp), false, format!("broker {replica_id} fetches at {fetch_offset} but its LEO is {}", r.log.log_end_offset()));
-                    }
-                }
+            let Message::FetchRequest { correlation_id, tp, replica_id, fetch_offset, current_leader_epoch, .. } = &m.message else {
+                continue;
+            };
+            let Some(r) = c.replica(*replica_id, tp).filter(|_| c.brokers[replica_id].is_running()) else { continue };
+            let current = r.follower_state().is_some_and(|s| s.in_flight == Some(*correlation_id)) && r.leader_epoch == *current_leader_epoch;
+            if current && *fetch_offset != r.log.log_end_offset() {
+                f.add("I22", Some(tp), false, format!("broker {replica_id} fetches at {fetch_offset} but its LEO is {}", r.log.log_end_offset()));
             }
         }
-        let _ = cfg;
     }
 
     /// I2 (replica side), I3, I4, I5, I6, I7 on one replica.
@@ -433,21 +530,36 @@ impl Checker {
                 f.add("I3", Some(tp), false, format!("broker {} cache entry {}:{} outside [{lso}, {leo}]", r.broker, e.epoch, e.start_offset));
             }
         }
-        let mut prev = LeaderEpoch::UNDEFINED;
-        for rec in r.log.records() {
+        // I4, I5 on the records not checked yet (all of them after a truncation or when the
+        // cache changed below the checked prefix).
+        let gen = r.log.generation();
+        let from = match self.verified.records.get(&key) {
+            Some((g, upto, entries)) if *g == gen && entries.as_slice() == cache_below(r, *upto) => *upto,
+            _ => Offset(0),
+        };
+        let mut prev = from.0.checked_sub(1).and_then(|o| r.log.record_at(Offset(o))).map_or(LeaderEpoch::UNDEFINED, |x| x.epoch);
+        let mut clean = true;
+        for rec in r.log.records_from(from) {
             if r.epoch_cache.epoch_for_offset(rec.offset) != Some(rec.epoch) {
                 f.add("I4", Some(tp), false, format!("broker {} record ({},{}) but cache says {:?}", r.broker, rec.offset, rec.epoch, r.epoch_cache.epoch_for_offset(rec.offset)));
+                clean = false;
                 break;
             }
             if rec.epoch < prev {
                 f.add("I4", Some(tp), false, format!("broker {} record epochs decrease at offset {}", r.broker, rec.offset));
+                clean = false;
                 break;
             }
             if rec.epoch > controller_epoch {
                 f.add("I5", Some(tp), false, format!("broker {} record ({},{}) has an epoch above the controller's {controller_epoch}", r.broker, rec.offset, rec.epoch));
+                clean = false;
                 break;
             }
             prev = rec.epoch;
+        }
+        if clean {
+            let leo = r.log.log_end_offset();
+            self.verified.records.insert(key.clone(), (gen, leo, cache_below(r, leo).to_vec()));
         }
         // I7: a sitting leader's HW never decreases within its epoch.
         if let (true, Role::Leader(_)) = (c.brokers[&r.broker].is_running(), &r.role) {

@@ -100,6 +100,9 @@ pub struct Log {
     log_end_offset: Offset,
     high_watermark: Offset,
     recovery_point: Offset,
+    /// Bumped whenever records leave the log (truncation, log start advance): a prefix
+    /// compared at one generation is unchanged while the generation is.
+    generation: u64,
 }
 
 impl Log {
@@ -112,7 +115,24 @@ impl Log {
             log_end_offset: Offset(0),
             high_watermark: Offset(0),
             recovery_point: Offset(0),
+            generation: 0,
         }
+    }
+
+    /// Changes whenever records are removed (see the field).
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// The index of the segment that holds `offset` (or would).
+    fn segment_index(&self, offset: Offset) -> usize {
+        self.segments.partition_point(|s| s.base_offset <= offset).saturating_sub(1)
+    }
+
+    /// Records from `offset` on, in order.
+    pub fn records_from(&self, offset: Offset) -> impl Iterator<Item = &Record> {
+        let first = self.segment_index(offset);
+        self.segments[first..].iter().flat_map(|s| s.records.iter()).skip_while(move |r| r.offset < offset)
     }
 
     /// The log start offset.
@@ -141,8 +161,12 @@ impl Log {
     }
     /// The record at `offset`, if the log holds it.
     pub fn record_at(&self, offset: Offset) -> Option<&Record> {
-        let seg = self.segments.iter().rev().find(|s| s.base_offset <= offset)?;
-        seg.records.get((offset.0 - seg.base_offset.0) as usize)
+        if offset < self.log_start_offset || offset >= self.log_end_offset {
+            return None;
+        }
+        let seg = &self.segments[self.segment_index(offset)];
+        let first = seg.records.first()?.offset;
+        seg.records.get((offset.0 - first.0) as usize).filter(|r| r.offset == offset)
     }
     /// The epoch of the last record, or UNDEFINED for an empty log.
     pub fn last_record_epoch(&self) -> LeaderEpoch {
@@ -176,7 +200,7 @@ impl Log {
 
     /// Records in `[from, to)`, at most `max_records`.
     pub fn read(&self, from: Offset, to: Offset, max_records: usize) -> Vec<Record> {
-        self.records().filter(|r| r.offset >= from && r.offset < to).take(max_records).cloned().collect()
+        self.records_from(from).take_while(|r| r.offset < to).take(max_records).cloned().collect()
     }
 
     /// Truncates to `offset` (R3): keeps records `< offset`, LEO := offset, HW := min(HW, offset).
@@ -185,6 +209,7 @@ impl Log {
             return;
         }
         let offset = offset.max(self.log_start_offset);
+        self.generation += 1;
         for seg in &mut self.segments {
             seg.records.retain(|r| r.offset < offset);
             seg.index.retain(|e| e.offset < offset);
@@ -202,6 +227,7 @@ impl Log {
     /// R2: the leader's log starts after ours ends: drop everything and start at `offset`.
     pub fn truncate_fully_and_start_at(&mut self, offset: Offset) {
         self.segments = vec![Segment::new(offset)];
+        self.generation += 1;
         self.log_start_offset = offset;
         self.log_end_offset = offset;
         self.high_watermark = offset;
@@ -231,6 +257,7 @@ impl Log {
             return;
         }
         self.log_start_offset = offset;
+        self.generation += 1;
         for seg in &mut self.segments {
             seg.records.retain(|r| r.offset >= offset);
         }

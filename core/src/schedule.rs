@@ -76,9 +76,15 @@ impl ScheduleRng {
 /// Runs one schedule of `steps` steps for `seed` with `config` (or a random one); returns the
 /// cluster. Every failed command is a bug in the generator, so it panics.
 pub fn run(seed: u64, steps: usize, config: Option<ClusterConfig>) -> Cluster {
+    run_with(seed, steps, config, |_| {})
+}
+
+/// [`run`], with a hook to adjust the cluster before the first step.
+pub fn run_with(seed: u64, steps: usize, config: Option<ClusterConfig>, prepare: impl FnOnce(&mut Cluster)) -> Cluster {
     let mut rng = ScheduleRng::new(seed);
     let config = config.unwrap_or_else(|| rng.config());
     let mut c = Cluster::new(config, seed).expect("generated configs are valid");
+    prepare(&mut c);
     for _ in 0..steps {
         match rng.command(&c) {
             Some(cmd) => {

@@ -18,13 +18,24 @@ impl Default for TraceHasher {
     }
 }
 
+/// Feeds formatted text straight into the hasher (FNV is byte-serial, so this equals
+/// hashing the whole line at once, without building it).
+struct HashWriter(fnv::FnvHasher);
+
+impl std::fmt::Write for HashWriter {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.write(s.as_bytes());
+        Ok(())
+    }
+}
+
 impl TraceHasher {
     /// Adds one event's line.
     pub fn add(&mut self, e: &TimedEvent) {
-        let mut h = fnv::FnvHasher::with_key(self.state);
-        h.write(e.to_string().as_bytes());
-        h.write(b"\n");
-        self.state = h.finish();
+        use std::fmt::Write as _;
+        let mut w = HashWriter(fnv::FnvHasher::with_key(self.state));
+        let _ = writeln!(w, "{e}");
+        self.state = w.0.finish();
     }
 
     /// The hash so far.

@@ -53,3 +53,13 @@ fn replay() {
         println!("{} step {} {:?} explained={} {}", v.invariant, v.step, v.tp, v.explained, v.detail);
     }
 }
+
+#[test]
+fn the_incremental_checker_finds_what_the_full_one_finds() {
+    for seed in 0..60u64 {
+        let fast = schedule::run(seed, 300, None);
+        let full = schedule::run_with(seed, 300, None, |c| c.checker.set_full(true));
+        let ids = |c: &kplay_core::Cluster| c.checker.violations.iter().map(|v| (v.invariant.clone(), v.step, v.explained)).collect::<Vec<_>>();
+        assert_eq!(ids(&fast), ids(&full), "seed {seed}");
+    }
+}
