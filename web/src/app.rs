@@ -57,7 +57,11 @@ pub fn App() -> impl IntoView {
         match ev.key().as_str() {
             " " => {
                 ev.prevent_default();
-                sim.playing.update(|p| *p = !*p);
+                if sim.playing.get_untracked() {
+                    sim.pause();
+                } else {
+                    sim.playing.set(true);
+                }
             }
             "ArrowRight" => {
                 ev.prevent_default();

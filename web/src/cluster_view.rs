@@ -40,9 +40,11 @@ fn reduced_motion() -> bool {
 #[component]
 pub fn Brokers() -> impl IntoView {
     let sim = expect_context::<Sim>();
+    // Cards are rebuilt only when a broker changes, not on every step.
+    let brokers = Memo::new(move |_| sim.view.with(|v| (v.brokers.clone(), v.controller_epoch)));
     view! {
         <section class="brokers" aria-label="Brokers">
-            {move || sim.view.with(|v| v.brokers.iter().cloned().map(|b| broker_card(sim, b, v.controller_epoch)).collect_view())}
+            {move || brokers.with(|(bs, epoch)| bs.iter().cloned().map(|b| broker_card(sim, b, *epoch)).collect_view())}
         </section>
     }
 }
@@ -116,7 +118,8 @@ fn broker_card(sim: Sim, b: BrokerView, controller_epoch: i32) -> impl IntoView 
 pub fn NetworkStrip() -> impl IntoView {
     let sim = expect_context::<Sim>();
     let reduced = reduced_motion();
-    let brokers = move || sim.view.with(|v| v.brokers.len() as u32);
+    let count = Memo::new(move |_| sim.view.with(|v| v.brokers.len() as u32));
+    let brokers = move || count.get();
     view! {
         <section class="network" aria-label="Network">
             <label class="toggle">

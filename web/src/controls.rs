@@ -55,7 +55,7 @@ pub fn Controls() -> impl IntoView {
                     </button>
                 }
             >
-                <button data-testid="pause" class="primary" on:click=move |_| sim.playing.set(false) title="Space">
+                <button data-testid="pause" class="primary" on:click=move |_| sim.pause() title="Space">
                     "❚❚ " {move || t(lang.get(), Ui::Pause)}
                 </button>
             </Show>

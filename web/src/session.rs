@@ -70,9 +70,10 @@ impl Session {
         Ok(Session { origin: s, timeline })
     }
 
-    /// Parses and opens a scenario file's text; the error names the JSON path.
+    /// Parses and opens a scenario file's text; the error names where the problem is (the
+    /// line and column, and the step for a bad step).
     pub fn from_json(text: &str) -> Result<Session, String> {
-        let s = Scenario::from_json(text).map_err(|e| e.to_string())?;
+        let s = Scenario::from_json(text).map_err(|e| locate_bad_step(text).unwrap_or_else(|| e.to_string()))?;
         Session::from_scenario(s)
     }
 
@@ -92,6 +93,15 @@ impl Session {
     pub fn apply(&mut self, cmd: Command) -> Result<(), String> {
         self.timeline.apply(cmd).map(|_| ()).map_err(|e| e.to_string())
     }
+}
+
+/// For a file whose steps do not parse, `steps[i]: what is wrong` for the first bad step.
+fn locate_bad_step(text: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(text).ok()?;
+    let steps = value.get("steps")?.as_array()?;
+    steps.iter().enumerate().find_map(|(i, step)| {
+        serde_json::from_value::<Step>(step.clone()).err().map(|e| format!("steps[{i}]: {e}"))
+    })
 }
 
 #[cfg(test)]

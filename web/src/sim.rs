@@ -56,7 +56,13 @@ pub struct Sim {
     pub error: RwSignal<Option<String>>,
     /// Changes on every publish (for derived data such as the inspector).
     pub revision: RwSignal<u64>,
+    /// Frames since play started: the event log is rebuilt on every few frames only.
+    frames: StoredValue<u64>,
 }
+
+/// While playing, the event log is rebuilt once per this many frames (it is the costliest
+/// part of a frame, and nobody reads it at 60 Hz).
+const LOG_EVERY_FRAMES: u64 = 8;
 
 impl Sim {
     /// The page state, restored from localStorage when a saved session is there.
@@ -89,6 +95,7 @@ impl Sim {
             selected: RwSignal::new(None),
             error: RwSignal::new(restore_error),
             revision: RwSignal::new(0),
+            frames: StoredValue::new(0),
             session: StoredValue::new(session),
         };
         sim.publish(true);
@@ -102,6 +109,10 @@ impl Sim {
 
     /// Publishes the current state into the signals (and saves it when `save`).
     fn publish(&self, save: bool) {
+        self.publish_with(save, true);
+    }
+
+    fn publish_with(&self, save: bool, log: bool) {
         self.session.with_value(|s| {
             let t = &s.timeline;
             let c = t.cluster();
@@ -109,15 +120,19 @@ impl Sim {
             self.step.set(t.step());
             self.last_step.set(t.last_step());
             self.visual_ms.set(c.now_ms() as f64);
-            let mut newest: Vec<TimedEvent> = Vec::new();
-            let mut step = t.step();
-            while step > 0 && newest.len() < LOG_LIMIT {
-                newest.extend(t.events_of(step).iter().rev().cloned());
-                step -= 1;
+            if log {
+                let mut newest: Vec<TimedEvent> = Vec::new();
+                let mut step = t.step();
+                while step > 0 && newest.len() < LOG_LIMIT {
+                    newest.extend(t.events_of(step).iter().rev().cloned());
+                    step -= 1;
+                }
+                newest.reverse();
+                self.events.set(newest);
             }
-            newest.reverse();
-            self.events.set(newest);
-            self.violations.set(c.checker.violations.clone());
+            if self.violations.with_untracked(|v| v != &c.checker.violations) {
+                self.violations.set(c.checker.violations.clone());
+            }
             if save {
                 storage::save_session(&s.to_json(), t.step());
             }
@@ -152,6 +167,12 @@ impl Sim {
             self.command(Command::Advance { ms: 100 });
             return;
         }
+        self.publish(true);
+    }
+
+    /// Stops playing and brings every panel up to date.
+    pub fn pause(&self) {
+        self.playing.set(false);
         self.publish(true);
     }
 
@@ -202,10 +223,12 @@ impl Sim {
                 }
             }
         });
+        let frame = self.frames.with_value(|f| *f);
+        self.frames.set_value(frame + 1);
         if processed > 0 {
             // Saving on every frame would be wasteful: a reload loses at most a second of play.
             let save = self.step.get_untracked() / 64 != (self.step.get_untracked() + processed as u64) / 64;
-            self.publish(save);
+            self.publish_with(save, frame % LOG_EVERY_FRAMES == 0);
         }
         let now = self.session.with_value(|s| s.timeline.cluster().now_ms() as f64);
         self.visual_ms.set(if processed == budget { now } else { target.max(now) });
