@@ -292,6 +292,10 @@ impl Cluster {
     pub fn trace_hash(&self) -> u64 {
         self.trace.value()
     }
+    /// A produce by id (ids are its position in [`Cluster::produced`], from 1).
+    pub fn produced(&self, id: ProduceId) -> Option<&Produced> {
+        self.produced.get((id.0.checked_sub(1)?) as usize).filter(|p| p.id == id)
+    }
     /// A replica, if `broker` hosts `tp`.
     pub fn replica(&self, broker: BrokerId, tp: &TopicPartition) -> Option<&Replica> {
         self.brokers.get(&broker)?.replicas.get(tp)
@@ -506,7 +510,7 @@ impl Cluster {
     }
 
     fn complete_produce(&mut self, id: ProduceId, tp: TopicPartition, result: Result<Option<Offset>, KafkaError>, events: &mut Vec<Event>) {
-        let Some(p) = self.produced.iter_mut().find(|p| p.id == id) else { return };
+        let Some(p) = self.produced.get_mut((id.0 - 1) as usize) else { return };
         if p.result.is_some() {
             return;
         }
@@ -619,7 +623,7 @@ impl Cluster {
         }
         let dedup: BTreeMap<ProduceId, Result<Offset, KafkaError>> = produce_results.into_iter().collect();
         for (id, result) in dedup {
-            let tp = self.produced.iter().find(|p| p.id == id).map(|p| p.tp.clone());
+            let tp = self.produced(id).map(|p| p.tp.clone());
             if let Some(tp) = tp {
                 out.send(me, Node::Client, Message::ProduceResponse { id, tp, error: result.err(), offset: result.unwrap_or(Offset::UNKNOWN) });
             }
@@ -721,7 +725,7 @@ impl Cluster {
                 out.timer(self.now_ms + self.config.log_flush_interval_ms, Timer::Flush { broker, incarnation });
             }
             Timer::ProduceTimeout { id } => {
-                let Some(p) = self.produced.iter().find(|p| p.id == id && p.result.is_none()) else { return false };
+                let Some(p) = self.produced(id).filter(|p| p.result.is_none()) else { return false };
                 let tp = p.tp.clone();
                 for x in self.brokers.values_mut() {
                     if let Some(l) = x.replicas.get_mut(&tp).and_then(|r| r.leader_state_mut()) {

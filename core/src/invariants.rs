@@ -241,7 +241,7 @@ impl Checker {
                     self.lrs_events.insert(tp.clone());
                 }
                 Event::ProduceCompleted { id, tp, error: None, offset: Some(o) } => {
-                    let Some(p) = c.produced.iter().find(|p| p.id == *id) else { continue };
+                    let Some(p) = c.produced(*id) else { continue };
                     if p.acks == Acks::All {
                         self.acked.entry(tp.clone()).or_default().push((*o, p.value.clone()));
                     }
@@ -249,7 +249,7 @@ impl Checker {
                 Event::Sent { from: crate::message::Node::Broker(b), message: Message::ProduceResponse { id, tp, error: None, .. }, .. } => {
                     // I25 (second half): the leader answers acks=all success only with
                     // |maximalIsr| >= minISR at that moment.
-                    let Some(p) = c.produced.iter().find(|p| p.id == *id && p.acks == Acks::All) else { continue };
+                    let Some(p) = c.produced(*id).filter(|p| p.acks == Acks::All) else { continue };
                     let Some(l) = c.replica(*b, tp).and_then(|r| r.leader_state()) else { continue };
                     if l.maximal_isr.len() < cfg.effective_min_isr(c.controller.partitions[tp].replicas.len()) {
                         f.add("I25", Some(tp), false, format!("acks=all produce #{} acked with maximal ISR {:?}", p.id, l.maximal_isr));

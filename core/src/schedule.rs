@@ -105,3 +105,20 @@ pub fn run_with(seed: u64, steps: usize, config: Option<ClusterConfig>, prepare:
 pub fn legacy_hw_config(base: ClusterConfig) -> ClusterConfig {
     ClusterConfig { truncation_mode: TruncationMode::Hw, controller_detects_fast_restart: false, ..base }
 }
+
+/// The benchmark workload: 3 brokers × 3 partitions RF 3, checker off, one acks=all produce
+/// every 4th step and queued deliveries/timers otherwise, for `steps` steps. Returns the
+/// number of events.
+pub fn steady_produce(steps: u64) -> u64 {
+    let mut c = Cluster::new(ClusterConfig::default(), 1).expect("valid");
+    c.set_checking(false);
+    for i in 0..steps {
+        if i % 4 == 0 {
+            let cmd = Command::Produce { topic: "orders".into(), partition: None, key: None, value: format!("v{i}"), acks: Acks::All, to: None };
+            c.apply(&cmd).expect("valid");
+        } else if c.step_next().is_none() {
+            c.apply(&Command::Advance { ms: 1 }).expect("valid");
+        }
+    }
+    c.event_count()
+}

@@ -65,3 +65,15 @@ fn the_same_seed_gives_the_same_trace_twice_and_another_seed_differs() {
 fn wasm_trace_hash_matches_the_native_one() {
     assert_eq!(workload_hash(), RECORDED.trim());
 }
+
+/// Steady produce on 3 × 3 RF 3 with the checker off: the events per second printed here and
+/// by `cargo run --release -p kplay-core --example throughput` compare wasm32 with native.
+/// (A benchmark that prints, not a timed test: it asserts nothing about speed.)
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen_test::wasm_bindgen_test]
+fn wasm_throughput_figure() {
+    let start = js_sys::Date::now();
+    let events = kplay_core::schedule::steady_produce(60_000);
+    let secs = (js_sys::Date::now() - start) / 1000.0;
+    wasm_bindgen_test::console_log!("wasm32 steady produce 3x3: {events} events in {secs:.2} s = {:.0} events/s", events as f64 / secs);
+}
