@@ -18,18 +18,8 @@ fn config(brokers: u32, partitions: u32) -> ClusterConfig {
     }
 }
 
-/// Runs `steps` steps: one acks=all produce every 4th step, queued deliveries/timers otherwise.
 fn steady(c: &mut Cluster, steps: u64) -> u64 {
-    let before = c.event_count();
-    for i in 0..steps {
-        if i % 4 == 0 {
-            let cmd = Command::Produce { topic: "orders".into(), partition: None, key: None, value: format!("v{i}"), acks: Acks::All, to: None };
-            c.apply(&cmd).expect("valid");
-        } else if c.step_next().is_none() {
-            c.apply(&Command::Advance { ms: 1 }).expect("valid");
-        }
-    }
-    c.event_count() - before
+    kplay_core::schedule::steady_produce_on(c, steps)
 }
 
 fn events_in(brokers: u32, partitions: u32, steps: u64, checking: bool) -> u64 {

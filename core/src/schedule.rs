@@ -106,12 +106,10 @@ pub fn legacy_hw_config(base: ClusterConfig) -> ClusterConfig {
     ClusterConfig { truncation_mode: TruncationMode::Hw, controller_detects_fast_restart: false, ..base }
 }
 
-/// The benchmark workload: 3 brokers × 3 partitions RF 3, checker off, one acks=all produce
-/// every 4th step and queued deliveries/timers otherwise, for `steps` steps. Returns the
-/// number of events.
-pub fn steady_produce(steps: u64) -> u64 {
-    let mut c = Cluster::new(ClusterConfig::default(), 1).expect("valid");
-    c.set_checking(false);
+/// The benchmark workload on `c`: one acks=all produce every 4th step, queued deliveries and
+/// timers otherwise, for `steps` steps. Returns the events it produced.
+pub fn steady_produce_on(c: &mut Cluster, steps: u64) -> u64 {
+    let before = c.event_count();
     for i in 0..steps {
         if i % 4 == 0 {
             let cmd = Command::Produce { topic: "orders".into(), partition: None, key: None, value: format!("v{i}"), acks: Acks::All, to: None };
@@ -120,5 +118,12 @@ pub fn steady_produce(steps: u64) -> u64 {
             c.apply(&Command::Advance { ms: 1 }).expect("valid");
         }
     }
-    c.event_count()
+    c.event_count() - before
+}
+
+/// [`steady_produce_on`] a default 3 brokers × 3 partitions RF 3 cluster, checker off.
+pub fn steady_produce(steps: u64) -> u64 {
+    let mut c = Cluster::new(ClusterConfig::default(), 1).expect("valid");
+    c.set_checking(false);
+    steady_produce_on(&mut c, steps)
 }
