@@ -242,7 +242,7 @@ fn partition_view(c: &Cluster, st: &kplay_core::message::PartitionState) -> Part
                             epoch: x.epoch.0,
                             value: x.value.clone(),
                             key: x.key.clone(),
-                            segment_start: x.offset.0 != r.log.log_start_offset().0 && segment_bases.contains(&x.offset.0),
+                            segment_start: x.offset.0 != r.log.log_start_offset().0 && segment_bases.binary_search(&x.offset.0).is_ok(),
                         })
                         .collect(),
                     leader_epoch: r.leader_epoch.0,
