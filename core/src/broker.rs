@@ -6,7 +6,7 @@ use crate::ids::{BrokerEpoch, BrokerId, ControllerEpoch, LeaderEpoch, MessageId,
 use crate::outbox::Outbox;
 use crate::replica::{Replica, Role};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use litemap::LiteMap;
 
 /// Up, down, or frozen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,7 +36,7 @@ pub struct Broker {
     /// Set while it still believes it is the controller with this (stale) epoch (S10).
     pub zombie_controller_epoch: Option<ControllerEpoch>,
     /// Its replicas, by partition.
-    pub replicas: BTreeMap<TopicPartition, Replica>,
+    pub replicas: LiteMap<TopicPartition, Replica>,
     /// Messages that arrived while it was paused, handled when it wakes.
     pub backlog: Vec<MessageId>,
 }
@@ -51,7 +51,7 @@ impl Broker {
             broker_epoch,
             known_controller_epoch: ControllerEpoch(0),
             zombie_controller_epoch: None,
-            replicas: BTreeMap::new(),
+            replicas: LiteMap::new_vec(),
             backlog: Vec::new(),
         }
     }
@@ -71,7 +71,7 @@ impl Broker {
         self.zombie_controller_epoch = None;
         self.backlog.clear();
         out.event(Event::BrokerCrashed { broker: self.id, kind });
-        for r in self.replicas.values_mut() {
+        for (_, r) in self.replicas.iter_mut() {
             r.hw_checkpoint = r.log.high_watermark();
             match kind {
                 CrashKind::Clean => r.log.flush(),
@@ -105,7 +105,7 @@ impl Broker {
         self.incarnation += 1;
         self.broker_epoch = BrokerEpoch(-1);
         out.event(Event::BrokerRestarted { broker: self.id });
-        for r in self.replicas.values_mut() {
+        for (_, r) in self.replicas.iter_mut() {
             let leo = r.log.log_end_offset();
             // C5: this also drops an empty epoch a former leader assigned at its LEO (S4 step 6).
             r.epoch_cache.truncate_from_end(leo);

@@ -29,6 +29,7 @@ use crate::trace::TraceHasher;
 use rand_core::{RngCore, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::{Deserialize, Serialize};
+use litemap::LiteMap;
 use std::collections::BTreeMap;
 
 /// A command the cluster cannot carry out, with a message a course author understands.
@@ -99,7 +100,7 @@ pub struct Cluster {
     config: ClusterConfig,
     now_ms: TimeMs,
     /// The brokers, by id.
-    pub brokers: BTreeMap<BrokerId, Broker>,
+    pub brokers: LiteMap<BrokerId, Broker>,
     /// The controller and its metadata.
     pub controller: Controller,
     /// The network.
@@ -107,7 +108,7 @@ pub struct Cluster {
     queue: BTreeMap<(TimeMs, u64), Scheduled>,
     next_seq: u64,
     next_produce_id: u64,
-    round_robin: BTreeMap<String, u32>,
+    round_robin: LiteMap<String, u32>,
     /// Every produce, in order.
     pub produced: Vec<Produced>,
     /// Every consumer read, in order.
@@ -153,11 +154,11 @@ impl Cluster {
     }
 
     /// The default replica placement for `config` and `seed`.
-    pub fn default_placement(config: &ClusterConfig, seed: u64) -> Result<BTreeMap<TopicPartition, Vec<BrokerId>>, ConfigError> {
+    pub fn default_placement(config: &ClusterConfig, seed: u64) -> Result<LiteMap<TopicPartition, Vec<BrokerId>>, ConfigError> {
         config.validate()?;
         let ids: Vec<BrokerId> = (1..=config.brokers).map(BrokerId).collect();
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed ^ 0x5EED_0001);
-        let mut out = BTreeMap::new();
+        let mut out = LiteMap::new_vec();
         for t in &config.topics {
             for (p, replicas) in assign_replicas(&ids, t.partitions, t.replication_factor, &mut rng).into_iter().enumerate() {
                 out.insert(TopicPartition::new(t.name.clone(), p as u32), replicas);
@@ -167,11 +168,11 @@ impl Cluster {
     }
 
     /// A new cluster with an explicit assignment (each replica list ordered, preferred first).
-    pub fn with_assignment(config: ClusterConfig, seed: u64, assignment: BTreeMap<TopicPartition, Vec<BrokerId>>) -> Result<Cluster, ConfigError> {
+    pub fn with_assignment(config: ClusterConfig, seed: u64, assignment: LiteMap<TopicPartition, Vec<BrokerId>>) -> Result<Cluster, ConfigError> {
         config.validate()?;
         let ids: Vec<BrokerId> = (1..=config.brokers).map(BrokerId).collect();
         let controller = Controller::new(ids[0], ids.iter().copied());
-        let mut brokers = BTreeMap::new();
+        let mut brokers = LiteMap::new_vec();
         for b in &ids {
             let mut broker = Broker::new(*b, controller.registrations[b].broker_epoch);
             broker.known_controller_epoch = controller.epoch;
@@ -187,7 +188,7 @@ impl Cluster {
             queue: BTreeMap::new(),
             next_seq: 0,
             next_produce_id: 0,
-            round_robin: BTreeMap::new(),
+            round_robin: LiteMap::new_vec(),
             produced: Vec::new(),
             reads: Vec::new(),
             checker: Checker::default(),
@@ -621,7 +622,7 @@ impl Cluster {
             Message::ProduceResponse { .. } => {}
             other => unreachable!("controller message {} routed to a broker", other.kind()),
         }
-        let dedup: BTreeMap<ProduceId, Result<Offset, KafkaError>> = produce_results.into_iter().collect();
+        let dedup: LiteMap<ProduceId, Result<Offset, KafkaError>> = produce_results.into_iter().collect();
         for (id, result) in dedup {
             let tp = self.produced(id).map(|p| p.tp.clone());
             if let Some(tp) = tp {
@@ -716,7 +717,7 @@ impl Cluster {
                 }
                 let x = self.brokers.get_mut(&broker).expect("live");
                 let dirty = x.replicas.values().any(|r| r.log.recovery_point() < r.log.log_end_offset());
-                for r in x.replicas.values_mut() {
+                for (_, r) in x.replicas.iter_mut() {
                     r.log.flush();
                 }
                 if dirty {
@@ -727,7 +728,7 @@ impl Cluster {
             Timer::ProduceTimeout { id } => {
                 let Some(p) = self.produced(id).filter(|p| p.result.is_none()) else { return false };
                 let tp = p.tp.clone();
-                for x in self.brokers.values_mut() {
+                for (_, x) in self.brokers.iter_mut() {
                     if let Some(l) = x.replicas.get_mut(&tp).and_then(|r| r.leader_state_mut()) {
                         l.pending_produces.retain(|p| p.id != id);
                     }
@@ -767,17 +768,17 @@ impl Cluster {
         let incarnation = self.incarnation(broker);
         let ctx = Ctx { cfg: &self.config, now: self.now_ms, incarnation, controller: self.controller.active, registrations: &self.controller.registrations };
         let x = self.brokers.get_mut(&broker).expect("exists");
-        for r in x.replicas.values_mut() {
+        for (_, r) in x.replicas.iter_mut() {
             partition::maybe_shrink_isr(r, &ctx, out);
         }
     }
 
     fn controller_alive(&self) -> bool {
-        self.controller.active.is_some_and(|c| self.brokers[&c].is_running() && !self.network.isolated.contains(&c))
+        self.controller.active.is_some_and(|c| self.brokers[&c].is_running() && !self.network.isolated.contains_key(&c))
     }
 
     fn failover_candidate(&self) -> Option<BrokerId> {
-        self.brokers.values().find(|b| b.is_running() && !self.network.isolated.contains(&b.id) && Some(b.id) != self.controller.active).map(|b| b.id)
+        self.brokers.values().find(|b| b.is_running() && !self.network.isolated.contains_key(&b.id) && Some(b.id) != self.controller.active).map(|b| b.id)
     }
 
     fn take_over_controller(&mut self, next: BrokerId, out: &mut Outbox) {
@@ -971,7 +972,7 @@ impl Cluster {
             }
             C::Fence { broker } => self.controller.fence(&self.config, &mut out, *broker, "session expired (pinned)"),
             C::Isolate { broker } => {
-                self.network.isolated.insert(*broker);
+                self.network.isolated.insert(*broker, ());
                 out.event(Event::NetworkChanged { description: format!("broker {broker} isolated") });
                 if self.controller.active == Some(*broker) && self.config.auto.controller_failover {
                     out.timer(self.now_ms + self.config.controller_failover_ms, Timer::ControllerFailover);
@@ -1006,7 +1007,7 @@ impl Cluster {
             }
             C::Slow { broker, slow } => {
                 if *slow {
-                    self.network.slow.insert(*broker);
+                    self.network.slow.insert(*broker, ());
                 } else {
                     self.network.slow.remove(broker);
                 }
@@ -1032,7 +1033,7 @@ impl Cluster {
             C::Advance { ms } => self.run_until(self.now_ms + ms, events),
             C::AdvanceTo { time_ms } => self.run_until(*time_ms, events),
             C::Flush { broker } => {
-                for r in self.brokers.get_mut(broker).expect("validated").replicas.values_mut() {
+                for (_, r) in self.brokers.get_mut(broker).expect("validated").replicas.iter_mut() {
                     r.log.flush();
                 }
                 out.event(Event::Flushed { broker: *broker });

@@ -11,7 +11,7 @@ use crate::ids::{BrokerEpoch, BrokerId, ControllerEpoch, LeaderEpoch, PartitionE
 use crate::message::{KafkaError, LeaderRecoveryState, Message, Node, PartitionState};
 use crate::outbox::Outbox;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use litemap::LiteMap;
 
 /// The controller's record of a broker (E1).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,10 +34,10 @@ pub struct Controller {
     /// The controller epoch (K1). Invariant (I23): never decreases.
     pub epoch: ControllerEpoch,
     /// Broker registrations.
-    pub registrations: BTreeMap<BrokerId, Registration>,
+    pub registrations: LiteMap<BrokerId, Registration>,
     /// Partition registrations: the source of truth for leader, epochs and ISR.
     /// Invariant (I1, I2): leader and partition epochs only grow.
-    pub partitions: BTreeMap<TopicPartition, PartitionState>,
+    pub partitions: LiteMap<TopicPartition, PartitionState>,
     next_broker_epoch: i64,
 }
 
@@ -60,8 +60,8 @@ impl Controller {
         let mut c = Controller {
             active: Some(active),
             epoch: ControllerEpoch(1),
-            registrations: BTreeMap::new(),
-            partitions: BTreeMap::new(),
+            registrations: LiteMap::new_vec(),
+            partitions: LiteMap::new_vec(),
             next_broker_epoch: 100,
         };
         for b in brokers {

@@ -10,7 +10,7 @@ use crate::ids::{BrokerId, ControllerEpoch, LeaderEpoch, Offset, PartitionEpoch,
 use crate::message::{Acks, LeaderRecoveryState, Message};
 use crate::replica::{Replica, Role};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use litemap::LiteMap;
 
 /// A broken invariant, with its evidence.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,31 +32,31 @@ pub struct Violation {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Checker {
     /// The committed prefix per partition: `(epoch, value)` at offsets `[0, trueHW)`.
-    pub committed: BTreeMap<TopicPartition, Vec<(LeaderEpoch, String)>>,
+    pub committed: LiteMap<TopicPartition, Vec<(LeaderEpoch, String)>>,
     /// Positively acked acks=all values per partition, with their offsets.
-    pub acked: BTreeMap<TopicPartition, Vec<(Offset, String)>>,
+    pub acked: LiteMap<TopicPartition, Vec<(Offset, String)>>,
     /// Records consumers received, in the order they got them.
-    pub consumed: BTreeMap<TopicPartition, Vec<(Offset, LeaderEpoch, String)>>,
+    pub consumed: LiteMap<TopicPartition, Vec<(Offset, LeaderEpoch, String)>>,
     /// Unclean elections so far, per partition.
-    pub unclean_elections: BTreeMap<TopicPartition, u32>,
+    pub unclean_elections: LiteMap<TopicPartition, u32>,
     /// Lossy crashes of brokers hosting each partition.
-    pub lossy_crashes: BTreeMap<TopicPartition, u32>,
+    pub lossy_crashes: LiteMap<TopicPartition, u32>,
     /// Partitions whose ISR shrank to one member after a lossy crash of one of its replicas:
     /// a "last replica standing" event (§3 "Clean").
-    pub lrs_events: BTreeSet<TopicPartition>,
+    pub lrs_events: LiteMap<TopicPartition, ()>,
     /// Replicas that lost their unflushed tail in a lossy crash and have not rejoined the
     /// ISR since: what an ISR-member invariant finds wrong with them is explained.
-    pub lossy_members: BTreeSet<(BrokerId, TopicPartition)>,
-    epochs: BTreeMap<TopicPartition, (LeaderEpoch, PartitionEpoch)>,
-    replica_epochs: BTreeMap<(BrokerId, TopicPartition), (LeaderEpoch, PartitionEpoch)>,
-    leader_hw: BTreeMap<(BrokerId, TopicPartition), (LeaderEpoch, Offset)>,
-    controller_epochs: BTreeMap<BrokerId, ControllerEpoch>,
+    pub lossy_members: LiteMap<(BrokerId, TopicPartition), ()>,
+    epochs: LiteMap<TopicPartition, (LeaderEpoch, PartitionEpoch)>,
+    replica_epochs: LiteMap<(BrokerId, TopicPartition), (LeaderEpoch, PartitionEpoch)>,
+    leader_hw: LiteMap<(BrokerId, TopicPartition), (LeaderEpoch, Offset)>,
+    controller_epochs: LiteMap<BrokerId, ControllerEpoch>,
     controller_epoch: ControllerEpoch,
-    reported: BTreeSet<(String, Option<TopicPartition>)>,
+    reported: LiteMap<(String, Option<TopicPartition>), ()>,
     /// Every violation found, in order.
     pub violations: Vec<Violation>,
     /// Bumped when a partition's committed prefix is rebased.
-    committed_generation: BTreeMap<TopicPartition, u64>,
+    committed_generation: LiteMap<TopicPartition, u64>,
     verified: Verified,
     /// Re-read everything after every step (the reference the incremental checker is tested against).
     full: bool,
@@ -68,13 +68,13 @@ pub struct Checker {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 struct Verified {
     /// I4/I5 per replica: (log generation, checked below this offset, cache entries then).
-    records: BTreeMap<(BrokerId, TopicPartition), (u64, Offset, Vec<crate::epoch_cache::EpochEntry>)>,
+    records: LiteMap<(BrokerId, TopicPartition), (u64, Offset, Vec<crate::epoch_cache::EpochEntry>)>,
     /// I8/I10 per replica: (log generation, committed generation, matches below this offset).
-    committed: BTreeMap<(BrokerId, TopicPartition), (u64, u64, usize)>,
+    committed: LiteMap<(BrokerId, TopicPartition), (u64, u64, usize)>,
     /// I13–I16 per pair of replicas: (generations, identical below this offset).
-    pairs: BTreeMap<(BrokerId, BrokerId, TopicPartition), (u64, u64, Offset)>,
+    pairs: LiteMap<(BrokerId, BrokerId, TopicPartition), (u64, u64, Offset)>,
     /// I9/I19/I20 per partition: (fingerprint of the logs looked at, entries checked).
-    lists: BTreeMap<(String, TopicPartition), (u64, usize)>,
+    lists: LiteMap<(String, TopicPartition), (u64, usize)>,
 }
 
 struct Found {
@@ -206,12 +206,12 @@ impl Checker {
             let lossy = this.lossy_crashes.get(tp).copied().unwrap_or(0) as usize;
             this.unclean_elections.get(tp).is_some_and(|n| *n > 0)
                 || lossy > c.config().effective_min_isr(rf).saturating_sub(1)
-                || this.lrs_events.contains(tp)
+                || this.lrs_events.contains_key(tp)
         };
         let explained: Vec<bool> = f.out.iter().map(|(_, tp, _, _, member)| *member || explained(tp)).collect();
         let mut new = Vec::new();
         for ((inv, tp, starred, detail, _), expl) in f.out.into_iter().zip(explained) {
-            if !self.reported.insert((inv.clone(), tp.clone())) {
+            if self.reported.insert((inv.clone(), tp.clone()), ()).is_some() {
                 continue;
             }
             let v = Violation { invariant: inv, step, explained: starred && expl, tp, detail };
@@ -232,13 +232,13 @@ impl Checker {
                 Event::BrokerCrashed { broker, kind: CrashKind::Lossy } => {
                     for tp in c.brokers[broker].replicas.keys() {
                         *self.lossy_crashes.entry(tp.clone()).or_default() += 1;
-                        self.lossy_members.insert((*broker, tp.clone()));
+                        self.lossy_members.insert((*broker, tp.clone()), ());
                     }
                 }
                 Event::IsrChanged { tp, to, .. } | Event::LeaderElected { tp, isr: to, .. }
                     if to.len() == 1 && self.lossy_crashes.get(tp).is_some_and(|n| *n > 0) =>
                 {
-                    self.lrs_events.insert(tp.clone());
+                    self.lrs_events.insert(tp.clone(), ());
                 }
                 Event::ProduceCompleted { id, tp, error: None, offset: Some(o) } => {
                     let Some(p) = c.produced(*id) else { continue };
@@ -271,7 +271,7 @@ impl Checker {
                         let leo = c.replica(*b, tp).map_or(Offset(-1), |r| r.log.log_end_offset());
                         let reg_ok = c.controller.registrations.get(b).is_some_and(|r| !r.fenced);
                         if leo.0 < true_hw || !reg_ok {
-                            let lossy = self.lossy_members.contains(&(*b, tp.clone()));
+                            let lossy = self.lossy_members.contains_key(&(*b, tp.clone()));
                             let detail = format!("broker {b} joined the ISR with LEO {leo} < trueHW {true_hw} or a stale registration");
                             if lossy {
                                 f.add_member("I21", tp, true, detail);
@@ -422,7 +422,7 @@ impl Checker {
                 for b in &st.isr {
                     if let Some(m) = c.replica(*b, tp).filter(member) {
                         if m.log.log_end_offset() < hw {
-                            let lossy = self.lossy_members.contains(&(*b, tp.clone()));
+                            let lossy = self.lossy_members.contains_key(&(*b, tp.clone()));
                             f.add_member("I12", tp, lossy, format!("ISR member {b} LEO {} < leader HW {hw}", m.log.log_end_offset()));
                         }
                     }
@@ -446,7 +446,7 @@ impl Checker {
         for b in &st.isr {
             if let Some(m) = c.replica(*b, tp).filter(member) {
                 if let Some(d) = self.committed_mismatch(m, &committed) {
-                    f.add_member("I10", tp, self.lossy_members.contains(&(*b, tp.clone())), d);
+                    f.add_member("I10", tp, self.lossy_members.contains_key(&(*b, tp.clone())), d);
                 }
             }
         }
@@ -458,7 +458,7 @@ impl Checker {
                 for b in members.iter().filter(|b| **b != l.broker) {
                     if let Some(m) = c.replica(*b, tp).filter(member) {
                         if let Some(o) = self.pair_mismatch(l, m, hw) {
-                            let lossy = self.lossy_members.contains(&(*b, tp.clone())) || self.lossy_members.contains(&(l.broker, tp.clone()));
+                            let lossy = self.lossy_members.contains_key(&(*b, tp.clone())) || self.lossy_members.contains_key(&(l.broker, tp.clone()));
                             f.add_member(inv, tp, lossy, format!("leader {} (HW {hw}) and ISR member {b} differ at offset {o}", l.broker));
                         }
                     }

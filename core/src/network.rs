@@ -7,7 +7,8 @@ use crate::message::{Message, Node};
 use rand_core::RngCore;
 use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use litemap::LiteMap;
+use std::collections::BTreeMap;
 
 /// A message on the wire.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,14 +47,14 @@ pub struct Network {
     /// Messages on the wire, by id.
     pub in_flight: BTreeMap<MessageId, InFlight>,
     /// Directed links with non-default settings.
-    pub links: BTreeMap<(Node, Node), LinkSettings>,
+    pub links: LiteMap<(Node, Node), LinkSettings>,
     /// Brokers cut off from everyone.
-    pub isolated: BTreeSet<BrokerId>,
+    pub isolated: LiteMap<BrokerId, ()>,
     /// Brokers whose every message is slow.
-    pub slow: BTreeSet<BrokerId>,
+    pub slow: LiteMap<BrokerId, ()>,
     /// The latest delivery time scheduled on each link: links are FIFO, like the TCP
     /// connections Kafka's requests travel on.
-    last_delivery: BTreeMap<(Node, Node), TimeMs>,
+    last_delivery: LiteMap<(Node, Node), TimeMs>,
 }
 
 /// What became of a message when it was sent.
@@ -74,19 +75,19 @@ impl Network {
             rng,
             next_id: 0,
             in_flight: BTreeMap::new(),
-            links: BTreeMap::new(),
-            isolated: BTreeSet::new(),
-            slow: BTreeSet::new(),
-            last_delivery: BTreeMap::new(),
+            links: LiteMap::new_vec(),
+            isolated: LiteMap::new_vec(),
+            slow: LiteMap::new_vec(),
+            last_delivery: LiteMap::new_vec(),
         }
     }
 
     fn isolated_node(&self, n: Node) -> bool {
-        matches!(n, Node::Broker(b) if self.isolated.contains(&b))
+        matches!(n, Node::Broker(b) if self.isolated.contains_key(&b))
     }
 
     fn slow_node(&self, n: Node) -> bool {
-        matches!(n, Node::Broker(b) if self.slow.contains(&b))
+        matches!(n, Node::Broker(b) if self.slow.contains_key(&b))
     }
 
     /// True if a message from `from` to `to` would be lost now (isolation or a cut).

@@ -7,7 +7,7 @@ use crate::event::Event;
 use crate::ids::{BrokerEpoch, BrokerId, ProduceId, TimeMs, TopicPartition};
 use crate::message::{Message, Node};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use litemap::LiteMap;
 
 /// Something that happens at a later simulated time. Timers of a broker carry its
 /// incarnation: a timer set before a crash does nothing after the restart.
@@ -46,7 +46,7 @@ pub struct Ctx<'a> {
     /// The active controller (where AlterPartition goes).
     pub controller: Option<BrokerId>,
     /// Broker registrations, for ISR eligibility (S2) and L2's broker-epoch check.
-    pub registrations: &'a BTreeMap<BrokerId, Registration>,
+    pub registrations: &'a LiteMap<BrokerId, Registration>,
 }
 
 impl Ctx<'_> {

@@ -507,7 +507,7 @@ fn become_leader(r: &mut Replica, ctx: &Ctx, out: &mut Outbox, s: &PartitionStat
         Role::Leader(l) => Some(l),
         _ => None,
     };
-    let mut followers = std::collections::BTreeMap::new();
+    let mut followers = litemap::LiteMap::new_vec();
     for b in s.replicas.iter().filter(|b| **b != r.broker) {
         let in_isr = s.isr.contains(b);
         let rec = match old_leader.as_ref().and_then(|l| l.followers.get(b)).filter(|_| re_elected) {

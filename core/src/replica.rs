@@ -10,7 +10,7 @@ use crate::ids::{BrokerEpoch, BrokerId, LeaderEpoch, Offset, PartitionEpoch, Pro
 use crate::log::{Log, LogConfig};
 use crate::message::LeaderRecoveryState;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use litemap::LiteMap;
 
 /// The leader's record of one follower (Replica.scala `ReplicaState`, L6).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,7 +83,7 @@ pub struct LeaderState {
     /// Leader Epoch Start Offset: the LEO when it became leader in this epoch (C2).
     pub leso: Offset,
     /// One record per follower.
-    pub followers: BTreeMap<BrokerId, FollowerRecord>,
+    pub followers: LiteMap<BrokerId, FollowerRecord>,
     /// acks=all produces waiting for the HW (P5).
     pub pending_produces: Vec<PendingProduce>,
     /// Empty follower fetches waiting for data.

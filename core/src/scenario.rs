@@ -291,7 +291,7 @@ impl Scenario {
             }
             c.controller.active = Some(ctl.broker);
             c.controller.epoch = ctl.epoch;
-            for b in c.brokers.values_mut() {
+            for (_, b) in c.brokers.iter_mut() {
                 b.known_controller_epoch = ctl.epoch;
             }
         }
@@ -299,8 +299,8 @@ impl Scenario {
             apply_partition_spec(&mut c, p, &format!("initial.partitions[{i}]"))?;
         }
         // Brokers re-read the metadata and become leader/follower from the given state.
-        for b in c.brokers.values_mut() {
-            for r in b.replicas.values_mut() {
+        for (_, b) in c.brokers.iter_mut() {
+            for (_, r) in b.replicas.iter_mut() {
                 r.role = crate::replica::Role::None;
                 r.leader_epoch = LeaderEpoch::UNDEFINED;
                 r.partition_epoch = PartitionEpoch(-1);

@@ -4,10 +4,11 @@
 use crate::i18n::{t, Ui};
 use crate::layout::{message_xy, node_x, progress, CELL_PX, STRIP_HEIGHT, STRIP_WIDTH};
 use crate::sim::{Selection, Sim};
-use crate::view::{BrokerView, MessageView, PartitionView, ReplicaView};
+use crate::view::{BrokerView, CellView, MessageView, PartitionView};
 use kplay_core::event::CrashKind;
 use kplay_core::ids::{BrokerId, TopicPartition};
 use kplay_core::Command;
+use leptos::either::Either;
 use leptos::prelude::*;
 
 /// Colour-blind-safe colours (Okabe–Ito) for leader epochs; the epoch number is always
@@ -113,13 +114,18 @@ fn broker_card(sim: Sim, b: BrokerView, controller_epoch: i32) -> impl IntoView 
     }
 }
 
-/// The network strip: every message in flight, moving from sender to receiver.
+/// The network strip: every message in flight, moving from sender to receiver. Each message
+/// is one element, created when it is sent and removed when it arrives; between the two only
+/// its position changes.
 #[component]
 pub fn NetworkStrip() -> impl IntoView {
     let sim = expect_context::<Sim>();
     let reduced = reduced_motion();
     let count = Memo::new(move |_| sim.view.with(|v| v.brokers.len() as u32));
-    let brokers = move || count.get();
+    let messages = Memo::new(move |_| {
+        let hide = sim.hide_heartbeats.get();
+        sim.view.with(|v| v.messages.iter().filter(|m| !(hide && m.heartbeat)).cloned().collect::<Vec<_>>())
+    });
     view! {
         <section class="network" aria-label="Network">
             <label class="toggle">
@@ -128,133 +134,153 @@ pub fn NetworkStrip() -> impl IntoView {
             </label>
             <svg viewBox=format!("0 0 {STRIP_WIDTH} {STRIP_HEIGHT}") data-testid="network" role="img" aria-label="messages in flight">
                 {move || {
-                    let n = brokers();
+                    let n = count.get();
                     (0..=n).map(|id| {
                         let x = node_x(id, n);
-                        let label = if id == 0 { "clients".to_string() } else { format!("B{id}") };
                         view! {
                             <g class="node">
-                                <line x1=x y1="14" x2=x y2=STRIP_HEIGHT - 4.0 />
-                                <text x=x y="11" text-anchor="middle">{label}</text>
+                                <line x1=x y1="14" x2=x y2=STRIP_HEIGHT - 4 />
+                                <text x=x y="11" text-anchor="middle">
+                                    {if id == 0 { Either::Left(move || t(sim.lang.get(), Ui::Clients)) } else { Either::Right(format!("B{id}")) }}
+                                </text>
                             </g>
                         }
                     }).collect_view()
                 }}
-                {move || {
-                    let now = sim.visual_ms.get();
-                    let hide = sim.hide_heartbeats.get();
-                    let n = brokers();
-                    sim.view.with(|v| {
-                        v.messages.iter().filter(|m| !(hide && m.heartbeat)).cloned().map(|m| message_dot(m, now, n, reduced)).collect_view()
-                    })
-                }}
+                <For each=move || messages.get() key=|m| m.clone() children=move |m| message_dot(sim, m, count, reduced) />
             </svg>
         </section>
     }
 }
 
-fn message_dot(m: MessageView, now: f64, brokers: u32, reduced: bool) -> impl IntoView {
-    let p = progress(m.sent_at, m.deliver_at, now, reduced);
-    let (x, y) = message_xy(m.from, m.to, m.id, p, brokers);
+fn message_dot(sim: Sim, m: MessageView, brokers: Memo<u32>, reduced: bool) -> impl IntoView {
     let held = m.deliver_at.is_none();
+    let transform = move || {
+        let p = progress(m.sent_at, m.deliver_at, sim.visual_ms.get(), reduced);
+        let (x, y) = message_xy(m.from, m.to, m.id, p, brokers.get());
+        format!("translate({x} {y})")
+    };
     view! {
-        <g class=format!("msg {}", m.class) class:held=held data-kind=m.kind>
-            <circle cx=x cy=y r="6" />
-            <text x=x y=y - 9.0 text-anchor="middle">{if held { format!("❚❚ {}", m.label) } else { m.label }}</text>
+        <g class=format!("msg {}{}", m.class, if held { " held" } else { "" }) data-kind=m.kind transform=transform>
+            <circle r="6" />
+            <text y="-9" text-anchor="middle">{if held { format!("❚❚ {}", m.label) } else { m.label }}</text>
         </g>
     }
 }
 
-/// One card per partition.
+/// One card per partition. Cards, replica rows and log cells are keyed, so a step changes
+/// only what it changed: a new record adds one cell, a new HW moves one marker.
 #[component]
 pub fn Partitions() -> impl IntoView {
     let sim = expect_context::<Sim>();
+    let keys = Memo::new(move |_| sim.view.with(|v| v.partitions.iter().map(|p| (p.topic.clone(), p.partition)).collect::<Vec<_>>()));
     view! {
         <section class="partitions" aria-label="Partitions">
-            <For each=move || sim.view.with(|v| v.partitions.clone()) key=|p| p.clone() children=move |p| partition_card(sim, p) />
+            <For each=move || keys.get() key=|k| k.clone() children=move |(topic, p)| partition_card(sim, TopicPartition::new(topic, p)) />
         </section>
     }
 }
 
-fn partition_card(sim: Sim, p: PartitionView) -> impl IntoView {
+fn partition_card(sim: Sim, tp: TopicPartition) -> impl IntoView {
     let lang = sim.lang;
-    let tp = TopicPartition::new(p.topic.clone(), p.partition);
-    let leader = p.leader.map_or("none".to_string(), |l| l.to_string());
-    let max_leo = p.replicas.iter().map(|r| r.leo).max().unwrap_or(0);
-    let window_start = (max_leo - WINDOW).max(0);
-    let heading = {
-        let (leader, epoch, isr) = (leader.clone(), p.leader_epoch, p.isr.clone());
-        move || {
-            let l = lang.get();
-            format!("{} {leader} · {} {epoch} · {} {{{isr}}}", t(l, Ui::Leader), t(l, Ui::LeaderEpoch), t(l, Ui::Isr))
-        }
+    let key = tp.clone();
+    let pv = Memo::new(move |_| sim.view.with(|v| v.partitions.iter().find(|p| p.topic == key.topic && p.partition == key.partition).cloned().unwrap_or_default()));
+    let window_start = Memo::new(move |_| pv.with(|p| (p.replicas.iter().map(|r| r.leo).max().unwrap_or(0) - WINDOW).max(0)));
+    let brokers = Memo::new(move |_| pv.with(|p| p.replicas.iter().map(|r| r.broker).collect::<Vec<_>>()));
+    let leader = move || pv.with(|p| p.leader.map_or("none".to_string(), |l| l.to_string()));
+    let heading = move || {
+        let l = lang.get();
+        pv.with(|p| format!("{} {} · {} {} · {} {{{}}}", t(l, Ui::Leader), leader(), t(l, Ui::LeaderEpoch), p.leader_epoch, t(l, Ui::Isr), p.isr))
     };
     let select_tp = tp.clone();
+    let title = format!("{}-{}", tp.topic, tp.partition);
+    let testid = format!("partition-{title}");
     view! {
-        <div class="partition" data-testid=format!("partition-{}-{}", p.topic, p.partition) data-leader=leader data-leader-epoch=p.leader_epoch data-isr=p.isr.clone()>
+        <div class="partition" data-testid=testid data-leader=leader data-leader-epoch=move || pv.with(|p| p.leader_epoch) data-isr=move || pv.with(|p| p.isr.clone())>
             <h2>
-                <button class="link" on:click=move |_| sim.selected.set(Some(Selection::Partition(select_tp.clone())))>{format!("{}-{}", p.topic, p.partition)}</button>
+                <button class="link" on:click=move |_| sim.selected.set(Some(Selection::Partition(select_tp.clone())))>{title}</button>
                 <small>{heading}</small>
-                {p.recovering.then(|| view! { <span class="badge bad">{move || t(lang.get(), Ui::Recovering)}</span> })}
+                <Show when=move || pv.with(|p| p.recovering)><span class="badge bad">{move || t(lang.get(), Ui::Recovering)}</span></Show>
             </h2>
-            {(window_start > 0).then(|| view! { <div class="earlier">{format!("… {window_start} earlier offsets")}</div> })}
-            {p.replicas.into_iter().map(|r| replica_row(sim, &tp, r, window_start)).collect_view()}
+            <Show when=move || { window_start.get() > 0 }>
+                <div class="earlier">{move || format!("… {} {}", window_start.get(), t(lang.get(), Ui::EarlierOffsets))}</div>
+            </Show>
+            <For each=move || brokers.get() key=|b| *b children=move |b| replica_row(sim, tp.clone(), pv, b, window_start) />
         </div>
     }
 }
 
-fn replica_row(sim: Sim, tp: &TopicPartition, r: ReplicaView, window_start: i64) -> impl IntoView {
+fn replica_row(sim: Sim, tp: TopicPartition, pv: Memo<PartitionView>, broker: u32, window_start: Memo<i64>) -> impl IntoView {
     let lang = sim.lang;
-    let role_key = match r.role {
-        "leader" => Ui::Leader,
-        "follower" => Ui::Follower,
-        "offline" => Ui::Offline,
-        _ => Ui::NoRole,
-    };
-    let x = |o: i64| format!("{}px", (o - window_start) as f64 * CELL_PX);
-    let select = Selection::Replica(tp.clone(), r.broker);
-    let prefix = format!("log-cell-{}-{}-{}", tp.topic, tp.partition, r.broker);
-    let hw = r.hw;
-    let cells = r.cells.iter().filter(|c| c.offset >= window_start).cloned().map(|c| {
-        let title = format!("offset {} · epoch {} · {}{}", c.offset, c.epoch, c.key.as_ref().map_or(String::new(), |k| format!("{k}=")), c.value);
-        let short: String = c.value.chars().take(3).collect();
-        let uncommitted = c.offset >= hw;
-        view! {
-            <span
-                class="cell"
-                class:uncommitted=uncommitted
-                class:segment-start=c.segment_start
-                data-testid=format!("{prefix}-{}", c.offset)
-                data-epoch=c.epoch
-                title=title
-                style:left=x(c.offset)
-                style:background-color=epoch_colour(c.epoch)
-            >
-                <span class="v">{short}</span>
-                <span class="e">{c.epoch}</span>
-            </span>
+    let rv = Memo::new(move |_| pv.with(|p| p.replicas.iter().find(|r| r.broker == broker).cloned().unwrap_or_default()));
+    let hw = Memo::new(move |_| rv.with(|r| r.hw));
+    let leo = Memo::new(move |_| rv.with(|r| r.leo));
+    let in_isr = Memo::new(move |_| rv.with(|r| r.in_isr));
+    let role = Memo::new(move |_| rv.with(|r| r.role));
+    let cells = Memo::new(move |_| {
+        let from = window_start.get();
+        rv.with(|r| r.cells.iter().filter(|c| c.offset >= from).cloned().collect::<Vec<_>>())
+    });
+    let select = Selection::Replica(tp.clone(), broker);
+    let prefix = format!("log-cell-{}-{}-{broker}", tp.topic, tp.partition);
+    let class = move || {
+        let mut c = String::from("replica");
+        if !in_isr.get() {
+            c.push_str(" out-of-sync");
         }
-    }).collect_view();
+        if rv.with(|r| r.stale_leader) {
+            c.push_str(" stale");
+        }
+        c
+    };
+    let role_text = move || {
+        let key = match role.get() {
+            "leader" => Ui::Leader,
+            "follower" => Ui::Follower,
+            "offline" => Ui::Offline,
+            _ => Ui::NoRole,
+        };
+        t(lang.get(), key)
+    };
+    let left = |o: i64| format!("{}px", o * CELL_PX);
     view! {
-        <div
-            class="replica"
-            class=("out-of-sync", !r.in_isr)
-            class:stale=r.stale_leader
-            data-testid=format!("replica-{}-{}-{}", tp.topic, tp.partition, r.broker)
-            data-leo=r.leo
-            data-hw=r.hw
-            data-role=r.role
-        >
-            <button class="replica-name link" on:click=move |_| sim.selected.set(Some(select.clone()))>
-                {format!("B{}", r.broker)}
-            </button>
-            <span class=format!("role {}", r.role)>{move || t(lang.get(), role_key)}</span>
-            <span class="isr-tag" class:out=!r.in_isr>{move || if r.in_isr { t(lang.get(), Ui::Isr) } else { t(lang.get(), Ui::OutOfSync) }}</span>
-            <div class="log" style:width=format!("{}px", (WINDOW + 2) as f64 * CELL_PX)>
-                {cells}
-                <span class="marker hw" style:left=x(r.hw.max(window_start)) title="high watermark">{move || format!("{} {}", t(lang.get(), Ui::Hw), r.hw)}</span>
-                <span class="marker leo" style:left=x(r.leo.max(window_start)) title="log end offset">{move || format!("{} {}", t(lang.get(), Ui::Leo), r.leo)}</span>
+        <div class=class data-testid=format!("replica-{}-{}-{broker}", tp.topic, tp.partition) data-leo=move || leo.get() data-hw=move || hw.get() data-role=move || role.get()>
+            <button class="replica-name link" on:click=move |_| sim.selected.set(Some(select.clone()))>{format!("B{broker}")}</button>
+            <span class=move || format!("role {}", role.get())>{role_text}</span>
+            <span class=move || if in_isr.get() { "isr-tag" } else { "isr-tag out" }>
+                {move || t(lang.get(), if in_isr.get() { Ui::Isr } else { Ui::OutOfSync })}
+            </span>
+            <div class="log" style:width=format!("{}px", (WINDOW + 2) * CELL_PX)>
+                <div class="track" style:transform=move || format!("translateX(-{}px)", window_start.get() * CELL_PX)>
+                    <For each=move || cells.get() key=|c| c.clone() children=move |c| log_cell(&prefix, c, hw) />
+                    <span class="marker hw" style:left=move || left(hw.get().max(window_start.get())) title="high watermark">{move || format!("{} {}", t(lang.get(), Ui::Hw), hw.get())}</span>
+                    <span class="marker leo" style:left=move || left(leo.get().max(window_start.get())) title="log end offset">{move || format!("{} {}", t(lang.get(), Ui::Leo), leo.get())}</span>
+                </div>
             </div>
         </div>
+    }
+}
+
+fn log_cell(prefix: &str, c: CellView, hw: Memo<i64>) -> impl IntoView {
+    let title = format!("offset {} · epoch {} · {}{}", c.offset, c.epoch, c.key.as_ref().map_or(String::new(), |k| format!("{k}=")), c.value);
+    let short: String = c.value.chars().take(3).collect();
+    let (offset, segment_start) = (c.offset, c.segment_start);
+    let class = move || match (offset >= hw.get(), segment_start) {
+        (false, false) => "cell",
+        (true, false) => "cell uncommitted",
+        (false, true) => "cell segment-start",
+        (true, true) => "cell uncommitted segment-start",
+    };
+    view! {
+        <span
+            class=class
+            data-testid=format!("{prefix}-{offset}")
+            data-epoch=c.epoch
+            title=title
+            style=format!("left:{}px;background-color:{}", offset * CELL_PX, epoch_colour(c.epoch))
+        >
+            <span class="v">{short}</span>
+            <span class="e">{c.epoch}</span>
+        </span>
     }
 }

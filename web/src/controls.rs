@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 /// Speeds offered, simulated ms per real ms.
-const SPEEDS: [f64; 7] = [0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0];
+const SPEEDS: [(&str, f64); 7] = [("0.1", 0.1), ("0.25", 0.25), ("0.5", 0.5), ("1", 1.0), ("2", 2.0), ("4", 4.0), ("10", 10.0)];
 
 fn download(name: &str, text: &str) {
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
@@ -68,13 +68,19 @@ pub fn Controls() -> impl IntoView {
             <button data-testid="reset" on:click=move |_| sim.reset()>{move || t(lang.get(), Ui::Reset)}</button>
             <label class="speed">
                 {move || t(lang.get(), Ui::Speed)}
-                <select data-testid="speed" on:change=move |ev| sim.speed.set(event_target_value(&ev).parse().unwrap_or(1.0))>
-                    {SPEEDS.iter().map(|s| view! { <option value=s.to_string() selected=*s == 1.0>{format!("{s}×")}</option> }).collect_view()}
+                <select data-testid="speed" on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    sim.speed.set(SPEEDS.iter().find(|(label, _)| *label == v).map_or(1.0, |(_, s)| *s));
+                }>
+                    {SPEEDS.iter().map(|&(label, s)| view! { <option value=label selected=s == 1.0>{label}"×"</option> }).collect_view()}
                 </select>
             </label>
             <label class="scrubber">
                 <span class="clock" data-testid="clock">
-                    {move || format!("{} {} · {} {:.1}s", t(lang.get(), Ui::StepN), sim.step.get(), t(lang.get(), Ui::Time), sim.visual_ms.get() / 1000.0)}
+                    {move || {
+                        let ms = sim.visual_ms.get() as u64;
+                        format!("{} {} · {} {}.{}s", t(lang.get(), Ui::StepN), sim.step.get(), t(lang.get(), Ui::Time), ms / 1000, ms % 1000 / 100)
+                    }}
                 </span>
                 <input
                     type="range"

@@ -2,17 +2,19 @@
 //! unit-tested natively.
 
 /// Width of the network strip's coordinate system.
-pub const STRIP_WIDTH: f64 = 1000.0;
+pub const STRIP_WIDTH: i32 = 1000;
 /// Height of the network strip.
-pub const STRIP_HEIGHT: f64 = 120.0;
+pub const STRIP_HEIGHT: i32 = 120;
 /// Width of one log cell, px.
-pub const CELL_PX: f64 = 30.0;
+pub const CELL_PX: i64 = 30;
+
+// Coordinates are whole numbers: the strip is 1000 units wide, so a unit is under 2 px, and
+// integers keep float formatting out of the bundle.
 
 /// The x of node `id` (0 = the clients, then brokers 1..=n) in the strip.
-pub fn node_x(id: u32, brokers: u32) -> f64 {
-    let slots = f64::from(brokers + 1);
-    let step = STRIP_WIDTH / slots;
-    step * (f64::from(id) + 0.5)
+pub fn node_x(id: u32, brokers: u32) -> i32 {
+    let slots = 2 * (brokers as i32 + 1);
+    STRIP_WIDTH * (2 * id as i32 + 1) / slots
 }
 
 /// How far along its way a message is at `now` (0 at send, 1 at delivery). Held messages
@@ -30,13 +32,14 @@ pub fn progress(sent_at: u64, deliver_at: Option<u64>, now: f64, reduced_motion:
 }
 
 /// A message's position: along the line from sender to receiver, in a lane that keeps
-/// messages on one link apart, and arcing up for requests and down for responses.
-pub fn message_xy(from: u32, to: u32, id: u64, t: f64, brokers: u32) -> (f64, f64) {
+/// messages on one link apart, and arcing (a parabola) up for requests and down for
+/// responses.
+pub fn message_xy(from: u32, to: u32, id: u64, t: f64, brokers: u32) -> (i32, i32) {
     let (x0, x1) = (node_x(from, brokers), node_x(to, brokers));
     let lane = (id % 4) as f64;
     let dir = if to > from { -1.0 } else { 1.0 };
-    let arc = (std::f64::consts::PI * t).sin() * (18.0 + 6.0 * lane) * dir;
-    (x0 + (x1 - x0) * t, STRIP_HEIGHT / 2.0 + arc)
+    let arc = 4.0 * t * (1.0 - t) * (18.0 + 6.0 * lane) * dir;
+    (x0 + (f64::from(x1 - x0) * t).round() as i32, STRIP_HEIGHT / 2 + arc.round() as i32)
 }
 
 #[cfg(test)]
@@ -45,8 +48,8 @@ mod tests {
 
     #[test]
     fn nodes_are_evenly_spread_with_the_clients_first() {
-        assert_eq!(node_x(0, 3), 125.0);
-        assert_eq!(node_x(3, 3), 875.0);
+        assert_eq!(node_x(0, 3), 125);
+        assert_eq!(node_x(3, 3), 875);
     }
 
     #[test]
@@ -61,8 +64,8 @@ mod tests {
     #[test]
     fn messages_start_at_the_sender_and_end_at_the_receiver() {
         let (x, y) = message_xy(1, 3, 7, 0.0, 3);
-        assert_eq!((x, y), (node_x(1, 3), STRIP_HEIGHT / 2.0));
+        assert_eq!((x, y), (node_x(1, 3), STRIP_HEIGHT / 2));
         let (x, _) = message_xy(1, 3, 7, 1.0, 3);
-        assert!((x - node_x(3, 3)).abs() < 1e-9);
+        assert_eq!(x, node_x(3, 3));
     }
 }

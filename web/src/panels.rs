@@ -1,15 +1,76 @@
 //! The side panels that explain: the event narration, the invariant checker, the inspector.
 
-use crate::i18n::{narrate, t, Ui};
+use crate::i18n::{narrate, t, Lang, Narration, Ui};
+use kplay_core::timeline::Timeline;
 use crate::sim::{Selection, Sim};
 use crate::view::replica_detail;
 use leptos::prelude::*;
 
-/// Each event in plain language with its rule and a short why; a click jumps there.
+/// One row of the event log.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct LogRow {
+    step: u64,
+    /// Its place among its step's events (with `step`, what makes the row unique).
+    seq: usize,
+    time_ms: u64,
+    narration: Narration,
+}
+
+/// The most rows the log draws.
+const LOG_ROWS: usize = 120;
+/// The most events the log reads back through (sends and deliveries are many but hidden).
+const LOG_EVENTS: usize = 400;
+
+/// The log's rows, newest first, and what they were worded for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Rows {
+    lang: Lang,
+    messages: bool,
+    rows: Vec<LogRow>,
+}
+
+/// The newest rows up to the timeline's current step. Rows `reuse` already has (same step and
+/// place in it) are taken from there instead of being worded again: while playing, a refresh
+/// words only the steps since the last one.
+fn log_rows(t: &Timeline, lang: Lang, messages: bool, reuse: Option<&Rows>) -> Rows {
+    let mut rows = Vec::new();
+    let (mut step, mut read) = (t.step(), 0);
+    let mut old = reuse.map(|r| r.rows.iter().peekable());
+    'steps: while step > 0 && read < LOG_EVENTS {
+        let events = t.events_of(step);
+        for (seq, e) in events.iter().enumerate().rev() {
+            read += 1;
+            // Old rows are newest first too: skip those newer than this event (after a step back).
+            let known = old.as_mut().and_then(|it| {
+                while it.peek().is_some_and(|r| (r.step, r.seq) > (step, seq)) {
+                    it.next();
+                }
+                it.next_if(|r| (r.step, r.seq) == (step, seq)).cloned()
+            });
+            if let Some(row) = known.or_else(|| narrate(lang, &e.event, messages).map(|narration| LogRow { step, seq, time_ms: e.time_ms, narration })) {
+                rows.push(row);
+                if rows.len() == LOG_ROWS {
+                    break 'steps;
+                }
+            }
+        }
+        step -= 1;
+    }
+    Rows { lang, messages, rows }
+}
+
+/// Each event in plain language with its rule and a short why; a click jumps there. Rows
+/// are keyed, so a step adds its new rows and leaves the others alone.
 #[component]
 pub fn EventLog() -> impl IntoView {
     let sim = expect_context::<Sim>();
     let lang = sim.lang;
+    let rows = Memo::new(move |previous: Option<&Rows>| {
+        let (l, messages) = (lang.get(), sim.show_messages.get());
+        sim.log_revision.track();
+        let reuse = previous.filter(|p| p.lang == l && p.messages == messages);
+        sim.with_session(|s| log_rows(&s.timeline, l, messages, reuse))
+    });
     view! {
         <section class="panel events" aria-label="Events">
             <h3>{move || t(lang.get(), Ui::Events)}</h3>
@@ -18,29 +79,25 @@ pub fn EventLog() -> impl IntoView {
                 {move || t(lang.get(), Ui::ShowMessages)}
             </label>
             <ol class="event-log" data-testid="event-log">
-                {move || {
-                    let l = lang.get();
-                    let messages = sim.show_messages.get();
-                    let current = sim.step.get();
-                    sim.events.with(|events| {
-                        events.iter().rev().filter_map(|e| {
-                            let n = narrate(l, &e.event, messages)?;
-                            let step = e.step;
-                            Some(view! {
-                                <li class=format!("ev {}", n.tone) class:current=step == current data-step=step>
-                                    <button class="link jump" title=t(l, Ui::Jump) on:click=move |_| sim.jump(step)>
-                                        {format!("#{step} · {:.2}s", e.time_ms as f64 / 1000.0)}
-                                    </button>
-                                    {(!n.rule.is_empty()).then(|| view! { <span class="rule">{n.rule}</span> })}
-                                    <span class="text">{n.text}</span>
-                                    {(!n.why.is_empty()).then(|| view! { <span class="why">{n.why}</span> })}
-                                </li>
-                            })
-                        }).take(120).collect_view()
-                    })
-                }}
+                <For each=move || rows.with(|r| r.rows.clone()) key=|r| r.clone() children=move |r| log_row(sim, r) />
             </ol>
         </section>
+    }
+}
+
+fn log_row(sim: Sim, r: LogRow) -> impl IntoView {
+    let LogRow { step, time_ms, narration: n, .. } = r;
+    let tone = n.tone;
+    let class = move || if sim.step.get() == step { format!("ev {tone} current") } else { format!("ev {tone}") };
+    view! {
+        <li class=class data-step=step>
+            <button class="link jump" title=move || t(sim.lang.get(), Ui::Jump) on:click=move |_| sim.jump(step)>
+                {format!("#{step} · {}.{:02}s", time_ms / 1000, time_ms % 1000 / 10)}
+            </button>
+            {(!n.rule.is_empty()).then(|| view! { <span class="rule">{n.rule}</span> })}
+            <span class="text">{n.text}</span>
+            {(!n.why.is_empty()).then(|| view! { <span class="why">{n.why}</span> })}
+        </li>
     }
 }
 
@@ -143,5 +200,39 @@ pub fn Inspector() -> impl IntoView {
             <h3>{move || t(lang.get(), Ui::Inspector)}</h3>
             {body}
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::Session;
+    use kplay_core::message::Acks;
+    use kplay_core::Command;
+
+    /// Rows reused from an earlier refresh are the rows a fresh wording gives, forward and back.
+    #[test]
+    fn incremental_log_rows_equal_fresh_ones() {
+        let mut s = Session::fresh();
+        s.apply(Command::Produce { topic: "orders".into(), partition: None, key: None, value: "a".into(), acks: Acks::All, to: None }).unwrap();
+        let mut rows = log_rows(&s.timeline, Lang::En, false, None);
+        for i in 0..300 {
+            if i % 50 == 0 {
+                s.apply(Command::Produce { topic: "orders".into(), partition: None, key: None, value: format!("v{i}"), acks: Acks::Leader, to: None }).unwrap();
+            }
+            s.timeline.step_next();
+            if i % 7 == 0 {
+                rows = log_rows(&s.timeline, Lang::En, false, Some(&rows));
+                assert_eq!(rows, log_rows(&s.timeline, Lang::En, false, None), "after step {i}");
+            }
+        }
+        assert!(rows.rows.len() > 20, "{}", rows.rows.len());
+        for back in [1, 13, 200] {
+            s.timeline.jump_to(s.timeline.step() - back);
+            rows = log_rows(&s.timeline, Lang::En, false, Some(&rows));
+            assert_eq!(rows, log_rows(&s.timeline, Lang::En, false, None), "after {back} back");
+        }
+        let ko = log_rows(&s.timeline, Lang::Ko, false, None);
+        assert_ne!(ko.rows[0].narration.text, rows.rows[0].narration.text, "a language switch rewords");
     }
 }

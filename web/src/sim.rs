@@ -6,7 +6,6 @@ use crate::i18n::Lang;
 use crate::session::Session;
 use crate::storage;
 use crate::view::ClusterView;
-use kplay_core::event::TimedEvent;
 use kplay_core::invariants::Violation;
 use kplay_core::ids::TopicPartition;
 use kplay_core::Command;
@@ -21,9 +20,6 @@ pub enum Selection {
     Partition(TopicPartition),
 }
 
-/// The most events the log shows (the newest ones up to the current step).
-pub const LOG_LIMIT: usize = 250;
-
 /// The page state. `Copy`: signals and a stored value.
 #[derive(Clone, Copy)]
 pub struct Sim {
@@ -34,8 +30,8 @@ pub struct Sim {
     pub step: RwSignal<u64>,
     /// The last recorded step.
     pub last_step: RwSignal<u64>,
-    /// The newest events up to the current step, oldest first.
-    pub events: RwSignal<Vec<TimedEvent>>,
+    /// Changes when the event log should be brought up to date (the log reads the timeline).
+    pub log_revision: RwSignal<u64>,
     /// Every violation the checker found so far.
     pub violations: RwSignal<Vec<Violation>>,
     /// Playing or paused.
@@ -84,7 +80,7 @@ impl Sim {
             view: RwSignal::new(view),
             step: RwSignal::new(0),
             last_step: RwSignal::new(0),
-            events: RwSignal::new(Vec::new()),
+            log_revision: RwSignal::new(0),
             violations: RwSignal::new(Vec::new()),
             playing: RwSignal::new(false),
             speed: RwSignal::new(1.0),
@@ -121,14 +117,7 @@ impl Sim {
             self.last_step.set(t.last_step());
             self.visual_ms.set(c.now_ms() as f64);
             if log {
-                let mut newest: Vec<TimedEvent> = Vec::new();
-                let mut step = t.step();
-                while step > 0 && newest.len() < LOG_LIMIT {
-                    newest.extend(t.events_of(step).iter().rev().cloned());
-                    step -= 1;
-                }
-                newest.reverse();
-                self.events.set(newest);
+                self.log_revision.update(|r| *r += 1);
             }
             if self.violations.with_untracked(|v| v != &c.checker.violations) {
                 self.violations.set(c.checker.violations.clone());

@@ -40,7 +40,7 @@ pub struct CellView {
 }
 
 /// One replica of a partition.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct ReplicaView {
     /// Its broker.
     pub broker: u32,
@@ -63,7 +63,7 @@ pub struct ReplicaView {
 }
 
 /// One partition.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct PartitionView {
     /// Topic.
     pub topic: String,
@@ -84,7 +84,7 @@ pub struct PartitionView {
 }
 
 /// A message on the wire.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct MessageView {
     /// Its id.
     pub id: u64,
@@ -166,7 +166,7 @@ impl ClusterView {
                 let state = match b.status {
                     BrokerStatus::Crashed => "crashed",
                     BrokerStatus::Paused => "paused",
-                    BrokerStatus::Running if c.network.isolated.contains(&b.id) => "isolated",
+                    BrokerStatus::Running if c.network.isolated.contains_key(&b.id) => "isolated",
                     BrokerStatus::Running if fenced => "fenced",
                     BrokerStatus::Running => "alive",
                 };
@@ -174,8 +174,8 @@ impl ClusterView {
                     id: b.id.0,
                     state,
                     controller: c.controller.active == Some(b.id),
-                    slow: c.network.slow.contains(&b.id),
-                    isolated: c.network.isolated.contains(&b.id),
+                    slow: c.network.slow.contains_key(&b.id),
+                    isolated: c.network.isolated.contains_key(&b.id),
                     broker_epoch: b.broker_epoch.0,
                 }
             })

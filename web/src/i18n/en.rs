@@ -82,6 +82,8 @@ pub fn ui(k: Ui) -> &'static str {
         Messages => "Messages",
         ShowMessages => "Show every message",
         Stale => "stale leader",
+        Clients => "clients",
+        EarlierOffsets => "earlier offsets",
         HelpText => "This page runs a deterministic simulation of Kafka's partition replication protocol \
 (KRaft-era rules with a ZooKeeper-style controller epoch). Each rule it follows is named (P1, L4, T5 …) after \
 PROTOCOL.md. What it simplifies: one fetch per partition instead of batched fetch sessions; record sizes are \

@@ -114,10 +114,12 @@ pub enum Ui {
     ShowMessages,
     HelpText,
     Stale,
+    Clients,
+    EarlierOffsets,
 }
 
 /// One event in plain language.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Narration {
     /// What happened.
     pub text: String,
