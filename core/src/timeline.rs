@@ -9,7 +9,7 @@ use crate::cluster::CommandError;
 use crate::command::Command;
 use crate::event::TimedEvent;
 use crate::Cluster;
-use std::collections::BTreeMap;
+use litemap::LiteMap;
 
 /// Steps between two snapshots: a jump replays at most this many steps.
 pub const SNAPSHOT_EVERY: u64 = 128;
@@ -22,14 +22,14 @@ pub struct Timeline {
     /// Events by step: `events[i]` are step `i + 1`'s.
     events: Vec<Vec<TimedEvent>>,
     /// The cluster after step `k`, for `k` a multiple of [`SNAPSHOT_EVERY`] (0 included).
-    snapshots: BTreeMap<u64, Cluster>,
+    snapshots: LiteMap<u64, Cluster>,
     current: Cluster,
 }
 
 impl Timeline {
     /// A timeline starting from `initial` (usually at step 0).
     pub fn new(initial: Cluster) -> Self {
-        let mut snapshots = BTreeMap::new();
+        let mut snapshots = LiteMap::new_vec();
         snapshots.insert(initial.step_count(), initial.clone());
         Timeline { inputs: Vec::new(), events: Vec::new(), snapshots, current: initial }
     }
@@ -50,7 +50,7 @@ impl Timeline {
     }
 
     fn base_step(&self) -> u64 {
-        *self.snapshots.keys().next().expect("the initial snapshot")
+        *self.snapshots.first().expect("the initial snapshot").0
     }
 
     /// The recorded inputs, one per step.
@@ -119,7 +119,12 @@ impl Timeline {
         if target == self.step() {
             return;
         }
-        let (&from, snapshot) = self.snapshots.range(..=target).next_back().expect("the initial snapshot");
+        // The newest snapshot at or before the target.
+        let at = match self.snapshots.find_index(&target) {
+            Ok(i) => i,
+            Err(i) => i.checked_sub(1).expect("the initial snapshot"),
+        };
+        let (&from, snapshot) = self.snapshots.get_indexed(at).expect("an index from find_index");
         if !(target > self.step() && self.step() >= from) {
             self.current = snapshot.clone();
         }
