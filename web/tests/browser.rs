@@ -2,27 +2,30 @@
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
+use leptos::task::tick;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn query_all(selector: &str) -> Vec<web_sys::Element> {
-    let list = document().query_selector_all(selector).expect("valid selector");
+fn query_all(host: &web_sys::HtmlElement, selector: &str) -> Vec<web_sys::Element> {
+    let list = host.query_selector_all(selector).expect("valid selector");
     (0..list.length()).filter_map(|i| list.item(i)?.dyn_into::<web_sys::Element>().ok()).collect()
 }
 
 #[wasm_bindgen_test]
 async fn app_shows_three_brokers_one_controller_and_a_leader_per_partition() {
-    let _handle = leptos::mount::mount_to_body(kplay_web::app::App);
-    leptos::task::tick().await;
-    let brokers = query_all("[data-testid^='broker-']");
+    let host: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&host).unwrap();
+    let handle = leptos::mount::mount_to(host.clone(), kplay_web::app::App);
+    tick().await;
+    let brokers = query_all(&host, "[data-testid^='broker-']");
     assert_eq!(brokers.len(), 3);
     for b in &brokers {
         assert_eq!(b.get_attribute("data-state").as_deref(), Some("alive"));
     }
-    assert_eq!(query_all(".broker.controller").len(), 1);
-    let partitions = query_all("[data-testid^='partition-orders-']");
+    assert_eq!(query_all(&host, ".broker.controller").len(), 1);
+    let partitions = query_all(&host, "[data-testid^='partition-orders-']");
     assert_eq!(partitions.len(), 3);
     for p in &partitions {
         let leader = p.get_attribute("data-leader").expect("data-leader");
@@ -31,4 +34,128 @@ async fn app_shows_three_brokers_one_controller_and_a_leader_per_partition() {
         assert!(isr.split(',').any(|b| b == leader), "the leader {leader} is in the ISR {isr}");
         assert_eq!(p.get_attribute("data-leader-epoch").as_deref(), Some("0"));
     }
+    drop(handle);
+    host.remove();
+}
+
+/// Mounts `component` in a fresh element with a fresh `Sim` (nothing saved) in context.
+fn mount_with_sim<V: IntoView + 'static>(component: fn() -> V) -> (kplay_web::sim::Sim, web_sys::HtmlElement) {
+    web_sys::window().unwrap().local_storage().unwrap().unwrap().clear().unwrap();
+    let host: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&host).unwrap();
+    let slot = std::rc::Rc::new(std::cell::Cell::new(None));
+    let out = slot.clone();
+    let handle = leptos::mount::mount_to(host.clone(), move || {
+        let sim = kplay_web::sim::Sim::new();
+        provide_context(sim);
+        out.set(Some(sim));
+        component()
+    });
+    handle.forget();
+    (slot.get().expect("mounted"), host)
+}
+
+fn find(host: &web_sys::HtmlElement, selector: &str) -> Option<web_sys::Element> {
+    host.query_selector(selector).expect("valid selector")
+}
+
+fn produce(sim: &kplay_web::sim::Sim, value: &str) {
+    use kplay_core::message::Acks;
+    sim.command(kplay_core::Command::Produce { topic: "orders".into(), partition: Some(0), key: None, value: value.into(), acks: Acks::All, to: None });
+}
+
+/// The log is drawn incrementally: the cell a record gets when it is appended is the same
+/// element once it is committed; only its class changes (hatched → plain).
+#[wasm_bindgen_test]
+async fn a_record_cell_is_kept_and_loses_its_hatching_when_the_hw_passes_it() {
+    let (sim, host) = mount_with_sim(kplay_web::cluster_view::Partitions);
+    tick().await;
+    let leader = find(&host, "[data-testid='partition-orders-0']").unwrap().get_attribute("data-leader").unwrap();
+    produce(&sim, "a");
+    let mut cell = None;
+    for _ in 0..40 {
+        sim.step_forward();
+        tick().await;
+        cell = cell.or_else(|| find(&host, &format!("[data-testid='log-cell-orders-0-{leader}-0']")));
+        if cell.is_some() {
+            break;
+        }
+    }
+    let cell = cell.expect("the leader appended offset 0");
+    assert!(cell.class_list().contains("uncommitted"), "appended, not yet committed: {}", cell.class_name());
+    assert_eq!(cell.get_attribute("data-epoch").as_deref(), Some("0"));
+    let replica = find(&host, &format!("[data-testid='replica-orders-0-{leader}']")).unwrap();
+    for _ in 0..80 {
+        if replica.get_attribute("data-hw").as_deref() == Some("1") {
+            break;
+        }
+        sim.step_forward();
+        tick().await;
+    }
+    assert_eq!(replica.get_attribute("data-hw").as_deref(), Some("1"), "the HW passed the record");
+    let now = find(&host, &format!("[data-testid='log-cell-orders-0-{leader}-0']")).unwrap();
+    assert!(now.is_same_node(Some(&cell)), "the committed record is the same element");
+    assert!(!now.class_list().contains("uncommitted"), "committed: {}", now.class_name());
+    host.remove();
+}
+
+/// The event log words events, marks the current step's rows, and a click jumps there.
+#[wasm_bindgen_test]
+async fn clicking_an_event_jumps_the_page_to_its_step() {
+    let (sim, host) = mount_with_sim(kplay_web::panels::EventLog);
+    produce(&sim, "a");
+    for _ in 0..10 {
+        sim.step_forward();
+    }
+    tick().await;
+    let rows = host.query_selector_all("[data-testid='event-log'] li").unwrap();
+    assert!(rows.length() >= 3, "rows: {}", rows.length());
+    let first: web_sys::Element = rows.item(rows.length() - 1).unwrap().unchecked_into();
+    assert!(first.text_content().unwrap().contains("producer"), "{:?}", first.text_content());
+    let step: u64 = first.get_attribute("data-step").unwrap().parse().unwrap();
+    assert_ne!(step, sim.step.get_untracked());
+    let button: web_sys::HtmlElement = first.query_selector("button").unwrap().unwrap().unchecked_into();
+    button.click();
+    tick().await;
+    assert_eq!(sim.step.get_untracked(), step, "the click jumped to the event's step");
+    let current = host.query_selector_all("[data-testid='event-log'] li.current").unwrap();
+    assert!(current.length() >= 1);
+    for i in 0..current.length() {
+        let li: web_sys::Element = current.item(i).unwrap().unchecked_into();
+        assert_eq!(li.get_attribute("data-step").unwrap(), step.to_string());
+    }
+    host.remove();
+}
+
+/// Stepping back and forward again gives the same partitions, attribute for attribute.
+#[wasm_bindgen_test]
+async fn partitions_after_back_and_forward_are_identical() {
+    let (sim, host) = mount_with_sim(kplay_web::cluster_view::Partitions);
+    produce(&sim, "a");
+    produce(&sim, "b");
+    for _ in 0..25 {
+        sim.step_forward();
+    }
+    tick().await;
+    let (before, at) = (host.inner_html(), sim.step.get_untracked());
+    while sim.step.get_untracked() > 2 {
+        sim.step_back();
+        tick().await;
+    }
+    assert_ne!(host.inner_html(), before, "going back to step 2 changes the logs");
+    while sim.step.get_untracked() < at {
+        sim.step_forward();
+        tick().await;
+    }
+    assert_eq!(host.inner_html(), before);
+    host.remove();
+}
+
+/// The invariant panel starts all green.
+#[wasm_bindgen_test]
+async fn the_invariant_panel_starts_green() {
+    let (_sim, host) = mount_with_sim(kplay_web::panels::InvariantPanel);
+    tick().await;
+    assert!(find(&host, "[data-testid='invariants-ok']").is_some(), "{}", host.inner_html());
+    host.remove();
 }
