@@ -622,7 +622,11 @@ impl Cluster {
             Message::ProduceResponse { .. } => {}
             other => unreachable!("controller message {} routed to a broker", other.kind()),
         }
-        let dedup: LiteMap<ProduceId, Result<Offset, KafkaError>> = produce_results.into_iter().collect();
+        // One answer per produce, the last one winning.
+        let mut dedup: LiteMap<ProduceId, Result<Offset, KafkaError>> = LiteMap::new_vec();
+        for (id, result) in produce_results {
+            dedup.insert(id, result);
+        }
         for (id, result) in dedup {
             let tp = self.produced(id).map(|p| p.tp.clone());
             if let Some(tp) = tp {

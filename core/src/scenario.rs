@@ -276,7 +276,7 @@ impl Scenario {
                     return Err(invalid(format!("{path}.replicas"), format!("broker {b} does not exist (brokers are 1..={n})")));
                 }
                 let mut uniq = rs.clone();
-                uniq.sort();
+                uniq.sort_unstable();
                 uniq.dedup();
                 if uniq.len() != rs.len() {
                     return Err(invalid(format!("{path}.replicas"), "a broker appears twice"));

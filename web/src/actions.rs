@@ -1,6 +1,6 @@
 //! What the user makes happen: produce, consume, and the cluster's settings.
 
-use crate::i18n::{t, Ui};
+use crate::i18n::{t, tr, Ui};
 use crate::session::{page_config, Session, DEFAULT_SEED};
 use crate::sim::Sim;
 use kplay_core::config::{TopicConfig, TruncationMode};
@@ -39,25 +39,25 @@ pub fn ProducePanel() -> impl IntoView {
     };
     view! {
         <section class="panel produce" aria-label="Producer">
-            <h3>{move || t(lang.get(), Ui::Producer)}</h3>
+            <h3>{tr(lang, Ui::Producer)}</h3>
             <div class="form-row">
-                <label>{move || t(lang.get(), Ui::Key)}<input data-testid="produce-key" prop:value=move || key.get() on:input=move |ev| key.set(event_target_value(&ev)) placeholder="—" size="6" /></label>
-                <label>{move || t(lang.get(), Ui::Value)}<input data-testid="produce-value" prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) size="6" /></label>
-                <label>{move || t(lang.get(), Ui::Partition)}
+                <label>{tr(lang, Ui::Key)}<input data-testid="produce-key" prop:value=move || key.get() on:input=move |ev| key.set(event_target_value(&ev)) placeholder="—" size="6" /></label>
+                <label>{tr(lang, Ui::Value)}<input data-testid="produce-value" prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) size="6" /></label>
+                <label>{tr(lang, Ui::Partition)}
                     <select data-testid="produce-partition" on:change=move |ev| partition.set(event_target_value(&ev).parse().ok())>
                         <option value="any" selected=true>"key / round-robin"</option>
                         {move || (0..partitions()).map(|p| view! { <option value=p.to_string()>{p}</option> }).collect_view()}
                     </select>
                 </label>
-                <label>{move || t(lang.get(), Ui::Acks)}
+                <label>{tr(lang, Ui::Acks)}
                     <select data-testid="produce-acks" on:change=move |ev| acks.set(match event_target_value(&ev).as_str() { "0" => Acks::None, "1" => Acks::Leader, _ => Acks::All })>
                         <option value="all" selected=true>"all"</option>
                         <option value="1">"1"</option>
                         <option value="0">"0"</option>
                     </select>
                 </label>
-                <label>{move || t(lang.get(), Ui::Count)}<input type="number" min="1" max="100" data-testid="produce-count" prop:value=move || count.get().to_string() on:input=move |ev| count.set(event_target_value(&ev).parse().unwrap_or(1)) /></label>
-                <button class="primary" data-testid="produce" on:click=produce>{move || t(lang.get(), Ui::Produce)}</button>
+                <label>{tr(lang, Ui::Count)}<input type="number" min="1" max="100" data-testid="produce-count" prop:value=move || count.get().to_string() on:input=move |ev| count.set(event_target_value(&ev).parse().unwrap_or(1)) /></label>
+                <button class="primary" data-testid="produce" on:click=produce>{tr(lang, Ui::Produce)}</button>
             </div>
         </section>
     }
@@ -111,8 +111,8 @@ pub fn ConsumerPanel() -> impl IntoView {
     };
     view! {
         <section class="panel consumer" aria-label="Consumer">
-            <h3>{move || t(lang.get(), Ui::Consumer)}</h3>
-            <button data-testid="consume" on:click=consume>{move || t(lang.get(), Ui::Consume)}</button>
+            <h3>{tr(lang, Ui::Consumer)}</h3>
+            <button data-testid="consume" on:click=consume>{tr(lang, Ui::Consume)}</button>
             <ul class="mono consumed" data-testid="consumed">
                 {move || positions().into_iter().map(|(tp, pos, consumed)| view! {
                     <li data-testid=format!("consumed-{}-{}", tp.topic, tp.partition) data-position=pos>
@@ -155,14 +155,14 @@ pub fn SettingsPanel() -> impl IntoView {
     let num = |sig: RwSignal<u32>| move |ev: leptos::ev::Event| sig.set(event_target_value(&ev).parse().unwrap_or(0));
     view! {
         <details class="panel settings">
-            <summary>{move || t(lang.get(), Ui::Settings)}</summary>
+            <summary>{tr(lang, Ui::Settings)}</summary>
             <div class="form-grid">
-                <label>{move || t(lang.get(), Ui::Brokers)}<input type="number" min="1" max="12" data-testid="setting-brokers" prop:value=move || brokers.get().to_string() on:input=num(brokers) /></label>
-                <label>{move || t(lang.get(), Ui::Partitions)}<input type="number" min="1" max="50" data-testid="setting-partitions" prop:value=move || partitions.get().to_string() on:input=num(partitions) /></label>
-                <label>{move || t(lang.get(), Ui::MinIsr)}<input type="number" min="1" max="12" data-testid="setting-min-isr" prop:value=move || min_isr.get().to_string() on:input=num(min_isr) /></label>
-                <label>{move || t(lang.get(), Ui::LagTime)}<input type="number" min="1" step="1000" data-testid="setting-lag" prop:value=move || lag.get().to_string() on:input=move |ev| lag.set(event_target_value(&ev).parse().unwrap_or(0)) /></label>
-                <label class="check"><input type="checkbox" data-testid="setting-unclean" prop:checked=move || unclean.get() on:change=move |ev| unclean.set(event_target_checked(&ev)) />{move || t(lang.get(), Ui::UncleanElection)}</label>
-                <label>{move || t(lang.get(), Ui::TruncationMode)}
+                <label>{tr(lang, Ui::Brokers)}<input type="number" min="1" max="12" data-testid="setting-brokers" prop:value=move || brokers.get().to_string() on:input=num(brokers) /></label>
+                <label>{tr(lang, Ui::Partitions)}<input type="number" min="1" max="50" data-testid="setting-partitions" prop:value=move || partitions.get().to_string() on:input=num(partitions) /></label>
+                <label>{tr(lang, Ui::MinIsr)}<input type="number" min="1" max="12" data-testid="setting-min-isr" prop:value=move || min_isr.get().to_string() on:input=num(min_isr) /></label>
+                <label>{tr(lang, Ui::LagTime)}<input type="number" min="1" step="1000" data-testid="setting-lag" prop:value=move || lag.get().to_string() on:input=move |ev| lag.set(event_target_value(&ev).parse().unwrap_or(0)) /></label>
+                <label class="check"><input type="checkbox" data-testid="setting-unclean" prop:checked=move || unclean.get() on:change=move |ev| unclean.set(event_target_checked(&ev)) />{tr(lang, Ui::UncleanElection)}</label>
+                <label>{tr(lang, Ui::TruncationMode)}
                     <select data-testid="setting-mode" on:change=move |ev| mode.set(match event_target_value(&ev).as_str() {
                         "HW" => TruncationMode::Hw,
                         "KIP101" => TruncationMode::Kip101,
@@ -176,7 +176,7 @@ pub fn SettingsPanel() -> impl IntoView {
                     </select>
                 </label>
             </div>
-            <button data-testid="apply-settings" on:click=apply>{move || t(lang.get(), Ui::ApplySettings)}</button>
+            <button data-testid="apply-settings" on:click=apply>{tr(lang, Ui::ApplySettings)}</button>
         </details>
     }
 }

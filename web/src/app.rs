@@ -3,7 +3,7 @@
 use crate::actions::{ConsumerPanel, ProducePanel, SettingsPanel};
 use crate::cluster_view::{Brokers, NetworkStrip, Partitions};
 use crate::controls::Controls;
-use crate::i18n::{t, Ui};
+use crate::i18n::{tr, Ui};
 use crate::panels::{EventLog, Inspector, InvariantPanel};
 use crate::sim::Sim;
 use leptos::prelude::*;
@@ -80,16 +80,16 @@ pub fn App() -> impl IntoView {
     let lang = sim.lang;
     view! {
         <header class="top">
-            <h1>{move || t(lang.get(), Ui::Title)}</h1>
+            <h1>{tr(lang, Ui::Title)}</h1>
             <Controls />
         </header>
         {move || sim.error.get().map(|e| view! {
             <div class="status error" role="alert" data-testid="error">
                 <span>{e}</span>
-                <button class="link" on:click=move |_| sim.error.set(None)>{move || t(lang.get(), Ui::Close)}</button>
+                <button class="link" on:click=move |_| sim.error.set(None)>{tr(lang, Ui::Close)}</button>
             </div>
         })}
-        <p class="hint">{move || t(lang.get(), Ui::Hint)}</p>
+        <p class="hint">{tr(lang, Ui::Hint)}</p>
         <div class="layout">
             <main class="stage">
                 <Brokers />

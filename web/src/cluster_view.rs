@@ -1,14 +1,13 @@
 //! The stage: broker cards (with their fault buttons), the network strip with messages in
 //! flight, and one card per partition with each replica's log drawn as cells.
 
-use crate::i18n::{t, Ui};
+use crate::i18n::{t, tr, Lang, Ui};
 use crate::layout::{message_xy, node_x, progress, CELL_PX, STRIP_HEIGHT, STRIP_WIDTH};
 use crate::sim::{Selection, Sim};
-use crate::view::{BrokerView, CellView, MessageView, PartitionView};
+use crate::view::{BrokerView, CellView, MessageView, PartitionView, ReplicaView};
 use kplay_core::event::CrashKind;
 use kplay_core::ids::{BrokerId, TopicPartition};
 use kplay_core::Command;
-use leptos::either::Either;
 use leptos::prelude::*;
 
 /// Colour-blind-safe colours (Okabe–Ito) for leader epochs; the epoch number is always
@@ -77,7 +76,7 @@ fn broker_card(sim: Sim, b: BrokerView, controller_epoch: i32) -> impl IntoView 
                 {if down {
                     view! {
                         <button data-testid=format!("restart-{id}") on:click=move |_| sim.command(Command::Restart { broker })>
-                            {move || t(lang.get(), Ui::Restart)}
+                            {tr(lang, Ui::Restart)}
                         </button>
                     }.into_any()
                 } else {
@@ -87,26 +86,26 @@ fn broker_card(sim: Sim, b: BrokerView, controller_epoch: i32) -> impl IntoView 
                             "lossy" => CrashKind::Lossy,
                             _ => CrashKind::Unclean,
                         })>
-                            <option value="unclean">{move || t(lang.get(), Ui::CrashUnclean)}</option>
-                            <option value="clean">{move || t(lang.get(), Ui::CrashClean)}</option>
-                            <option value="lossy">{move || t(lang.get(), Ui::CrashLossy)}</option>
+                            <option value="unclean">{tr(lang, Ui::CrashUnclean)}</option>
+                            <option value="clean">{tr(lang, Ui::CrashClean)}</option>
+                            <option value="lossy">{tr(lang, Ui::CrashLossy)}</option>
                         </select>
                         <button class="danger" data-testid=format!("crash-{id}") on:click=move |_| sim.command(Command::Crash { broker, kind: kind.get_untracked(), keep: None })>
-                            {move || t(lang.get(), Ui::Crash)}
+                            {tr(lang, Ui::Crash)}
                         </button>
                     }.into_any()
                 }}
                 {if isolated {
-                    view! { <button data-testid=format!("heal-{id}") on:click=move |_| sim.command(Command::Heal { broker })>{move || t(lang.get(), Ui::Heal)}</button> }.into_any()
+                    view! { <button data-testid=format!("heal-{id}") on:click=move |_| sim.command(Command::Heal { broker })>{tr(lang, Ui::Heal)}</button> }.into_any()
                 } else {
-                    view! { <button data-testid=format!("isolate-{id}") on:click=move |_| sim.command(Command::Isolate { broker })>{move || t(lang.get(), Ui::Isolate)}</button> }.into_any()
+                    view! { <button data-testid=format!("isolate-{id}") on:click=move |_| sim.command(Command::Isolate { broker })>{tr(lang, Ui::Isolate)}</button> }.into_any()
                 }}
                 <button data-testid=format!("slow-{id}") on:click=move |_| sim.command(Command::Slow { broker, slow: !b.slow })>
                     {move || t(lang.get(), if b.slow { Ui::Fast } else { Ui::Slow })}
                 </button>
                 {(b.controller && !down).then(|| view! {
                     <button class="danger" data-testid="kill-controller" on:click=move |_| sim.command(Command::Crash { broker, kind: CrashKind::Unclean, keep: None })>
-                        {move || t(lang.get(), Ui::KillController)}
+                        {tr(lang, Ui::KillController)}
                     </button>
                 })}
             </div>
@@ -114,158 +113,129 @@ fn broker_card(sim: Sim, b: BrokerView, controller_epoch: i32) -> impl IntoView 
     }
 }
 
-/// The network strip: every message in flight, moving from sender to receiver. Each message
-/// is one element, created when it is sent and removed when it arrives; between the two only
-/// its position changes.
+/// The network strip: every message in flight, moving from sender to receiver. The dots are
+/// redrawn each frame by position (tachys updates only the attributes that changed).
 #[component]
 pub fn NetworkStrip() -> impl IntoView {
     let sim = expect_context::<Sim>();
     let reduced = reduced_motion();
     let count = Memo::new(move |_| sim.view.with(|v| v.brokers.len() as u32));
-    let messages = Memo::new(move |_| {
-        let hide = sim.hide_heartbeats.get();
-        sim.view.with(|v| v.messages.iter().filter(|m| !(hide && m.heartbeat)).cloned().collect::<Vec<_>>())
-    });
     view! {
         <section class="network" aria-label="Network">
             <label class="toggle">
                 <input type="checkbox" prop:checked=move || sim.hide_heartbeats.get() on:change=move |ev| sim.hide_heartbeats.set(event_target_checked(&ev)) />
-                {move || t(sim.lang.get(), Ui::HideHeartbeats)}
+                {tr(sim.lang, Ui::HideHeartbeats)}
             </label>
             <svg viewBox=format!("0 0 {STRIP_WIDTH} {STRIP_HEIGHT}") data-testid="network" role="img" aria-label="messages in flight">
                 {move || {
-                    let n = count.get();
+                    let (n, clients) = (count.get(), t(sim.lang.get(), Ui::Clients));
                     (0..=n).map(|id| {
                         let x = node_x(id, n);
                         view! {
                             <g class="node">
                                 <line x1=x y1="14" x2=x y2=STRIP_HEIGHT - 4 />
-                                <text x=x y="11" text-anchor="middle">
-                                    {if id == 0 { Either::Left(move || t(sim.lang.get(), Ui::Clients)) } else { Either::Right(format!("B{id}")) }}
-                                </text>
+                                <text x=x y="11" text-anchor="middle">{if id == 0 { clients.to_string() } else { format!("B{id}") }}</text>
                             </g>
                         }
                     }).collect_view()
                 }}
-                <For each=move || messages.get() key=|m| m.clone() children=move |m| message_dot(sim, m, count, reduced) />
+                {move || {
+                    let (now, hide, n) = (sim.visual_ms.get(), sim.hide_heartbeats.get(), count.get());
+                    sim.view.with(|v| v.messages.iter().filter(|m| !(hide && m.heartbeat)).map(|m| message_dot(m, now, n, reduced)).collect_view())
+                }}
             </svg>
         </section>
     }
 }
 
-fn message_dot(sim: Sim, m: MessageView, brokers: Memo<u32>, reduced: bool) -> impl IntoView {
+fn message_dot(m: &MessageView, now: f64, brokers: u32, reduced: bool) -> impl IntoView {
+    let p = progress(m.sent_at, m.deliver_at, now, reduced);
+    let (x, y) = message_xy(m.from, m.to, m.id, p, brokers);
     let held = m.deliver_at.is_none();
-    let transform = move || {
-        let p = progress(m.sent_at, m.deliver_at, sim.visual_ms.get(), reduced);
-        let (x, y) = message_xy(m.from, m.to, m.id, p, brokers.get());
-        format!("translate({x} {y})")
-    };
     view! {
-        <g class=format!("msg {}{}", m.class, if held { " held" } else { "" }) data-kind=m.kind transform=transform>
+        <g class=format!("msg {}{}", m.class, if held { " held" } else { "" }) data-kind=m.kind transform=format!("translate({x} {y})")>
             <circle r="6" />
-            <text y="-9" text-anchor="middle">{if held { format!("❚❚ {}", m.label) } else { m.label }}</text>
+            <text y="-9" text-anchor="middle">{if held { format!("❚❚ {}", m.label) } else { m.label.clone() }}</text>
         </g>
     }
 }
 
-/// One card per partition. Cards, replica rows and log cells are keyed, so a step changes
-/// only what it changed: a new record adds one cell, a new HW moves one marker.
+/// One card per partition, redrawn from the published view when a partition changes. The
+/// redraw goes by position: tachys compares each attribute and text with the last drawing and
+/// touches the DOM only where they differ, so a new record adds one cell and a commit changes
+/// one class.
 #[component]
 pub fn Partitions() -> impl IntoView {
     let sim = expect_context::<Sim>();
-    let keys = Memo::new(move |_| sim.view.with(|v| v.partitions.iter().map(|p| (p.topic.clone(), p.partition)).collect::<Vec<_>>()));
+    let partitions = Memo::new(move |_| sim.view.with(|v| v.partitions.clone()));
     view! {
         <section class="partitions" aria-label="Partitions">
-            <For each=move || keys.get() key=|k| k.clone() children=move |(topic, p)| partition_card(sim, TopicPartition::new(topic, p)) />
+            {move || {
+                let lang = sim.lang.get();
+                partitions.with(|ps| ps.iter().map(|p| partition_card(sim, lang, p)).collect_view())
+            }}
         </section>
     }
 }
 
-fn partition_card(sim: Sim, tp: TopicPartition) -> impl IntoView {
-    let lang = sim.lang;
-    let key = tp.clone();
-    let pv = Memo::new(move |_| sim.view.with(|v| v.partitions.iter().find(|p| p.topic == key.topic && p.partition == key.partition).cloned().unwrap_or_default()));
-    let window_start = Memo::new(move |_| pv.with(|p| (p.replicas.iter().map(|r| r.leo).max().unwrap_or(0) - WINDOW).max(0)));
-    let brokers = Memo::new(move |_| pv.with(|p| p.replicas.iter().map(|r| r.broker).collect::<Vec<_>>()));
-    let leader = move || pv.with(|p| p.leader.map_or("none".to_string(), |l| l.to_string()));
-    let heading = move || {
-        let l = lang.get();
-        pv.with(|p| format!("{} {} · {} {} · {} {{{}}}", t(l, Ui::Leader), leader(), t(l, Ui::LeaderEpoch), p.leader_epoch, t(l, Ui::Isr), p.isr))
-    };
-    let select_tp = tp.clone();
-    let title = format!("{}-{}", tp.topic, tp.partition);
+fn partition_card(sim: Sim, lang: Lang, p: &PartitionView) -> impl IntoView {
+    let window_start = (p.replicas.iter().map(|r| r.leo).max().unwrap_or(0) - WINDOW).max(0);
+    let leader = p.leader.map_or("none".to_string(), |l| l.to_string());
+    let heading = format!("{} {leader} · {} {} · {} {{{}}}", t(lang, Ui::Leader), t(lang, Ui::LeaderEpoch), p.leader_epoch, t(lang, Ui::Isr), p.isr);
+    let tp = TopicPartition::new(p.topic.clone(), p.partition);
+    let title = tp.to_string();
     let testid = format!("partition-{title}");
+    let select = Selection::Partition(tp.clone());
     view! {
-        <div class="partition" data-testid=testid data-leader=leader data-leader-epoch=move || pv.with(|p| p.leader_epoch) data-isr=move || pv.with(|p| p.isr.clone())>
+        <div class="partition" data-testid=testid data-leader=leader data-leader-epoch=p.leader_epoch data-isr=p.isr.clone()>
             <h2>
-                <button class="link" on:click=move |_| sim.selected.set(Some(Selection::Partition(select_tp.clone())))>{title}</button>
+                <button class="link" on:click=move |_| sim.selected.set(Some(select.clone()))>{title}</button>
                 <small>{heading}</small>
-                <Show when=move || pv.with(|p| p.recovering)><span class="badge bad">{move || t(lang.get(), Ui::Recovering)}</span></Show>
+                {p.recovering.then(|| view! { <span class="badge bad">{t(lang, Ui::Recovering)}</span> })}
             </h2>
-            <Show when=move || { window_start.get() > 0 }>
-                <div class="earlier">{move || format!("… {} {}", window_start.get(), t(lang.get(), Ui::EarlierOffsets))}</div>
-            </Show>
-            <For each=move || brokers.get() key=|b| *b children=move |b| replica_row(sim, tp.clone(), pv, b, window_start) />
+            {(window_start > 0).then(|| view! { <div class="earlier">{format!("… {window_start} {}", t(lang, Ui::EarlierOffsets))}</div> })}
+            {p.replicas.iter().map(|r| replica_row(sim, lang, &tp, r, window_start)).collect_view()}
         </div>
     }
 }
 
-fn replica_row(sim: Sim, tp: TopicPartition, pv: Memo<PartitionView>, broker: u32, window_start: Memo<i64>) -> impl IntoView {
-    let lang = sim.lang;
-    let rv = Memo::new(move |_| pv.with(|p| p.replicas.iter().find(|r| r.broker == broker).cloned().unwrap_or_default()));
-    let hw = Memo::new(move |_| rv.with(|r| r.hw));
-    let leo = Memo::new(move |_| rv.with(|r| r.leo));
-    let in_isr = Memo::new(move |_| rv.with(|r| r.in_isr));
-    let role = Memo::new(move |_| rv.with(|r| r.role));
-    let cells = Memo::new(move |_| {
-        let from = window_start.get();
-        rv.with(|r| r.cells.iter().filter(|c| c.offset >= from).cloned().collect::<Vec<_>>())
-    });
-    let select = Selection::Replica(tp.clone(), broker);
-    let prefix = format!("log-cell-{}-{}-{broker}", tp.topic, tp.partition);
-    let class = move || {
-        let mut c = String::from("replica");
-        if !in_isr.get() {
-            c.push_str(" out-of-sync");
-        }
-        if rv.with(|r| r.stale_leader) {
-            c.push_str(" stale");
-        }
-        c
+fn replica_row(sim: Sim, lang: Lang, tp: &TopicPartition, r: &ReplicaView, window_start: i64) -> impl IntoView {
+    let role = match r.role {
+        "leader" => Ui::Leader,
+        "follower" => Ui::Follower,
+        "offline" => Ui::Offline,
+        _ => Ui::NoRole,
     };
-    let role_text = move || {
-        let key = match role.get() {
-            "leader" => Ui::Leader,
-            "follower" => Ui::Follower,
-            "offline" => Ui::Offline,
-            _ => Ui::NoRole,
-        };
-        t(lang.get(), key)
+    let class = match (r.in_isr, r.stale_leader) {
+        (true, false) => "replica",
+        (false, false) => "replica out-of-sync",
+        (true, true) => "replica stale",
+        (false, true) => "replica out-of-sync stale",
     };
-    let left = |o: i64| format!("{}px", o * CELL_PX);
+    let select = Selection::Replica(tp.clone(), r.broker);
+    let prefix = format!("log-cell-{}-{}-{}", tp.topic, tp.partition, r.broker);
+    let left = |o: i64| format!("left:{}px", o.max(window_start) * CELL_PX);
+    let cells = r.cells.iter().filter(|c| c.offset >= window_start).map(|c| log_cell(&prefix, c, r.hw)).collect_view();
     view! {
-        <div class=class data-testid=format!("replica-{}-{}-{broker}", tp.topic, tp.partition) data-leo=move || leo.get() data-hw=move || hw.get() data-role=move || role.get()>
-            <button class="replica-name link" on:click=move |_| sim.selected.set(Some(select.clone()))>{format!("B{broker}")}</button>
-            <span class=move || format!("role {}", role.get())>{role_text}</span>
-            <span class=move || if in_isr.get() { "isr-tag" } else { "isr-tag out" }>
-                {move || t(lang.get(), if in_isr.get() { Ui::Isr } else { Ui::OutOfSync })}
-            </span>
-            <div class="log" style:width=format!("{}px", (WINDOW + 2) * CELL_PX)>
-                <div class="track" style:transform=move || format!("translateX(-{}px)", window_start.get() * CELL_PX)>
-                    <For each=move || cells.get() key=|c| c.clone() children=move |c| log_cell(&prefix, c, hw) />
-                    <span class="marker hw" style:left=move || left(hw.get().max(window_start.get())) title="high watermark">{move || format!("{} {}", t(lang.get(), Ui::Hw), hw.get())}</span>
-                    <span class="marker leo" style:left=move || left(leo.get().max(window_start.get())) title="log end offset">{move || format!("{} {}", t(lang.get(), Ui::Leo), leo.get())}</span>
+        <div class=class data-testid=format!("replica-{}-{}-{}", tp.topic, tp.partition, r.broker) data-leo=r.leo data-hw=r.hw data-role=r.role>
+            <button class="replica-name link" on:click=move |_| sim.selected.set(Some(select.clone()))>{format!("B{}", r.broker)}</button>
+            <span class=format!("role {}", r.role)>{t(lang, role)}</span>
+            <span class=if r.in_isr { "isr-tag" } else { "isr-tag out" }>{t(lang, if r.in_isr { Ui::Isr } else { Ui::OutOfSync })}</span>
+            <div class="log" style=format!("width:{}px", (WINDOW + 2) * CELL_PX)>
+                <div class="track" style=format!("transform:translateX(-{}px)", window_start * CELL_PX)>
+                    {cells}
+                    <span class="marker hw" style=left(r.hw) title="high watermark">{format!("{} {}", t(lang, Ui::Hw), r.hw)}</span>
+                    <span class="marker leo" style=left(r.leo) title="log end offset">{format!("{} {}", t(lang, Ui::Leo), r.leo)}</span>
                 </div>
             </div>
         </div>
     }
 }
 
-fn log_cell(prefix: &str, c: CellView, hw: Memo<i64>) -> impl IntoView {
+fn log_cell(prefix: &str, c: &CellView, hw: i64) -> impl IntoView {
     let title = format!("offset {} · epoch {} · {}{}", c.offset, c.epoch, c.key.as_ref().map_or(String::new(), |k| format!("{k}=")), c.value);
     let short: String = c.value.chars().take(3).collect();
-    let (offset, segment_start) = (c.offset, c.segment_start);
-    let class = move || match (offset >= hw.get(), segment_start) {
+    let class = match (c.offset >= hw, c.segment_start) {
         (false, false) => "cell",
         (true, false) => "cell uncommitted",
         (false, true) => "cell segment-start",
@@ -274,10 +244,10 @@ fn log_cell(prefix: &str, c: CellView, hw: Memo<i64>) -> impl IntoView {
     view! {
         <span
             class=class
-            data-testid=format!("{prefix}-{offset}")
+            data-testid=format!("{prefix}-{}", c.offset)
             data-epoch=c.epoch
             title=title
-            style=format!("left:{}px;background-color:{}", offset * CELL_PX, epoch_colour(c.epoch))
+            style=format!("left:{}px;background-color:{}", c.offset * CELL_PX, epoch_colour(c.epoch))
         >
             <span class="v">{short}</span>
             <span class="e">{c.epoch}</span>

@@ -1,7 +1,7 @@
 //! The toolbar: play, pause, step, step back, reset, speed, the timeline scrubber, the
 //! language switch, help, and session export / import.
 
-use crate::i18n::{t, Lang, Ui};
+use crate::i18n::{t, tr, Lang, Ui};
 use crate::session::Session;
 use crate::sim::Sim;
 use leptos::prelude::*;
@@ -51,23 +51,23 @@ pub fn Controls() -> impl IntoView {
                 when=move || sim.playing.get()
                 fallback=move || view! {
                     <button data-testid="play" class="primary" on:click=move |_| sim.playing.set(true) title="Space">
-                        "▶ " {move || t(lang.get(), Ui::Play)}
+                        "▶ " {tr(lang, Ui::Play)}
                     </button>
                 }
             >
                 <button data-testid="pause" class="primary" on:click=move |_| sim.pause() title="Space">
-                    "❚❚ " {move || t(lang.get(), Ui::Pause)}
+                    "❚❚ " {tr(lang, Ui::Pause)}
                 </button>
             </Show>
             <button data-testid="step-back" title="←" on:click=move |_| { sim.playing.set(false); sim.step_back(); }>
-                "◀ " {move || t(lang.get(), Ui::StepBack)}
+                "◀ " {tr(lang, Ui::StepBack)}
             </button>
             <button data-testid="step" title="→" on:click=move |_| { sim.playing.set(false); sim.step_forward(); }>
-                {move || t(lang.get(), Ui::Step)} " ▶"
+                {tr(lang, Ui::Step)} " ▶"
             </button>
-            <button data-testid="reset" on:click=move |_| sim.reset()>{move || t(lang.get(), Ui::Reset)}</button>
+            <button data-testid="reset" on:click=move |_| sim.reset()>{tr(lang, Ui::Reset)}</button>
             <label class="speed">
-                {move || t(lang.get(), Ui::Speed)}
+                {tr(lang, Ui::Speed)}
                 <select data-testid="speed" on:change=move |ev| {
                     let v = event_target_value(&ev);
                     sim.speed.set(SPEEDS.iter().find(|(label, _)| *label == v).map_or(1.0, |(_, s)| *s));
@@ -85,7 +85,7 @@ pub fn Controls() -> impl IntoView {
                 <input
                     type="range"
                     data-testid="scrubber"
-                    aria-label=move || t(lang.get(), Ui::Jump)
+                    aria-label=tr(lang, Ui::Jump)
                     min="0"
                     max=move || sim.last_step.get().to_string()
                     prop:value=move || sim.step.get().to_string()
@@ -94,13 +94,13 @@ pub fn Controls() -> impl IntoView {
             </label>
             <div class="spacer"></div>
             <button data-testid="export" on:click=move |_| sim.with_session(|s| download("kplay-session.json", &s.to_json()))>
-                {move || t(lang.get(), Ui::Export)}
+                {tr(lang, Ui::Export)}
             </button>
             <label class="button">
-                {move || t(lang.get(), Ui::Import)}
+                {tr(lang, Ui::Import)}
                 <input type="file" accept=".json,application/json" data-testid="import" class="visually-hidden" on:change=import />
             </label>
-            <button data-testid="help" on:click=move |_| help.update(|h| *h = !*h)>{move || t(lang.get(), Ui::Help)}</button>
+            <button data-testid="help" on:click=move |_| help.update(|h| *h = !*h)>{tr(lang, Ui::Help)}</button>
             <div class="lang" role="group" aria-label="Language">
                 <button class:active=move || lang.get() == Lang::En data-testid="lang-en" on:click=move |_| sim.set_lang(Lang::En)>"EN"</button>
                 <button class:active=move || lang.get() == Lang::Ko data-testid="lang-ko" on:click=move |_| sim.set_lang(Lang::Ko)>"한국어"</button>
@@ -108,8 +108,8 @@ pub fn Controls() -> impl IntoView {
         </nav>
         <Show when=move || help.get()>
             <div class="help" role="dialog" data-testid="help-text">
-                <p>{move || t(lang.get(), Ui::HelpText)}</p>
-                <button on:click=move |_| help.set(false)>{move || t(lang.get(), Ui::Close)}</button>
+                <p>{tr(lang, Ui::HelpText)}</p>
+                <button on:click=move |_| help.set(false)>{tr(lang, Ui::Close)}</button>
             </div>
         </Show>
     }

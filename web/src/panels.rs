@@ -1,6 +1,6 @@
 //! The side panels that explain: the event narration, the invariant checker, the inspector.
 
-use crate::i18n::{narrate, t, Lang, Narration, Ui};
+use crate::i18n::{narrate, t, tr, Lang, Narration, Ui};
 use kplay_core::timeline::Timeline;
 use crate::sim::{Selection, Sim};
 use crate::view::replica_detail;
@@ -73,10 +73,10 @@ pub fn EventLog() -> impl IntoView {
     });
     view! {
         <section class="panel events" aria-label="Events">
-            <h3>{move || t(lang.get(), Ui::Events)}</h3>
+            <h3>{tr(lang, Ui::Events)}</h3>
             <label class="toggle">
                 <input type="checkbox" prop:checked=move || sim.show_messages.get() on:change=move |ev| sim.show_messages.set(event_target_checked(&ev)) />
-                {move || t(lang.get(), Ui::ShowMessages)}
+                {tr(lang, Ui::ShowMessages)}
             </label>
             <ol class="event-log" data-testid="event-log">
                 <For each=move || rows.with(|r| r.rows.clone()) key=|r| r.clone() children=move |r| log_row(sim, r) />
@@ -91,7 +91,7 @@ fn log_row(sim: Sim, r: LogRow) -> impl IntoView {
     let class = move || if sim.step.get() == step { format!("ev {tone} current") } else { format!("ev {tone}") };
     view! {
         <li class=class data-step=step>
-            <button class="link jump" title=move || t(sim.lang.get(), Ui::Jump) on:click=move |_| sim.jump(step)>
+            <button class="link jump" title=tr(sim.lang, Ui::Jump) on:click=move |_| sim.jump(step)>
                 {format!("#{step} · {}.{:02}s", time_ms / 1000, time_ms % 1000 / 10)}
             </button>
             {(!n.rule.is_empty()).then(|| view! { <span class="rule">{n.rule}</span> })}
@@ -108,7 +108,7 @@ pub fn InvariantPanel() -> impl IntoView {
     let lang = sim.lang;
     view! {
         <section class="panel invariants" class:violated=move || sim.violations.with(|v| !v.is_empty()) data-testid="invariants" aria-live="polite">
-            <h3>{move || t(lang.get(), Ui::Invariants)}" (I1–I27)"</h3>
+            <h3>{tr(lang, Ui::Invariants)}" (I1–I27)"</h3>
             {move || sim.violations.with(|vs| {
                 if vs.is_empty() {
                     view! { <p class="ok" data-testid="invariants-ok">"✔ " {t(lang.get(), Ui::NoViolations)}</p> }.into_any()
@@ -197,7 +197,7 @@ pub fn Inspector() -> impl IntoView {
     };
     view! {
         <section class="panel inspector" aria-label="Inspector" data-testid="inspector">
-            <h3>{move || t(lang.get(), Ui::Inspector)}</h3>
+            <h3>{tr(lang, Ui::Inspector)}</h3>
             {body}
         </section>
     }

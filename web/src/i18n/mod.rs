@@ -139,6 +139,13 @@ pub fn t(lang: Lang, k: Ui) -> &'static str {
     }
 }
 
+/// A UI string that follows the page's language. Every label shares this one closure type, so
+/// the wasm bundle holds one render effect for all of them instead of one per label.
+pub fn tr(lang: leptos::prelude::RwSignal<Lang>, k: Ui) -> impl Fn() -> &'static str + Clone + Copy + Send + Sync + 'static {
+    use leptos::prelude::Get;
+    move || t(lang.get(), k)
+}
+
 /// An event in plain language, or `None` for chatter the log leaves out (sends, deliveries,
 /// heartbeats) unless `messages` is set.
 pub fn narrate(lang: Lang, e: &Event, messages: bool) -> Option<Narration> {
