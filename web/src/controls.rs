@@ -35,14 +35,22 @@ pub fn Controls() -> impl IntoView {
         let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
         let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
         let name = file.name();
-        leptos::task::spawn_local(async move {
-            let text = wasm_bindgen_futures::JsFuture::from(file.text()).await.ok().and_then(|v| v.as_string());
+        // A FileReader callback rather than `file.text()`'s promise: no async runtime in the
+        // bundle for one read. `loadend` fires after a success and after a failure.
+        let Ok(reader) = web_sys::FileReader::new() else { return };
+        let done = reader.clone();
+        let on_loadend = wasm_bindgen::closure::Closure::once_into_js(move || {
+            let text = done.result().ok().and_then(|v| v.as_string());
             match text.map(|t| Session::from_json(&t)) {
                 Some(Ok(s)) => sim.replace(s),
                 Some(Err(e)) => sim.error.set(Some(format!("{name}: {e}"))),
                 None => sim.error.set(Some(format!("{name}: the file could not be read"))),
             }
         });
+        reader.set_onloadend(Some(on_loadend.unchecked_ref()));
+        if reader.read_as_text(&file).is_err() {
+            sim.error.set(Some(format!("{}: the file could not be read", file.name())));
+        }
         input.set_value("");
     };
     view! {

@@ -21,11 +21,12 @@ const LOG_ROWS: usize = 120;
 /// The most events the log reads back through (sends and deliveries are many but hidden).
 const LOG_EVENTS: usize = 400;
 
-/// The log's rows, newest first, and what they were worded for.
+/// The log's rows, newest first, what they were worded for, and the step they lead up to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Rows {
     lang: Lang,
     messages: bool,
+    current: u64,
     rows: Vec<LogRow>,
 }
 
@@ -56,11 +57,12 @@ fn log_rows(t: &Timeline, lang: Lang, messages: bool, reuse: Option<&Rows>) -> R
         }
         step -= 1;
     }
-    Rows { lang, messages, rows }
+    Rows { lang, messages, current: t.step(), rows }
 }
 
-/// Each event in plain language with its rule and a short why; a click jumps there. Rows
-/// are keyed, so a step adds its new rows and leaves the others alone.
+/// Each event in plain language with its rule and a short why; a click jumps there. The list
+/// is redrawn by position when the log refreshes (every publish when paused, every few frames
+/// while playing); tachys rewrites only the texts and classes that changed.
 #[component]
 pub fn EventLog() -> impl IntoView {
     let sim = expect_context::<Sim>();
@@ -79,24 +81,23 @@ pub fn EventLog() -> impl IntoView {
                 {tr(lang, Ui::ShowMessages)}
             </label>
             <ol class="event-log" data-testid="event-log">
-                <For each=move || rows.with(|r| r.rows.clone()) key=|r| r.clone() children=move |r| log_row(sim, r) />
+                {move || rows.with(|r| r.rows.iter().map(|row| log_row(sim, row, r.current, r.lang)).collect_view())}
             </ol>
         </section>
     }
 }
 
-fn log_row(sim: Sim, r: LogRow) -> impl IntoView {
-    let LogRow { step, time_ms, narration: n, .. } = r;
-    let tone = n.tone;
-    let class = move || if sim.step.get() == step { format!("ev {tone} current") } else { format!("ev {tone}") };
+fn log_row(sim: Sim, r: &LogRow, current: u64, lang: Lang) -> impl IntoView {
+    let (step, time_ms, n) = (r.step, r.time_ms, &r.narration);
+    let class = if step == current { format!("ev {} current", n.tone) } else { format!("ev {}", n.tone) };
     view! {
         <li class=class data-step=step>
-            <button class="link jump" title=tr(sim.lang, Ui::Jump) on:click=move |_| sim.jump(step)>
+            <button class="link jump" title=t(lang, Ui::Jump) on:click=move |_| sim.jump(step)>
                 {format!("#{step} · {}.{:02}s", time_ms / 1000, time_ms % 1000 / 10)}
             </button>
             {(!n.rule.is_empty()).then(|| view! { <span class="rule">{n.rule}</span> })}
-            <span class="text">{n.text}</span>
-            {(!n.why.is_empty()).then(|| view! { <span class="why">{n.why}</span> })}
+            <span class="text">{n.text.clone()}</span>
+            {(!n.why.is_empty()).then(|| view! { <span class="why">{n.why.clone()}</span> })}
         </li>
     }
 }
