@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs whatever is missing, then runs every test layer and fails if any fails:
+#   0. clippy, warnings denied (clippy.toml forbids HashMap/HashSet/Instant: determinism)
 #   1. native unit, conformance and CLI tests (cargo test)
 #   2. wasm-bindgen-tests: the core in Node (determinism vs native), the page in Chromium
 #   3. the release Trunk build
@@ -8,6 +9,10 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "lints (clippy, native and the page on wasm32)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy --target wasm32-unknown-unknown -p kplay-web --all-targets --locked -- -D warnings
 
 step "native tests"
 cargo test --workspace --locked

@@ -1,6 +1,8 @@
 //! Native counterpart of the wasm throughput figure in `tests/wasm.rs`:
 //! `cargo run --release -p kplay-core --example throughput`.
 
+#![allow(clippy::disallowed_types)] // wall-clock timing is what this example is for
+
 fn main() {
     let start = std::time::Instant::now();
     let events = kplay_core::schedule::steady_produce(60_000);

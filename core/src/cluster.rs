@@ -515,7 +515,7 @@ impl Cluster {
         if p.result.is_some() {
             return;
         }
-        events.push(Event::ProduceCompleted { id, tp, error: result.clone().err(), offset: result.clone().ok().flatten() });
+        events.push(Event::ProduceCompleted { id, tp, error: result.err(), offset: result.ok().flatten() });
         p.result = Some(result);
     }
 
@@ -1068,6 +1068,7 @@ impl Cluster {
         Ok(())
     }
 
+    #[allow(clippy::too_many_arguments)] // the fields of `Command::Produce`
     fn produce(&mut self, topic: &str, partition: Option<u32>, key: Option<String>, value: String, acks: Acks, to: Option<BrokerId>, events: &mut Vec<Event>) {
         let count = self.config.topics.iter().find(|t| t.name == topic).map_or(1, |t| t.partitions);
         let p = partition.unwrap_or_else(|| match &key {
@@ -1088,7 +1089,7 @@ impl Cluster {
             (Some(_), Acks::None) => Some(Ok(None)),
             _ => None,
         };
-        self.produced.push(Produced { id, tp: tp.clone(), value: value.clone(), acks, result: result.clone() });
+        self.produced.push(Produced { id, tp: tp.clone(), value: value.clone(), acks, result });
         let Some(target) = target else {
             events.push(Event::ProduceCompleted { id, tp, error: Some(KafkaError::NotLeaderOrFollower), offset: None });
             return;

@@ -40,7 +40,7 @@ fn fetch(c: &mut Cluster, b: u32) {
 }
 
 fn result(c: &Cluster, i: usize) -> Option<Result<Option<Offset>, KafkaError>> {
-    c.produced[i].result.clone()
+    c.produced[i].result
 }
 
 /// Calls a leader-side handler on broker `b`'s replica of t-0 with the cluster's context.

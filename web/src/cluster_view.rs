@@ -214,7 +214,8 @@ fn replica_row(sim: Sim, lang: Lang, tp: &TopicPartition, r: &ReplicaView, windo
     };
     let select = Selection::Replica(tp.clone(), r.broker);
     let prefix = format!("log-cell-{}-{}-{}", tp.topic, tp.partition, r.broker);
-    let left = |o: i64| format!("left:{}px", o.max(window_start) * CELL_PX);
+    // The line sits in the 2 px gap before the cell of offset `o`.
+    let left = |o: i64| format!("left:{}px", o.max(window_start) * CELL_PX - 2);
     let cells = r.cells.iter().filter(|c| c.offset >= window_start).map(|c| log_cell(&prefix, c, r.hw)).collect_view();
     view! {
         <div class=class data-testid=format!("replica-{}-{}-{}", tp.topic, tp.partition, r.broker) data-leo=r.leo data-hw=r.hw data-role=r.role>

@@ -116,7 +116,7 @@ pub fn InvariantPanel() -> impl IntoView {
                 } else {
                     view! {
                         <ul>
-                            {vs.iter().cloned().map(|v| {
+                            {vs.iter().map(|v| {
                                 let step = v.step;
                                 view! {
                                     <li class="violation" data-invariant=v.invariant.clone()>

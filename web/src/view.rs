@@ -262,8 +262,8 @@ pub struct ReplicaDetail {
     pub tp: String,
     /// Role.
     pub role: &'static str,
-    /// `(base offset, records, bytes, index entries as (offset, position))` per segment.
-    pub segments: Vec<(i64, usize, u64, Vec<(i64, u64)>)>,
+    /// One per segment.
+    pub segments: Vec<SegmentView>,
     /// `(epoch, start offset)`.
     pub epoch_cache: Vec<(i32, i64)>,
     /// LEO, HW, log start, recovery point.
@@ -271,8 +271,14 @@ pub struct ReplicaDetail {
     /// Follower: leader, phase, request in flight.
     pub fetch_state: Option<(u32, &'static str, bool)>,
     /// Leader: LESO, ISR, maximal ISR, followers as (id, LEO, last caught up ms).
-    pub leader_state: Option<(i64, String, String, Vec<(u32, i64, Option<u64>)>)>,
+    pub leader_state: Option<LeaderStateView>,
 }
+
+/// A segment: `(base offset, records, bytes, index entries as (offset, position))`.
+pub type SegmentView = (i64, usize, u64, Vec<(i64, u64)>);
+
+/// A leader's state: `(LESO, ISR, maximal ISR, followers as (id, LEO, last caught up ms))`.
+pub type LeaderStateView = (i64, String, String, Vec<(u32, i64, Option<u64>)>);
 
 /// The inspector's data for `broker`'s replica of `tp`.
 pub fn replica_detail(c: &Cluster, broker: u32, tp: &TopicPartition) -> Option<ReplicaDetail> {

@@ -141,7 +141,7 @@ pub fn t(lang: Lang, k: Ui) -> &'static str {
 
 /// A UI string that follows the page's language. Every label shares this one closure type, so
 /// the wasm bundle holds one render effect for all of them instead of one per label.
-pub fn tr(lang: leptos::prelude::RwSignal<Lang>, k: Ui) -> impl Fn() -> &'static str + Clone + Copy + Send + Sync + 'static {
+pub fn tr(lang: leptos::prelude::RwSignal<Lang>, k: Ui) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     use leptos::prelude::Get;
     move || t(lang.get(), k)
 }
