@@ -1,5 +1,5 @@
 // Browser benchmarks of the release build (run after `trunk build --release`):
-//   node tests/bench/page-bench.mjs
+//   node tests/bench/page-bench.mjs            (DIST=other/dir to measure another build)
 // Prints: first cluster render after navigation (median of 5), frame work while playing at
 // 4× on the default cluster (p50/p95), step back at step 10,000, and 12 brokers × 50
 // partitions while playing (frame work and frames per second). Measured in the page with the
@@ -38,7 +38,7 @@ async function freshPage(browser, url) {
   return { page, errors, pg };
 }
 
-const server = await serveDist();
+const server = await serveDist(process.env.DIST ?? 'dist');
 const browser = await openBrowser();
 const results = {};
 try {
@@ -59,16 +59,23 @@ try {
   }
   results['first cluster render (median of 5)'] = fmt(median(renders));
 
-  // 2. Playing at 4× on the default cluster with records flowing.
+  // 2. Playing at 4× on the default cluster with records flowing: three runs of 5 s (this
+  //    machine's other processes make single runs noisy); the median run's figures and the range.
   {
-    const { page, pg } = await freshPage(browser, server.url);
-    await pg.produce({ value: 'x', count: 20 });
-    await pg.play('4');
-    const { work, gaps } = await frames(page, 5000);
-    await pg.pause();
-    results['frame work at 4x, default cluster (p50 / p95)'] = `${fmt(pct(work, 0.5))} / ${fmt(pct(work, 0.95))}`;
-    results['frame interval at 4x (p95)'] = fmt(pct(gaps, 0.95));
-    await page.close();
+    const runs = [];
+    for (let i = 0; i < 3; i++) {
+      const { page, pg } = await freshPage(browser, server.url);
+      await pg.produce({ value: 'x', count: 20 });
+      await pg.play('4');
+      const { work, gaps } = await frames(page, 5000);
+      await pg.pause();
+      runs.push({ p50: pct(work, 0.5), p95: pct(work, 0.95), gap95: pct(gaps, 0.95) });
+      await page.close();
+    }
+    runs.sort((a, b) => a.p95 - b.p95);
+    const mid = runs[1];
+    results['frame work at 4x, default cluster (p50 / p95)'] = `${fmt(mid.p50)} / ${fmt(mid.p95)}  (p95 of 3 runs: ${runs.map((r) => r.p95.toFixed(1)).join(', ')})`;
+    results['frame interval at 4x (p95)'] = fmt(mid.gap95);
   }
 
   // 3. Step back at step 10,000 (a session imported with 10,000 recorded steps).

@@ -160,20 +160,25 @@ fn message_dot(m: &MessageView, now: f64, brokers: u32, reduced: bool) -> impl I
     }
 }
 
-/// One card per partition, redrawn from the published view when a partition changes. The
-/// redraw goes by position: tachys compares each attribute and text with the last drawing and
-/// touches the DOM only where they differ, so a new record adds one cell and a commit changes
-/// one class.
+/// One card per partition, keyed, each redrawn from its own memo when that partition
+/// changes. Inside a card the redraw goes by position; texts are compared with the last
+/// drawing, but with `erase_components` an element's attributes are removed and set again on
+/// each redraw, so the keyed cards keep that churn to the partition that changed.
 #[component]
 pub fn Partitions() -> impl IntoView {
     let sim = expect_context::<Sim>();
-    let partitions = Memo::new(move |_| sim.view.with(|v| v.partitions.clone()));
+    let keys = Memo::new(move |_| sim.view.with(|v| v.partitions.iter().map(|p| (p.topic.clone(), p.partition)).collect::<Vec<_>>()));
     view! {
         <section class="partitions" aria-label="Partitions">
-            {move || {
-                let lang = sim.lang.get();
-                partitions.with(|ps| ps.iter().map(|p| partition_card(sim, lang, p)).collect_view())
-            }}
+            <For each=move || keys.get() key=|k| k.clone() let((topic, partition))>
+                {
+                    let card = Memo::new(move |_| sim.view.with(|v| v.partitions.iter().find(|p| p.partition == partition && p.topic == topic).cloned()));
+                    move || {
+                        let lang = sim.lang.get();
+                        card.with(|p| p.as_ref().map(|p| partition_card(sim, lang, p)))
+                    }
+                }
+            </For>
         </section>
     }
 }

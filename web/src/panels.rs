@@ -21,12 +21,11 @@ const LOG_ROWS: usize = 120;
 /// The most events the log reads back through (sends and deliveries are many but hidden).
 const LOG_EVENTS: usize = 400;
 
-/// The log's rows, newest first, what they were worded for, and the step they lead up to.
+/// The log's rows, newest first, and what they were worded for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Rows {
     lang: Lang,
     messages: bool,
-    current: u64,
     rows: Vec<LogRow>,
 }
 
@@ -57,12 +56,11 @@ fn log_rows(t: &Timeline, lang: Lang, messages: bool, reuse: Option<&Rows>) -> R
         }
         step -= 1;
     }
-    Rows { lang, messages, current: t.step(), rows }
+    Rows { lang, messages, rows }
 }
 
-/// Each event in plain language with its rule and a short why; a click jumps there. The list
-/// is redrawn by position when the log refreshes (every publish when paused, every few frames
-/// while playing); tachys rewrites only the texts and classes that changed.
+/// Each event in plain language with its rule and a short why; a click jumps there. Rows
+/// are keyed, so a step adds its new rows and leaves the others alone.
 #[component]
 pub fn EventLog() -> impl IntoView {
     let sim = expect_context::<Sim>();
@@ -81,23 +79,32 @@ pub fn EventLog() -> impl IntoView {
                 {tr(lang, Ui::ShowMessages)}
             </label>
             <ol class="event-log" data-testid="event-log">
-                {move || rows.with(|r| r.rows.iter().map(|row| log_row(sim, row, r.current, r.lang)).collect_view())}
+                <For each=move || rows.with(|r| r.rows.clone()) key=|r| r.clone() children=move |r| log_row(sim, r) />
             </ol>
         </section>
     }
 }
 
-fn log_row(sim: Sim, r: &LogRow, current: u64, lang: Lang) -> impl IntoView {
-    let (step, time_ms, n) = (r.step, r.time_ms, &r.narration);
-    let class = if step == current { format!("ev {} current", n.tone) } else { format!("ev {}", n.tone) };
+fn log_row(sim: Sim, r: LogRow) -> impl IntoView {
+    let LogRow { step, time_ms, narration: n, .. } = r;
+    let tone = n.tone;
+    // Runs for every row on every step: static strings, no allocation.
+    let class = move || match (tone, sim.step.get() == step) {
+        ("important", false) => "ev important",
+        ("important", true) => "ev important current",
+        ("bad", false) => "ev bad",
+        ("bad", true) => "ev bad current",
+        (_, false) => "ev normal",
+        (_, true) => "ev normal current",
+    };
     view! {
         <li class=class data-step=step>
-            <button class="link jump" title=t(lang, Ui::Jump) on:click=move |_| sim.jump(step)>
+            <button class="link jump" title=tr(sim.lang, Ui::Jump) on:click=move |_| sim.jump(step)>
                 {format!("#{step} · {}.{:02}s", time_ms / 1000, time_ms % 1000 / 10)}
             </button>
             {(!n.rule.is_empty()).then(|| view! { <span class="rule">{n.rule}</span> })}
-            <span class="text">{n.text.clone()}</span>
-            {(!n.why.is_empty()).then(|| view! { <span class="why">{n.why.clone()}</span> })}
+            <span class="text">{n.text}</span>
+            {(!n.why.is_empty()).then(|| view! { <span class="why">{n.why}</span> })}
         </li>
     }
 }
