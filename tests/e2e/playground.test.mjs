@@ -160,3 +160,24 @@ test('a bad imported file is named, and the page keeps working', async () => {
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a panic shows an overlay with the message, and its reset brings the page back', async () => {
+  const { page, errors, pg } = await fresh();
+  await pg.produce({ value: 'before the panic' });
+  await page.goto('about:blank'); // a real load, not a same-document hash change
+  await page.goto(`${server.url}#panic-test`);
+  const overlay = page.locator('[data-testid="panic-overlay"]');
+  await overlay.waitFor({ timeout: 10_000 });
+  assert.match(await overlay.textContent(), /a test panic, requested by #panic-test/);
+  assert.ok(await page.locator('[data-testid="broker-1"]').count() > 0, 'the page under the overlay is not blank');
+  await screenshot(page, 'panic-overlay');
+  await overlay.getByRole('button', { name: /Reset the session/ }).click();
+  await page.waitForURL((u) => !u.hash);
+  await pg.tid('broker-1').waitFor();
+  assert.equal(await page.locator('[data-testid="panic-overlay"]').count(), 0);
+  assert.equal(await pg.tid('play').count(), 1, 'a working page again');
+  // The panic is reported on the console and ends the wasm instance (`unreachable`, as
+  // panic = "abort" does); nothing else may be.
+  assert.deepEqual(errors.map((e) => (/^console: panicked at /.test(e) ? 'panic' : e)), ['panic', 'pageerror: unreachable']);
+  await page.close();
+});

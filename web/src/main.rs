@@ -16,7 +16,7 @@ fn panic_overlay(info: &std::panic::PanicHookInfo<'_>) {
     div.set_inner_html(&format!(
         "<h2>Something broke inside the playground · 플레이그라운드 내부 오류</h2><pre>{message}</pre>\
          <p><button onclick=\"location.reload()\">Reload · 다시 불러오기</button> \
-         <button onclick=\"localStorage.removeItem('{}');location.reload()\">Reset the session · 세션 초기화</button></p>",
+         <button onclick=\"localStorage.removeItem('{}');location.replace(location.pathname)\">Reset the session · 세션 초기화</button></p>",
         kplay_web::storage::SESSION_KEY
     ));
     if let Some(body) = doc.body() {
@@ -27,4 +27,9 @@ fn panic_overlay(info: &std::panic::PanicHookInfo<'_>) {
 fn main() {
     std::panic::set_hook(Box::new(panic_overlay));
     leptos::mount::mount_to_body(kplay_web::app::App);
+    // The e2e suite opens `#panic-test` to check, in the release build, that a panic shows
+    // the overlay instead of a blank page.
+    if web_sys::window().and_then(|w| w.location().hash().ok()).as_deref() == Some("#panic-test") {
+        panic!("a test panic, requested by #panic-test");
+    }
 }
