@@ -95,8 +95,18 @@ test('the old leader returns with an uncommitted tail, truncates it, and the log
     assert.equal(await pg.attr(`log-cell-orders-1-${b}-0`, 'data-epoch'), epoch, `broker ${b} holds the new leader's record`);
   }
   const log = await pg.tid('event-log').textContent();
-  assert.match(log, new RegExp(`Broker ${old} truncates orders-1: leader says epoch 0 ends at offset 0 → truncate to 0`));
+  const reason = `Broker ${old} truncates orders-1: leader says epoch 0 ends at offset 0 → truncate to 0`;
+  assert.match(log, new RegExp(reason));
   await screenshot(page, 'old-leader-truncated-and-converged');
+  // Truncation made visible in place: jump to it from the log; the removed offset is a cut
+  // cell on the old leader's row, and the reason is written under the row.
+  await page.locator('[data-testid="event-log"] li', { hasText: reason }).getByRole('button').click();
+  const note = pg.tid(`truncation-orders-1-${old}`);
+  await note.waitFor();
+  assert.match(await note.textContent(), new RegExp(reason));
+  assert.equal(await page.locator(`[data-testid="replica-orders-1-${old}"] .cell.cut`).count(), 1, 'offset 0 drawn cut');
+  assert.equal(await pg.attr(pg.replica(1, old), 'data-leo'), '0');
+  await screenshot(page, 'old-leader-truncation-in-place');
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -1,7 +1,7 @@
 //! The stage: broker cards (with their fault buttons), the network strip with messages in
 //! flight, and one card per partition with each replica's log drawn as cells.
 
-use crate::i18n::{t, tr, Lang, Ui};
+use crate::i18n::{narrate, t, tr, Lang, Ui};
 use crate::layout::{message_xy, node_x, progress, CELL_PX, STRIP_HEIGHT, STRIP_WIDTH};
 use crate::sim::{Selection, Sim};
 use crate::view::{BrokerView, CellView, MessageView, PartitionView, ReplicaView};
@@ -24,8 +24,8 @@ fn state_icon(state: &str) -> &'static str {
     match state {
         "crashed" => "✖",
         "paused" => "❚❚",
-        "fenced" => "⛔",
-        "isolated" => "⛓",
+        "fenced" => "⊘",
+        "isolated" => "◌",
         _ => "●",
     }
 }
@@ -222,6 +222,14 @@ fn replica_row(sim: Sim, lang: Lang, tp: &TopicPartition, r: &ReplicaView, windo
     // The line sits in the 2 px gap before the cell of offset `o`.
     let left = |o: i64| format!("left:{}px", o.max(window_start) * CELL_PX - 2);
     let cells = r.cells.iter().filter(|c| c.offset >= window_start).map(|c| log_cell(&prefix, c, r.hw)).collect_view();
+    // A recent truncation: the removed offsets not yet refilled are drawn as cut cells in
+    // place, and the reason is written under the row.
+    let truncation = r.truncation.map(|x| {
+        let cut = (x.to.0.max(r.leo).max(window_start)..x.from.0).map(|o| view! { <span class="cell cut" style=format!("left:{}px", o * CELL_PX) title=format!("offset {o}")>"✂"</span> }).collect_view();
+        let reason = narrate(lang, &x.event(r.broker, tp), true).map(|n| n.text).unwrap_or_default();
+        (cut, view! { <p class="truncation" data-testid=format!("truncation-{}-{}-{}", tp.topic, tp.partition, r.broker)>{format!("✂ #{} · {reason}", x.step)}</p> })
+    });
+    let (cut, note) = truncation.unzip();
     view! {
         <div class=class data-testid=format!("replica-{}-{}-{}", tp.topic, tp.partition, r.broker) data-leo=r.leo data-hw=r.hw data-role=r.role>
             <button class="replica-name link" on:click=move |_| sim.selected.set(Some(select.clone()))>{format!("B{}", r.broker)}</button>
@@ -230,10 +238,12 @@ fn replica_row(sim: Sim, lang: Lang, tp: &TopicPartition, r: &ReplicaView, windo
             <div class="log" style=format!("width:{}px", (WINDOW + 2) * CELL_PX)>
                 <div class="track" style=format!("transform:translateX(-{}px)", window_start * CELL_PX)>
                     {cells}
+                    {cut}
                     <span class="marker hw" style=left(r.hw) title="high watermark">{format!("{} {}", t(lang, Ui::Hw), r.hw)}</span>
                     <span class="marker leo" style=left(r.leo) title="log end offset">{format!("{} {}", t(lang, Ui::Leo), r.leo)}</span>
                 </div>
             </div>
+            {note}
         </div>
     }
 }

@@ -112,7 +112,7 @@ impl Sim {
         self.session.with_value(|s| {
             let t = &s.timeline;
             let c = t.cluster();
-            self.view.set(ClusterView::of(c));
+            self.view.set(ClusterView::of_timeline(t));
             self.step.set(t.step());
             self.last_step.set(t.last_step());
             self.visual_ms.set(c.now_ms() as f64);

@@ -2,9 +2,11 @@
 //! read by the components. No Leptos here, so it is unit-tested natively.
 
 use kplay_core::broker::BrokerStatus;
-use kplay_core::ids::{BrokerId, TopicPartition};
+use kplay_core::ids::{BrokerId, LeaderEpoch, Offset, TopicPartition};
 use kplay_core::message::{Message, Node};
 use kplay_core::replica::{FetchPhase, Role};
+use kplay_core::event::{Event, TruncationRule};
+use kplay_core::timeline::Timeline;
 use kplay_core::Cluster;
 
 /// One broker as the page shows it.
@@ -40,7 +42,7 @@ pub struct CellView {
 }
 
 /// One replica of a partition.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ReplicaView {
     /// Its broker.
     pub broker: u32,
@@ -60,10 +62,41 @@ pub struct ReplicaView {
     pub leader_epoch: i32,
     /// True for a leader of an older epoch (a zombie).
     pub stale_leader: bool,
+    /// The replica's latest truncation, if it happened in the last [`TRUNCATION_SHOWN_STEPS`]
+    /// steps (the page draws the removed tail in place, with the reason).
+    pub truncation: Option<TruncationView>,
 }
 
+/// A truncation: its step and the `Truncated` event's data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TruncationView {
+    /// The step it happened in.
+    pub step: u64,
+    /// The LEO before.
+    pub from: Offset,
+    /// The LEO after.
+    pub to: Offset,
+    /// Why (T1–T5, B-rules, legacy HW).
+    pub rule: TruncationRule,
+    /// The epoch the leader was asked about.
+    pub leader_epoch: LeaderEpoch,
+    /// Where the leader says that epoch ends.
+    pub leader_end_offset: Offset,
+}
+
+impl TruncationView {
+    /// The event again, for wording it.
+    pub fn event(&self, broker: u32, tp: &TopicPartition) -> Event {
+        let TruncationView { from, to, rule, leader_epoch, leader_end_offset, .. } = *self;
+        Event::Truncated { broker: BrokerId(broker), tp: tp.clone(), from, to, rule, leader_epoch, leader_end_offset }
+    }
+}
+
+/// How many steps a truncation stays drawn on its replica's row.
+pub const TRUNCATION_SHOWN_STEPS: u64 = 40;
+
 /// One partition.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PartitionView {
     /// Topic.
     pub topic: String,
@@ -156,6 +189,30 @@ fn message_label(m: &Message) -> (String, &'static str) {
 }
 
 impl ClusterView {
+    /// The view of the timeline's current cluster, with each replica's recent truncation.
+    pub fn of_timeline(t: &Timeline) -> ClusterView {
+        let mut view = ClusterView::of(t.cluster());
+        let now = t.step();
+        let mut step = now;
+        while step > 0 && now - step < TRUNCATION_SHOWN_STEPS {
+            for e in t.events_of(step).iter().rev() {
+                let Event::Truncated { broker, tp, from, to, rule, leader_epoch, leader_end_offset } = &e.event else { continue };
+                let replica = view
+                    .partitions
+                    .iter_mut()
+                    .filter(|p| p.topic == tp.topic && p.partition == tp.partition)
+                    .flat_map(|p| p.replicas.iter_mut())
+                    .find(|r| r.broker == broker.0);
+                if let Some(r) = replica {
+                    // The newest one wins: we walk backwards.
+                    r.truncation.get_or_insert(TruncationView { step, from: *from, to: *to, rule: *rule, leader_epoch: *leader_epoch, leader_end_offset: *leader_end_offset });
+                }
+            }
+            step -= 1;
+        }
+        view
+    }
+
     /// The view of `c`.
     pub fn of(c: &Cluster) -> ClusterView {
         let brokers = c
@@ -247,6 +304,7 @@ fn partition_view(c: &Cluster, st: &kplay_core::message::PartitionState) -> Part
                         .collect(),
                     leader_epoch: r.leader_epoch.0,
                     stale_leader: matches!(r.role, Role::Leader(_)) && r.leader_epoch != st.leader_epoch,
+                    truncation: None,
                 })
             })
             .collect(),
@@ -336,5 +394,28 @@ mod tests {
         c.step_next();
         let v = ClusterView::of(&c);
         assert!(v.messages.iter().any(|m| m.kind == "Fetch" && m.label.starts_with("Fetch 0")), "{:?}", v.messages);
+    }
+
+    /// S2 (FETCH mode): broker 1 truncates its divergent tail at step 16 (T5); the view carries
+    /// it for a while after, on that replica only.
+    #[test]
+    fn a_recent_truncation_is_on_its_replica() {
+        let s = crate::session::Session::from_json(include_str!("../../scenarios/conformance/S2-fetch.json")).expect("S2 opens");
+        let mut t = s.timeline;
+        let truncated = |t: &Timeline| {
+            let v = ClusterView::of_timeline(t);
+            v.partitions[0].replicas.iter().filter_map(|r| r.truncation.map(|x| (r.broker, x.step, x.rule))).collect::<Vec<_>>()
+        };
+        t.jump_to(15);
+        assert!(truncated(&t).iter().all(|(_, step, _)| *step < 15), "nothing from the future");
+        t.jump_to(16);
+        let now = truncated(&t);
+        let found = now.iter().find(|(_, step, _)| *step == 16).expect("the truncation at step 16");
+        assert_eq!(*found, (1, 16, TruncationRule::T5));
+        t.jump_to(t.last_step());
+        while t.step() < 16 + TRUNCATION_SHOWN_STEPS {
+            t.apply(kplay_core::Command::Advance { ms: 10 }).expect("advance");
+        }
+        assert!(truncated(&t).iter().all(|(_, step, _)| *step != 16), "shown for TRUNCATION_SHOWN_STEPS steps only");
     }
 }

@@ -148,6 +148,7 @@ pub fn tr(lang: leptos::prelude::RwSignal<Lang>, k: Ui) -> impl Fn() -> &'static
 
 /// An event in plain language, or `None` for chatter the log leaves out (sends, deliveries,
 /// heartbeats) unless `messages` is set.
+#[inline(never)] // two call sites (the log, truncation notes): one copy in the bundle
 pub fn narrate(lang: Lang, e: &Event, messages: bool) -> Option<Narration> {
     if !messages && matches!(e, Event::Sent { .. } | Event::Delivered { .. } | Event::Flushed { .. }) {
         return None;
