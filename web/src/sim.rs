@@ -56,8 +56,8 @@ pub struct Sim {
     frames: StoredValue<u64>,
 }
 
-/// While playing, the event log is rebuilt once per this many frames (it is the costliest
-/// part of a frame, and nobody reads it at 60 Hz).
+/// While playing, the event log is rebuilt once per this many frames (nobody reads it at
+/// 60 Hz), in a task after the frame rather than inside it.
 const LOG_EVERY_FRAMES: u64 = 8;
 
 impl Sim {
@@ -217,7 +217,22 @@ impl Sim {
         if processed > 0 {
             // Saving on every frame would be wasteful: a reload loses at most a second of play.
             let save = self.step.get_untracked() / 64 != (self.step.get_untracked() + processed as u64) / 64;
-            self.publish_with(save, frame % LOG_EVERY_FRAMES == 0);
+            self.publish_with(false, false);
+            // The log and the autosave are not animation: they run after this frame is drawn.
+            if save || frame % LOG_EVERY_FRAMES == 0 {
+                let sim = *self;
+                set_timeout(
+                    move || {
+                        if frame % LOG_EVERY_FRAMES == 0 {
+                            sim.log_revision.update(|r| *r += 1);
+                        }
+                        if save {
+                            sim.session.with_value(|s| storage::save_session(&s.to_json(), s.timeline.step()));
+                        }
+                    },
+                    std::time::Duration::ZERO,
+                );
+            }
         }
         let now = self.session.with_value(|s| s.timeline.cluster().now_ms() as f64);
         self.visual_ms.set(if processed == budget { now } else { target.max(now) });
