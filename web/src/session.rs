@@ -59,6 +59,8 @@ impl Session {
     }
 
     /// Opens a scenario: builds its initial cluster and replays its steps into the timeline.
+    /// Its `expect` block is kept, so an imported file exports with its expectations (which
+    /// `kplay check` then holds against whatever the user changed).
     pub fn from_scenario(mut s: Scenario) -> Result<Session, String> {
         let cluster: Cluster = s.build().map_err(|e| e.to_string())?;
         let mut timeline = Timeline::new(cluster);
@@ -66,7 +68,6 @@ impl Session {
             timeline.apply(step.0.clone()).map_err(|e| format!("steps[{i}]: {e}"))?;
         }
         s.steps.clear();
-        s.expect = None;
         Ok(Session { origin: s, timeline })
     }
 
@@ -130,5 +131,20 @@ mod tests {
         assert!(e.contains("brokers must be between 1 and 12"), "{e}");
         let e = Session::from_json("{\"version\": 1, \"steps\": [{\"do\": \"crash\"}]}").unwrap_err();
         assert!(e.contains("steps[0]"), "{e}");
+    }
+
+    /// Import then export loses nothing: the exported file runs to the same end state and still
+    /// meets the imported file's expectations (conformance S2, FETCH mode).
+    #[test]
+    fn an_imported_scenario_exports_with_its_expectations() {
+        let text = include_str!("../../scenarios/conformance/S2-fetch.json");
+        let original = Scenario::from_json(text).unwrap();
+        let exported = Scenario::from_json(&Session::from_json(text).unwrap().to_json()).unwrap();
+        assert_eq!(exported.expect, original.expect);
+        let expect = exported.expect.clone().expect("S2 has expectations");
+        let (end, _) = exported.run().unwrap();
+        assert_eq!(end, original.run().unwrap().0);
+        let unmet = kplay_core::scenario::check_expectations(&kplay_core::report::Report::of(&end), &expect);
+        assert!(unmet.is_empty(), "{unmet:?}");
     }
 }
