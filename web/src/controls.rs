@@ -55,18 +55,19 @@ pub fn Controls() -> impl IntoView {
     };
     view! {
         <nav class="controls" aria-label="Playback">
-            <Show
-                when=move || sim.playing.get()
-                fallback=move || view! {
+            {move || if sim.playing.get() {
+                view! {
+                    <button data-testid="pause" class="primary" on:click=move |_| sim.pause() title="Space">
+                        "❚❚ " {tr(lang, Ui::Pause)}
+                    </button>
+                }.into_any()
+            } else {
+                view! {
                     <button data-testid="play" class="primary" on:click=move |_| sim.playing.set(true) title="Space">
                         "▶ " {tr(lang, Ui::Play)}
                     </button>
-                }
-            >
-                <button data-testid="pause" class="primary" on:click=move |_| sim.pause() title="Space">
-                    "❚❚ " {tr(lang, Ui::Pause)}
-                </button>
-            </Show>
+                }.into_any()
+            }}
             <button data-testid="step-back" title="←" on:click=move |_| { sim.playing.set(false); sim.step_back(); }>
                 "◀ " {tr(lang, Ui::StepBack)}
             </button>
@@ -114,11 +115,11 @@ pub fn Controls() -> impl IntoView {
                 <button class:active=move || lang.get() == Lang::Ko data-testid="lang-ko" on:click=move |_| sim.set_lang(Lang::Ko)>"한국어"</button>
             </div>
         </nav>
-        <Show when=move || help.get()>
+        {move || help.get().then(|| view! {
             <div class="help" role="dialog" data-testid="help-text">
                 <p>{tr(lang, Ui::HelpText)}</p>
                 <button on:click=move |_| help.set(false)>{tr(lang, Ui::Close)}</button>
             </div>
-        </Show>
+        })}
     }
 }
