@@ -64,7 +64,7 @@ fn broker_card(sim: Sim, b: BrokerView, controller_epoch: i32) -> impl IntoView 
     };
     let broker = BrokerId(id);
     view! {
-        <div class="broker" class:controller=b.controller class:slow=b.slow data-testid=format!("broker-{id}") data-state=b.state>
+        <div class=match (b.controller, b.slow) { (false, false) => "broker", (true, false) => "broker controller", (false, true) => "broker slow", (true, true) => "broker controller slow" } data-testid=format!("broker-{id}") data-state=b.state>
             <div class="broker-head">
                 <span class="broker-name">{format!("B{id}")}</span>
                 <span class="broker-state"><span aria-hidden="true">{state_icon(b.state)}</span>" " {move || t(lang.get(), state_key)}</span>

@@ -111,8 +111,8 @@ pub fn Controls() -> impl IntoView {
             </label>
             <button data-testid="help" on:click=move |_| help.update(|h| *h = !*h)>{tr(lang, Ui::Help)}</button>
             <div class="lang" role="group" aria-label="Language">
-                <button class:active=move || lang.get() == Lang::En data-testid="lang-en" on:click=move |_| sim.set_lang(Lang::En)>"EN"</button>
-                <button class:active=move || lang.get() == Lang::Ko data-testid="lang-ko" on:click=move |_| sim.set_lang(Lang::Ko)>"한국어"</button>
+                <button class=move || if lang.get() == Lang::En { "active" } else { "" } data-testid="lang-en" on:click=move |_| sim.set_lang(Lang::En)>"EN"</button>
+                <button class=move || if lang.get() == Lang::Ko { "active" } else { "" } data-testid="lang-ko" on:click=move |_| sim.set_lang(Lang::Ko)>"한국어"</button>
             </div>
         </nav>
         {move || help.get().then(|| view! {

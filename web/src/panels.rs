@@ -115,7 +115,7 @@ pub fn InvariantPanel() -> impl IntoView {
     let sim = expect_context::<Sim>();
     let lang = sim.lang;
     view! {
-        <section class="panel invariants" class:violated=move || sim.violations.with(|v| !v.is_empty()) data-testid="invariants" aria-live="polite">
+        <section class=move || if sim.violations.with(|v| v.is_empty()) { "panel invariants" } else { "panel invariants violated" } data-testid="invariants" aria-live="polite">
             <h3>{tr(lang, Ui::Invariants)}" (I1–I27)"</h3>
             {move || sim.violations.with(|vs| {
                 if vs.is_empty() {
