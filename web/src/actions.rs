@@ -19,7 +19,7 @@ pub fn ProducePanel() -> impl IntoView {
     let acks = RwSignal::new(Acks::All);
     let count = RwSignal::new(1u32);
     let partition = RwSignal::new(None::<u32>);
-    let partitions = move || sim.view.with(|v| v.partitions.iter().filter(|p| p.topic == "orders").count() as u32);
+    let partitions = Memo::new(move |_| sim.view.with(|v| v.partitions.iter().filter(|p| p.topic == "orders").count() as u32));
     let produce = move |_| {
         let topic = sim.with_session(|s| s.timeline.cluster().config().topics[0].name.clone());
         let base = value.get_untracked();
@@ -46,7 +46,7 @@ pub fn ProducePanel() -> impl IntoView {
                 <label>{tr(lang, Ui::Partition)}
                     <select data-testid="produce-partition" on:change=move |ev| partition.set(event_target_value(&ev).parse().ok())>
                         <option value="any" selected=true>"key / round-robin"</option>
-                        {move || (0..partitions()).map(|p| view! { <option value=p.to_string()>{p}</option> }).collect_view()}
+                        {move || (0..partitions.get()).map(|p| view! { <option value=p.to_string()>{p}</option> }).collect_view()}
                     </select>
                 </label>
                 <label>{tr(lang, Ui::Acks)}
@@ -68,8 +68,9 @@ pub fn ProducePanel() -> impl IntoView {
 pub fn ConsumerPanel() -> impl IntoView {
     let sim = expect_context::<Sim>();
     let lang = sim.lang;
-    // Positions are derived from the recorded reads: deterministic and restored with the session.
-    let positions = move || {
+    // Positions are derived from the recorded reads: deterministic and restored with the
+    // session. A memo: the list is redrawn when a read changes it, not on every step.
+    let positions = Memo::new(move |_| {
         sim.revision.track();
         sim.with_session(|s| {
             let c = s.timeline.cluster();
@@ -101,9 +102,10 @@ pub fn ConsumerPanel() -> impl IntoView {
                 })
                 .collect::<Vec<_>>()
         })
-    };
+    });
     let consume = move |_| {
-        let cmds = positions()
+        let cmds = positions
+            .get_untracked()
             .into_iter()
             .map(|(tp, pos, _)| Command::Consume { topic: tp.topic, partition: tp.partition, offset: pos, broker: None })
             .collect();
@@ -114,7 +116,7 @@ pub fn ConsumerPanel() -> impl IntoView {
             <h3>{tr(lang, Ui::Consumer)}</h3>
             <button data-testid="consume" on:click=consume>{tr(lang, Ui::Consume)}</button>
             <ul class="mono consumed" data-testid="consumed">
-                {move || positions().into_iter().map(|(tp, pos, consumed)| view! {
+                {move || positions.get().into_iter().map(|(tp, pos, consumed)| view! {
                     <li data-testid=format!("consumed-{}-{}", tp.topic, tp.partition) data-position=pos>
                         {format!("{tp} · {} {pos} · [{}]", t(lang.get(), Ui::Position), consumed.join(", "))}
                     </li>
