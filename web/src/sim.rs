@@ -75,9 +75,9 @@ impl Sim {
             },
             None => (Session::fresh(), None),
         };
-        let view = ClusterView::of(session.timeline.cluster());
         let sim = Sim {
-            view: RwSignal::new(view),
+            // Filled in by the `publish` below.
+            view: RwSignal::new(ClusterView::default()),
             step: RwSignal::new(0),
             last_step: RwSignal::new(0),
             log_revision: RwSignal::new(0),
@@ -94,7 +94,7 @@ impl Sim {
             frames: StoredValue::new(0),
             session: StoredValue::new(session),
         };
-        sim.publish(true);
+        sim.publish();
         sim
     }
 
@@ -103,44 +103,48 @@ impl Sim {
         self.session.with_value(f)
     }
 
-    /// Publishes the current state into the signals (and saves it when `save`).
-    fn publish(&self, save: bool) {
-        self.publish_with(save, true);
+    /// Publishes the current state into every signal, the event log included, and saves the
+    /// session.
+    fn publish(&self) {
+        self.publish_frame();
+        self.visual_ms.set(self.session.with_value(|s| s.timeline.cluster().now_ms() as f64));
+        self.log_revision.update(|r| *r += 1);
+        self.save();
     }
 
-    fn publish_with(&self, save: bool, log: bool) {
+    /// What a frame of play must show: the cluster, the step, the violations. Not the event
+    /// log, the animation clock or the autosave ([`Sim::tick`] handles those).
+    fn publish_frame(&self) {
         self.session.with_value(|s| {
             let t = &s.timeline;
-            let c = t.cluster();
             self.view.set(ClusterView::of_timeline(t));
             self.step.set(t.step());
             self.last_step.set(t.last_step());
-            self.visual_ms.set(c.now_ms() as f64);
-            if log {
-                self.log_revision.update(|r| *r += 1);
-            }
-            if self.violations.with_untracked(|v| v != &c.checker.violations) {
-                self.violations.set(c.checker.violations.clone());
-            }
-            if save {
-                storage::save_session(&s.to_json(), t.step());
+            let violations = &t.cluster().checker.violations;
+            if self.violations.with_untracked(|v| v != violations) {
+                self.violations.set(violations.clone());
             }
         });
         self.revision.update(|r| *r += 1);
+    }
+
+    /// Writes the session to localStorage.
+    fn save(&self) {
+        self.session.with_value(|s| storage::save_session(&s.to_json(), s.timeline.step()));
     }
 
     /// Runs a user command as the next step.
     pub fn command(&self, cmd: Command) {
         let result = self.session.try_update_value(|s| s.apply(cmd)).unwrap_or(Ok(()));
         self.error.set(result.err());
-        self.publish(true);
+        self.publish();
     }
 
     /// Runs several commands, stopping at the first error.
     pub fn commands(&self, cmds: Vec<Command>) {
         let result = self.session.try_update_value(|s| cmds.into_iter().try_for_each(|c| s.apply(c))).unwrap_or(Ok(()));
         self.error.set(result.err());
-        self.publish(true);
+        self.publish();
     }
 
     /// One step forward: along the recorded future after a step back (so commands there are
@@ -148,7 +152,7 @@ impl Sim {
     pub fn step_forward(&self) {
         if self.step.get_untracked() < self.last_step.get_untracked() {
             self.session.update_value(|s| s.timeline.jump_to(s.timeline.step() + 1));
-            self.publish(true);
+            self.publish();
             return;
         }
         let moved = self.session.try_update_value(|s| s.timeline.step_next().is_some()).unwrap_or(false);
@@ -156,26 +160,26 @@ impl Sim {
             self.command(Command::Advance { ms: 100 });
             return;
         }
-        self.publish(true);
+        self.publish();
     }
 
     /// Stops playing and brings every panel up to date.
     pub fn pause(&self) {
         self.playing.set(false);
-        self.publish(true);
+        self.publish();
     }
 
     /// One step back, exactly.
     pub fn step_back(&self) {
         self.session.update_value(|s| s.timeline.step_back());
-        self.publish(true);
+        self.publish();
     }
 
     /// Moves to any recorded step.
     pub fn jump(&self, step: u64) {
         self.playing.set(false);
         self.session.update_value(|s| s.timeline.jump_to(step));
-        self.publish(true);
+        self.publish();
     }
 
     /// A fresh session with the page's configuration.
@@ -184,7 +188,7 @@ impl Sim {
         self.selected.set(None);
         self.session.set_value(Session::fresh());
         self.error.set(None);
-        self.publish(true);
+        self.publish();
     }
 
     /// Replaces the session (settings changed, or a file imported).
@@ -193,7 +197,7 @@ impl Sim {
         self.selected.set(None);
         self.session.set_value(s);
         self.error.set(None);
-        self.publish(true);
+        self.publish();
     }
 
     /// Advances the animation by `real_ms` at the current speed: handles every delivery or
@@ -217,17 +221,18 @@ impl Sim {
         if processed > 0 {
             // Saving on every frame would be wasteful: a reload loses at most a second of play.
             let save = self.step.get_untracked() / 64 != (self.step.get_untracked() + processed as u64) / 64;
-            self.publish_with(false, false);
+            let log = frame % LOG_EVERY_FRAMES == 0;
+            self.publish_frame();
             // The log and the autosave are not animation: they run after this frame is drawn.
-            if save || frame % LOG_EVERY_FRAMES == 0 {
+            if save || log {
                 let sim = *self;
                 set_timeout(
                     move || {
-                        if frame % LOG_EVERY_FRAMES == 0 {
+                        if log {
                             sim.log_revision.update(|r| *r += 1);
                         }
                         if save {
-                            sim.session.with_value(|s| storage::save_session(&s.to_json(), s.timeline.step()));
+                            sim.save();
                         }
                     },
                     std::time::Duration::ZERO,

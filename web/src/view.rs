@@ -27,7 +27,7 @@ pub struct BrokerView {
 }
 
 /// One log cell.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CellView {
     /// Offset.
     pub offset: i64,
@@ -42,7 +42,7 @@ pub struct CellView {
 }
 
 /// One replica of a partition.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReplicaView {
     /// Its broker.
     pub broker: u32,
@@ -96,7 +96,7 @@ impl TruncationView {
 pub const TRUNCATION_SHOWN_STEPS: u64 = 40;
 
 /// One partition.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PartitionView {
     /// Topic.
     pub topic: String,
@@ -117,7 +117,7 @@ pub struct PartitionView {
 }
 
 /// A message on the wire.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MessageView {
     /// Its id.
     pub id: u64,
@@ -140,7 +140,7 @@ pub struct MessageView {
 }
 
 /// The whole page's data.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ClusterView {
     /// Brokers by id.
     pub brokers: Vec<BrokerView>,
