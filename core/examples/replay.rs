@@ -17,7 +17,7 @@ fn main() {
         let events = match rng.command(&c) {
             Some(cmd) => {
                 if c.step_count() + 1 >= from {
-                    println!("> {}", serde_json::to_string(&kplay_core::command::Step(cmd.clone())).expect("serializes"));
+                    println!("> {}", kplay_core::command::Step(cmd.clone()).to_json());
                 }
                 c.apply(&cmd).expect("valid")
             }

@@ -5,11 +5,11 @@ use crate::event::{CrashKind, Event, TruncationRule};
 use crate::ids::{BrokerEpoch, BrokerId, ControllerEpoch, LeaderEpoch, MessageId, Offset, TopicPartition};
 use crate::outbox::Outbox;
 use crate::replica::{Replica, Role};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use litemap::LiteMap;
 
 /// Up, down, or frozen.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BrokerStatus {
     /// Running.
@@ -21,7 +21,7 @@ pub enum BrokerStatus {
 }
 
 /// A broker.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Broker {
     /// Its id.
     pub id: BrokerId,

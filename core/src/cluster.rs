@@ -28,7 +28,7 @@ use crate::replica::Replica;
 use crate::trace::TraceHasher;
 use rand_core::{RngCore, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use litemap::LiteMap;
 use std::collections::BTreeMap;
 
@@ -58,14 +58,14 @@ pub enum CommandError {
 }
 
 /// What the queue holds.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 enum Scheduled {
     Deliver(MessageId),
     Timer(Timer),
 }
 
 /// What became of a produce, as the client sees it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Produced {
     /// The request id.
     pub id: ProduceId,
@@ -80,7 +80,7 @@ pub struct Produced {
 }
 
 /// A consumer read, as the client saw it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Read {
     /// Which broker answered.
     pub broker: BrokerId,
@@ -95,7 +95,7 @@ pub struct Read {
 }
 
 /// The whole simulated cluster: a plain value (`Clone`, comparable, serializable).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Cluster {
     config: ClusterConfig,
     now_ms: TimeMs,

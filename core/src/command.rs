@@ -5,15 +5,15 @@ use crate::controller::ElectionType;
 use crate::event::CrashKind;
 use crate::ids::{BrokerId, MessageId, TimeMs};
 use crate::message::Acks;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-fn default_acks() -> Acks {
+pub(crate) fn default_acks() -> Acks {
     Acks::All
 }
 
 /// One command. In files it is written as a [`Step`]: an object tagged by `do`, e.g.
 /// `{"do": "produce", "topic": "t", "value": "m1"}`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema), schemars(tag = "do"))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Command {
@@ -223,66 +223,27 @@ pub enum Command {
     },
 }
 
-fn default_crash() -> CrashKind {
+pub(crate) fn default_crash() -> CrashKind {
     CrashKind::Unclean
 }
 
-fn one() -> u32 {
+pub(crate) fn one() -> u32 {
     1
 }
 
-fn yes() -> bool {
+pub(crate) fn yes() -> bool {
     true
 }
 
-/// A command as written in scenario and session files: `{"do": "<name>", ...fields}`.
-/// Parsing names the field at fault (`broker: invalid type …`), which serde's internally
-/// tagged enums cannot do.
+/// A command as written in scenario and session files: `{"do": "<name>", ...fields}` (read by
+/// `scenario::json`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Step(pub Command);
 
-impl Serialize for Step {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::Error;
-        let v = serde_json::to_value(&self.0).map_err(S::Error::custom)?;
-        let serde_json::Value::Object(outer) = v else { return Err(S::Error::custom("a command is a map")) };
-        let (tag, fields) = outer.into_iter().next().ok_or_else(|| S::Error::custom("empty command"))?;
-        let mut flat = serde_json::Map::new();
-        flat.insert("do".into(), serde_json::Value::String(tag));
-        if let serde_json::Value::Object(fields) = fields {
-            flat.extend(fields);
-        }
-        flat.serialize(s)
-    }
-}
-
-impl<'de> Deserialize<'de> for Step {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        use serde::de::Error;
-        let v = serde_json::Value::deserialize(d)?;
-        let serde_json::Value::Object(mut fields) = v else {
-            return Err(D::Error::custom("a step must be an object like {\"do\": \"produce\", ...}"));
-        };
-        let tag = match fields.remove("do") {
-            Some(serde_json::Value::String(t)) => t,
-            Some(_) => return Err(D::Error::custom("`do` must be a string naming the command")),
-            None => return Err(D::Error::custom("missing field `do` (the command's name)")),
-        };
-        let mut wrapped = serde_json::Map::new();
-        wrapped.insert(tag, serde_json::Value::Object(fields));
-        #[cfg(not(feature = "json-paths"))]
-        return serde_json::from_value(serde_json::Value::Object(wrapped)).map(Step).map_err(D::Error::custom);
-        #[cfg(feature = "json-paths")]
-        serde_path_to_error::deserialize(serde_json::Value::Object(wrapped)).map(Step).map_err(|e| {
-            let path = e.path().to_string();
-            let field = path.split_once('.').map_or("", |(_, rest)| rest).to_string();
-            let inner = e.into_inner();
-            if field.is_empty() {
-                D::Error::custom(inner)
-            } else {
-                D::Error::custom(format!("{field}: {inner}"))
-            }
-        })
+impl Step {
+    /// The step as one line of scenario JSON.
+    pub fn to_json(&self) -> String {
+        crate::scenario::json::ToJson::write(self).to_string()
     }
 }
 

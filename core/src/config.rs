@@ -2,10 +2,10 @@
 //! and which timers run by themselves ("auto") versus only through pinned commands.
 
 use crate::log::LogConfig;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// How a follower finds and removes a divergent tail (F3).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum TruncationMode {
@@ -20,7 +20,7 @@ pub enum TruncationMode {
 }
 
 /// A topic to create at start.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TopicConfig {
     /// Its name.
@@ -33,7 +33,7 @@ pub struct TopicConfig {
 
 /// Which timers fire by themselves. With all off, only pinned commands move the cluster,
 /// so each row of a PROTOCOL.md scenario table is one step.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct AutoConfig {
@@ -65,7 +65,7 @@ impl Default for AutoConfig {
 }
 
 /// Delays of the simulated network, in ms.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct NetworkConfig {
@@ -85,7 +85,7 @@ impl Default for NetworkConfig {
 
 /// Everything a cluster is created from. Defaults are current Kafka's where Kafka has one,
 /// shortened (timeouts) where a playground needs to show things within seconds.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct ClusterConfig {

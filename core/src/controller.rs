@@ -10,11 +10,11 @@ use crate::event::{ElectionKind, Event, IsrChangeReason};
 use crate::ids::{BrokerEpoch, BrokerId, ControllerEpoch, LeaderEpoch, PartitionEpoch, TimeMs, TopicPartition};
 use crate::message::{KafkaError, LeaderRecoveryState, Message, Node, PartitionState};
 use crate::outbox::Outbox;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use litemap::LiteMap;
 
 /// The controller's record of a broker (E1).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Registration {
     /// The epoch of its current registration.
     pub broker_epoch: BrokerEpoch,
@@ -27,7 +27,7 @@ pub struct Registration {
 }
 
 /// The controller.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Controller {
     /// The broker acting as controller, if any.
     pub active: Option<BrokerId>,
@@ -42,7 +42,7 @@ pub struct Controller {
 }
 
 /// Which election to run (E2).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ElectionType {

@@ -3,10 +3,10 @@
 //! Invariant (I3): entries are strictly increasing in epoch **and** in start offset.
 
 use crate::ids::{LeaderEpoch, Offset};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// One entry: `epoch` started at `start_offset`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct EpochEntry {
     /// The leader epoch.
@@ -16,7 +16,7 @@ pub struct EpochEntry {
 }
 
 /// The cache itself, oldest entry first.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct EpochCache {
     entries: Vec<EpochEntry>,
 }

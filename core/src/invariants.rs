@@ -9,11 +9,11 @@ use crate::event::{CrashKind, ElectionKind, Event, IsrChangeReason, ReadResult};
 use crate::ids::{BrokerId, ControllerEpoch, LeaderEpoch, Offset, PartitionEpoch, TopicPartition};
 use crate::message::{Acks, LeaderRecoveryState, Message};
 use crate::replica::{Replica, Role};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use litemap::LiteMap;
 
 /// A broken invariant, with its evidence.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Violation {
     /// "I9".
     pub invariant: String,
@@ -29,7 +29,7 @@ pub struct Violation {
 
 /// The checker's memory: checker-only variables (trueHW, acked values, consumed records)
 /// and the last seen epochs for the monotonicity invariants.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Checker {
     /// The committed prefix per partition: `(epoch, value)` at offsets `[0, trueHW)`.
     pub committed: LiteMap<TopicPartition, Vec<(LeaderEpoch, String)>>,
@@ -65,7 +65,7 @@ pub struct Checker {
 /// Prefixes already checked, so that a step only looks at what changed (re-reading every log
 /// after every step would make the checker quadratic). A cached prefix is reused only while
 /// the logs it covers have the same [`crate::log::Log::generation`] (no record removed).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 struct Verified {
     /// I4/I5 per replica: (log generation, checked below this offset, cache entries then).
     records: LiteMap<(BrokerId, TopicPartition), (u64, Offset, Vec<crate::epoch_cache::EpochEntry>)>,

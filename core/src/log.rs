@@ -6,10 +6,10 @@
 //! Invariant: `recovery_point <= log_end_offset` (the flushed prefix, B1).
 
 use crate::ids::{LeaderEpoch, Offset, TimeMs};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// One record. Followers copy the leader's epoch unchanged (PROTOCOL §0).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Record {
     /// Its position in the partition.
     pub offset: Offset,
@@ -33,7 +33,7 @@ impl Record {
 }
 
 /// An entry of a segment's sparse offset index: `offset` starts at byte `position`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct IndexEntry {
     /// The record's offset.
     pub offset: Offset,
@@ -42,7 +42,7 @@ pub struct IndexEntry {
 }
 
 /// One segment file: its base offset, its records and its sparse index.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Segment {
     /// The offset of the first record the segment holds (its file name in Kafka).
     pub base_offset: Offset,
@@ -73,7 +73,7 @@ impl Segment {
 }
 
 /// When a log rolls a new segment (G1, by size and by record count).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct LogConfig {
@@ -92,7 +92,7 @@ impl Default for LogConfig {
 }
 
 /// A replica's log.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Log {
     config: LogConfig,
     segments: Vec<Segment>,

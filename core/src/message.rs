@@ -3,11 +3,11 @@
 
 use crate::ids::{BrokerEpoch, BrokerId, ControllerEpoch, LeaderEpoch, Offset, PartitionEpoch, ProduceId, TopicPartition};
 use crate::log::Record;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// A place on the network: a broker (which may also host the controller) or the clients.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum Node {
     /// A broker.
     Broker(BrokerId),
@@ -25,7 +25,7 @@ impl fmt::Display for Node {
 }
 
 /// Kafka error codes the protocol uses, printed with Kafka's names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[allow(missing_docs)]
 pub enum KafkaError {
@@ -74,7 +74,7 @@ impl fmt::Display for KafkaError {
 }
 
 /// `acks` of a produce request (P5).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Acks {
     /// `acks=0`: fire and forget.
@@ -99,7 +99,7 @@ impl fmt::Display for Acks {
 }
 
 /// Whether a partition's leader was elected uncleanly and has not yet recovered (KIP-704).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum LeaderRecoveryState {
     /// Normal.
@@ -109,7 +109,7 @@ pub enum LeaderRecoveryState {
 }
 
 /// Everything a broker learns about a partition from the controller (LeaderAndIsr).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PartitionState {
     /// The partition.
     pub tp: TopicPartition,
@@ -128,7 +128,7 @@ pub struct PartitionState {
 }
 
 /// A request or response on the wire.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[allow(missing_docs)]
 pub enum Message {
     /// A follower's fetch (F1).

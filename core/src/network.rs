@@ -6,12 +6,12 @@ use crate::ids::{BrokerId, MessageId, TimeMs};
 use crate::message::{Message, Node};
 use rand_core::RngCore;
 use rand_xoshiro::Xoshiro256PlusPlus;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use litemap::LiteMap;
 use std::collections::BTreeMap;
 
 /// A message on the wire.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct InFlight {
     /// Sender.
     pub from: Node,
@@ -26,7 +26,7 @@ pub struct InFlight {
 }
 
 /// A directed link's settings.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct LinkSettings {
     /// Added to every message's delay.
     pub extra_delay_ms: u64,
@@ -39,7 +39,7 @@ pub struct LinkSettings {
 }
 
 /// The network.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Network {
     config: NetworkConfig,
     rng: Xoshiro256PlusPlus,

@@ -6,12 +6,12 @@ use crate::controller::Registration;
 use crate::event::Event;
 use crate::ids::{BrokerEpoch, BrokerId, ProduceId, TimeMs, TopicPartition};
 use crate::message::{Message, Node};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use litemap::LiteMap;
 
 /// Something that happens at a later simulated time. Timers of a broker carry its
 /// incarnation: a timer set before a crash does nothing after the restart.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[allow(missing_docs)]
 pub enum Timer {
     /// A follower sends its next fetch (auto).

@@ -9,11 +9,11 @@ use crate::epoch_cache::EpochCache;
 use crate::ids::{BrokerEpoch, BrokerId, LeaderEpoch, Offset, PartitionEpoch, ProduceId, TimeMs, TopicPartition};
 use crate::log::{Log, LogConfig};
 use crate::message::LeaderRecoveryState;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use litemap::LiteMap;
 
 /// The leader's record of one follower (Replica.scala `ReplicaState`, L6).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct FollowerRecord {
     /// The follower's LEO as last fetched; UNKNOWN (-1) after a leader change (H4).
     pub leo: Offset,
@@ -46,7 +46,7 @@ impl FollowerRecord {
 }
 
 /// An acks=all produce waiting in purgatory (P5).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PendingProduce {
     /// The request.
     pub id: ProduceId,
@@ -55,7 +55,7 @@ pub struct PendingProduce {
 }
 
 /// A follower fetch the leader parked until data arrives or `max_wait_ms` passes.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ParkedFetch {
     /// The request's correlation id, echoed in the response.
     pub correlation_id: u64,
@@ -70,7 +70,7 @@ pub struct ParkedFetch {
 }
 
 /// State a replica holds only while it is leader.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct LeaderState {
     /// The committed ISR as this leader knows it.
     pub isr: Vec<BrokerId>,
@@ -95,7 +95,7 @@ pub struct LeaderState {
 }
 
 /// Where a follower's fetcher is (AbstractFetcherThread).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum FetchPhase {
     /// Legacy modes: waiting for an OffsetsForLeaderEpoch answer before fetching (F3).
     Truncating,
@@ -104,7 +104,7 @@ pub enum FetchPhase {
 }
 
 /// State a replica holds only while it is a follower.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct FollowerState {
     /// Whom it fetches from.
     pub leader: BrokerId,
@@ -116,7 +116,7 @@ pub struct FollowerState {
 }
 
 /// The replica's role (§2.9).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub enum Role {
     /// No leader known, or the broker just restarted.
     None,
@@ -138,7 +138,7 @@ impl Role {
 }
 
 /// One partition's replica on one broker.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Replica {
     /// Which partition.
     pub tp: TopicPartition,

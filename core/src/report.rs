@@ -6,10 +6,10 @@ use crate::epoch_cache::EpochEntry;
 use crate::event::ReadKind;
 use crate::ids::{BrokerId, ControllerEpoch, LeaderEpoch, PartitionEpoch};
 use crate::invariants::Violation;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// One record as `{offset, epoch, value}`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LogEntry {
@@ -22,7 +22,7 @@ pub struct LogEntry {
 }
 
 /// `controller {broker, epoch}`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ControllerReport {
     /// The active controller.
     pub broker: Option<BrokerId>,
@@ -31,7 +31,7 @@ pub struct ControllerReport {
 }
 
 /// One replica's end state.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ReplicaReport {
     /// Its broker.
     pub broker: BrokerId,
@@ -50,7 +50,7 @@ pub struct ReplicaReport {
 }
 
 /// One partition's end state (the controller's view plus every replica).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PartitionReport {
     /// Topic.
     pub topic: String,
@@ -69,7 +69,7 @@ pub struct PartitionReport {
 }
 
 /// One produce: `{value, acks, result}` with result `ok`, `pending` or the error name.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ProducedReport {
     /// Value.
     pub value: String,
@@ -80,7 +80,7 @@ pub struct ProducedReport {
 }
 
 /// One consumer read.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ReadReport {
     /// Which broker answered.
     pub broker: BrokerId,
@@ -93,7 +93,7 @@ pub struct ReadReport {
 }
 
 /// The whole report.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Report {
     /// The controller.
     pub controller: ControllerReport,

@@ -13,59 +13,60 @@ use crate::ids::{BrokerId, ControllerEpoch, LeaderEpoch, Offset, PartitionEpoch,
 use crate::log::Record;
 use crate::replica::FollowerRecord;
 use crate::report::{LogEntry, Report};
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
+pub(crate) mod json;
 
 /// The only format version so far.
 pub const FORMAT_VERSION: u32 = 1;
 
 /// A scenario file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", schemars(deny_unknown_fields))]
 pub struct Scenario {
     /// Must be 1.
     pub version: u32,
     /// A short name, e.g. `S8-fetch`.
-    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub name: String,
     /// What it shows.
-    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub description: String,
     /// The seed of every random choice (network delays, placement).
-    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub seed: u64,
     /// The cluster; every field has a default.
-    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub config: ClusterConfig,
     /// The state the run starts from; omitted parts keep the defaults.
-    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub initial: Option<InitialState>,
     /// The commands, one step each.
-    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub steps: Vec<Step>,
     /// What `kplay check` compares with the end state.
-    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub expect: Option<Expectations>,
 }
 
 /// The initial state of a scenario table.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", schemars(deny_unknown_fields))]
 pub struct InitialState {
     /// The active controller and its epoch.
-    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub controller: Option<ControllerSpec>,
     /// Partitions whose state is given.
-    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub partitions: Vec<PartitionSpec>,
 }
 
 /// `controller {broker, epoch}`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", schemars(deny_unknown_fields))]
 pub struct ControllerSpec {
     /// The controller's broker.
     pub broker: BrokerId,
@@ -74,119 +75,119 @@ pub struct ControllerSpec {
 }
 
 /// One partition's initial state.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", schemars(deny_unknown_fields))]
 pub struct PartitionSpec {
     /// The topic (must be in `config.topics`).
     pub topic: String,
     /// The partition.
     pub partition: u32,
     /// The ordered assignment (preferred leader first); default: the seeded placement.
-    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub replicas: Option<Vec<BrokerId>>,
     /// The leader (null for none); default: the first replica.
-    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub leader: Option<Option<BrokerId>>,
     /// The leader epoch; default 0.
-    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub leader_epoch: Option<LeaderEpoch>,
     /// The partition epoch; default 0.
-    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub partition_epoch: Option<PartitionEpoch>,
     /// The ISR; default: all replicas.
-    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub isr: Option<Vec<BrokerId>>,
     /// Each replica's log, by broker id.
-    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub logs: BTreeMap<BrokerId, ReplicaSpec>,
 }
 
 /// One replica's initial log.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", schemars(deny_unknown_fields))]
 pub struct ReplicaSpec {
     /// The records, from offset 0, contiguous.
-    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub log: Vec<LogEntry>,
     /// Its HW; default: the LEO.
-    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub hw: Option<i64>,
     /// Its flushed prefix; default: the LEO.
-    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub recovery_point: Option<i64>,
     /// Its epoch cache; default: derived from the records (C2).
-    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub epoch_cache: Option<Vec<EpochEntry>>,
 }
 
 /// What the end state must show. Every part is optional.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", schemars(deny_unknown_fields))]
 pub struct Expectations {
     /// The controller.
-    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub controller: Option<ControllerSpec>,
     /// Partitions.
-    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub partitions: Vec<PartitionExpectation>,
     /// Produce results in order, as `ok`, `pending` or a Kafka error name.
-    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub produced: Option<Vec<String>>,
     /// Read results in order, as their text form.
-    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub reads: Option<Vec<String>>,
     /// The violations that must be found, and no others: an invariant id, followed by
     /// ` explained` when an unclean election or lossy crash explains it (`["I9 explained"]`).
     /// `[]` means none.
-    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub violations: Option<Vec<String>>,
 }
 
 /// Expected state of one partition.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", schemars(deny_unknown_fields))]
 pub struct PartitionExpectation {
     /// The topic.
     pub topic: String,
     /// The partition.
     pub partition: u32,
     /// The leader (null for none).
-    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub leader: Option<Option<BrokerId>>,
     /// The leader epoch.
-    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub leader_epoch: Option<LeaderEpoch>,
     /// The ISR, as a set.
-    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub isr: Option<Vec<BrokerId>>,
     /// Replicas, by broker id.
-    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub replicas: BTreeMap<BrokerId, ReplicaExpectation>,
 }
 
 /// Expected state of one replica.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", schemars(deny_unknown_fields))]
 pub struct ReplicaExpectation {
     /// The whole log.
-    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub log: Option<Vec<LogEntry>>,
     /// LEO.
-    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub leo: Option<i64>,
     /// HW.
-    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub hw: Option<i64>,
     /// The epoch cache.
-    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub epoch_cache: Option<Vec<EpochEntry>>,
     /// `leader`, `follower`, `none` or `offline`.
-    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub state: Option<String>,
 }
 
@@ -227,27 +228,18 @@ fn invalid(path: impl Into<String>, message: impl Into<String>) -> ScenarioError
 }
 
 impl Scenario {
-    /// Parses a scenario, naming the JSON path of the first problem.
+    /// The scenario as JSON text, pretty-printed, fields in the order the format lists them.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(&json::ToJson::write(self)).expect("a JSON value prints")
+    }
+
+    /// Parses a scenario, naming the JSON path of the first problem (see [`json`]).
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
-        #[cfg(not(feature = "json-paths"))]
-        let s: Scenario = serde_json::from_str(text).map_err(|e| ScenarioError::Parse {
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| ScenarioError::Parse {
             path: format!("line {}, column {}", e.line(), e.column()),
             message: e.to_string(),
         })?;
-        #[cfg(feature = "json-paths")]
-        let de = &mut serde_json::Deserializer::from_str(text);
-        #[cfg(feature = "json-paths")]
-        let s: Scenario = serde_path_to_error::deserialize(de).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            let message = match inner.classify() {
-                serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
-                    format!("{inner} (line {}, column {})", inner.line(), inner.column())
-                }
-                _ => inner.to_string(),
-            };
-            ScenarioError::Parse { path: if path == "." { "$".into() } else { path }, message }
-        })?;
+        let s = <Scenario as json::FromJson>::read(&value, json::Path::Root)?;
         if s.version != FORMAT_VERSION {
             return Err(invalid("version", format!("unsupported version {}, expected {FORMAT_VERSION}", s.version)));
         }

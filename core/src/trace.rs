@@ -3,11 +3,11 @@
 //! wasm32.
 
 use crate::event::TimedEvent;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::hash::Hasher;
 
 /// Accumulates the trace hash.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct TraceHasher {
     state: u64,
 }

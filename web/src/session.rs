@@ -72,9 +72,9 @@ impl Session {
     }
 
     /// Parses and opens a scenario file's text; the error names where the problem is (the
-    /// line and column, and the step for a bad step).
+    /// line and column of bad JSON, the path of a bad value: `steps[2].broker`).
     pub fn from_json(text: &str) -> Result<Session, String> {
-        let s = Scenario::from_json(text).map_err(|e| locate_bad_step(text).unwrap_or_else(|| e.to_string()))?;
+        let s = Scenario::from_json(text).map_err(|e| e.to_string())?;
         Session::from_scenario(s)
     }
 
@@ -87,22 +87,13 @@ impl Session {
 
     /// The session as scenario JSON.
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(&self.to_scenario()).expect("scenarios serialize")
+        self.to_scenario().to_json()
     }
 
     /// Applies a user command (recorded).
     pub fn apply(&mut self, cmd: Command) -> Result<(), String> {
         self.timeline.apply(cmd).map(|_| ()).map_err(|e| e.to_string())
     }
-}
-
-/// For a file whose steps do not parse, `steps[i]: what is wrong` for the first bad step.
-fn locate_bad_step(text: &str) -> Option<String> {
-    let value: serde_json::Value = serde_json::from_str(text).ok()?;
-    let steps = value.get("steps")?.as_array()?;
-    steps.iter().enumerate().find_map(|(i, step)| {
-        serde_json::from_value::<Step>(step.clone()).err().map(|e| format!("steps[{i}]: {e}"))
-    })
 }
 
 #[cfg(test)]
@@ -130,7 +121,11 @@ mod tests {
         let e = Session::from_json(r#"{"version": 1, "config": {"brokers": 40}}"#).unwrap_err();
         assert!(e.contains("brokers must be between 1 and 12"), "{e}");
         let e = Session::from_json("{\"version\": 1, \"steps\": [{\"do\": \"crash\"}]}").unwrap_err();
-        assert!(e.contains("steps[0]"), "{e}");
+        assert!(e.contains("steps[0]: missing field `broker`"), "{e}");
+        let e = Session::from_json("{\"version\": 1, \"config\": {\"network\": {\"max_delay_ms\": -5}}}").unwrap_err();
+        assert!(e.contains("config.network.max_delay_ms: expected an integer ≥ 0, found -5"), "{e}");
+        let e = Session::from_json("{\"version\": 1,\n \"steps\": [}").unwrap_err();
+        assert!(e.contains("line 2"), "{e}");
     }
 
     /// Import then export loses nothing: the exported file runs to the same end state and still
