@@ -252,7 +252,7 @@ impl Checker {
                     let Some(p) = c.produced(*id).filter(|p| p.acks == Acks::All) else { continue };
                     let Some(l) = c.replica(*b, tp).and_then(|r| r.leader_state()) else { continue };
                     if l.maximal_isr.len() < cfg.effective_min_isr(c.controller.partitions[tp].replicas.len()) {
-                        f.add("I25", Some(tp), false, format!("acks=all produce #{} acked with maximal ISR {:?}", p.id, l.maximal_isr));
+                        f.add("I25", Some(tp), false, format!("acks=all produce #{} acked with maximal ISR {}", p.id, set(&l.maximal_isr)));
                     }
                 }
                 Event::ConsumerRead { broker, tp, result: ReadResult::Records(recs), .. } => {
@@ -286,7 +286,7 @@ impl Checker {
                     // I25 (first half): no acks=all record is appended while |isr| < minISR.
                     let rf = c.controller.partitions[tp].replicas.len();
                     if isr.len() < cfg.effective_min_isr(rf) {
-                        f.add("I25", Some(tp), false, format!("broker {broker} appended an acks=all record with ISR {isr:?}"));
+                        f.add("I25", Some(tp), false, format!("broker {broker} appended an acks=all record with ISR {}", set(isr)));
                     }
                 }
                 Event::HighWatermark { broker, tp, from, to, leader: true } if cfg.hw_requires_min_isr && to > from => {
@@ -352,22 +352,22 @@ impl Checker {
         // I17.
         if let Some(l) = st.leader {
             if !st.isr.contains(&l) {
-                f.add("I17", Some(tp), false, format!("leader {l} not in ISR {:?}", st.isr));
+                f.add("I17", Some(tp), false, format!("leader {l} not in ISR {}", set(&st.isr)));
             }
         }
         if st.isr.is_empty() || !st.isr.iter().all(|b| st.replicas.contains(b)) {
-            f.add("I17", Some(tp), false, format!("ISR {:?} empty or not within replicas {:?}", st.isr, st.replicas));
+            f.add("I17", Some(tp), false, format!("ISR {} empty or not within replicas {}", set(&st.isr), set(&st.replicas)));
         }
         if st.isr.len() > 1 {
             for b in &st.isr {
                 if c.controller.registrations.get(b).is_some_and(|r| r.fenced) {
-                    f.add("I17", Some(tp), false, format!("fenced broker {b} in ISR {:?}", st.isr));
+                    f.add("I17", Some(tp), false, format!("fenced broker {b} in ISR {}", set(&st.isr)));
                 }
             }
         }
         // I27.
         if st.leader_recovery_state == LeaderRecoveryState::Recovering && (st.isr.len() != 1 || st.leader.map(|l| vec![l]) != Some(st.isr.clone())) {
-            f.add("I27", Some(tp), false, format!("RECOVERING with ISR {:?}", st.isr));
+            f.add("I27", Some(tp), false, format!("RECOVERING with ISR {}", set(&st.isr)));
         }
         let replicas: Vec<&Replica> = st.replicas.iter().filter_map(|b| c.replica(*b, tp)).collect();
         let running = |r: &&Replica| c.brokers[&r.broker].is_running();
@@ -383,7 +383,7 @@ impl Checker {
             if running(r) && r.leader_state().is_some() && r.leader_epoch == st.leader_epoch {
                 current_leaders += 1;
                 if st.leader != Some(r.broker) {
-                    f.add("I18", Some(tp), false, format!("broker {} leads in epoch {} but the controller's leader is {:?}", r.broker, r.leader_epoch, st.leader));
+                    f.add("I18", Some(tp), false, format!("broker {} leads in epoch {} but the controller's leader is {}", r.broker, r.leader_epoch, st.leader.map_or("none".into(), |b| b.to_string())));
                 }
             }
         }
@@ -412,10 +412,10 @@ impl Checker {
             // I11.
             if let Some(ls) = l.leader_state() {
                 if !st.isr.iter().all(|b| ls.maximal_isr.contains(b)) {
-                    f.add("I11", Some(tp), false, format!("maximal ISR {:?} not a superset of controller ISR {:?}", ls.maximal_isr, st.isr));
+                    f.add("I11", Some(tp), false, format!("maximal ISR {} not a superset of controller ISR {}", set(&ls.maximal_isr), set(&st.isr)));
                 }
                 if ls.pending_isr.is_none() && ls.maximal_isr != ls.isr {
-                    f.add("I11", Some(tp), false, format!("no AlterPartition in flight but maximal ISR {:?} != ISR {:?}", ls.maximal_isr, ls.isr));
+                    f.add("I11", Some(tp), false, format!("no AlterPartition in flight but maximal ISR {} != ISR {}", set(&ls.maximal_isr), set(&ls.isr)));
                 }
                 // I12 and I24.
                 let hw = l.log.high_watermark();
@@ -521,7 +521,7 @@ impl Checker {
         let entries = r.epoch_cache.entries();
         for (i, w) in entries.windows(2).enumerate() {
             if w[0].epoch >= w[1].epoch || w[0].start_offset >= w[1].start_offset {
-                f.add("I3", Some(tp), false, format!("broker {} cache not increasing at entry {i}: {entries:?}", r.broker));
+                f.add("I3", Some(tp), false, format!("broker {} cache not increasing at entry {i}: {}", r.broker, entries.iter().map(|e| format!("{}:{}", e.epoch, e.start_offset)).collect::<Vec<_>>().join(", ")));
             }
         }
         for (i, e) in entries.iter().enumerate() {
@@ -541,7 +541,7 @@ impl Checker {
         let mut clean = true;
         for rec in r.log.records_from(from) {
             if r.epoch_cache.epoch_for_offset(rec.offset) != Some(rec.epoch) {
-                f.add("I4", Some(tp), false, format!("broker {} record ({},{}) but cache says {:?}", r.broker, rec.offset, rec.epoch, r.epoch_cache.epoch_for_offset(rec.offset)));
+                f.add("I4", Some(tp), false, format!("broker {} record ({},{}) but cache says {}", r.broker, rec.offset, rec.epoch, r.epoch_cache.epoch_for_offset(rec.offset).map_or("no epoch".into(), |e| format!("epoch {e}"))));
                 clean = false;
                 break;
             }
@@ -588,4 +588,9 @@ impl Checker {
             }
         }
     }
+}
+
+/// Broker ids as Kafka logs them: `[1, 3]`.
+fn set(ids: &[BrokerId]) -> String {
+    format!("[{}]", ids.iter().map(|b| b.to_string()).collect::<Vec<_>>().join(", "))
 }
