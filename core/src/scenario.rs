@@ -235,9 +235,11 @@ impl Scenario {
 
     /// Parses a scenario, naming the JSON path of the first problem (see [`json`]).
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| ScenarioError::Parse {
-            path: format!("line {}, column {}", e.line(), e.column()),
-            message: e.to_string(),
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+            // serde_json ends its message with the position, which the path already gives.
+            let message = e.to_string();
+            let message = message.rsplit_once(" at line ").map_or(message.as_str(), |(m, _)| m).to_string();
+            ScenarioError::Parse { path: format!("line {}, column {}", e.line(), e.column()), message }
         })?;
         let s = <Scenario as json::FromJson>::read(&value, json::Path::Root)?;
         if s.version != FORMAT_VERSION {

@@ -164,6 +164,14 @@ test('a bad imported file is named, and the page keeps working', async () => {
   await pg.tid('import').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"version": 1, "config": {"brokers": 40}}') });
   await pg.tid('error').waitFor();
   assert.match(await pg.tid('error').textContent(), /broken\.json.*brokers must be between 1 and 12/);
+  // A mistyped value is named by its JSON path; bad JSON by its line and column.
+  await pg.tid('import').setInputFiles({ name: 'typo.json', mimeType: 'application/json', buffer: Buffer.from('{"version": 1, "steps": [{"do": "crash", "broker": "two"}]}') });
+  await page.waitForFunction(() => document.querySelector('[data-testid="error"]')?.textContent.includes('typo.json'));
+  assert.match(await pg.tid('error').textContent(), /typo\.json: steps\[0\]\.broker: expected a broker id \(an integer ≥ 0\), found the string "two"/);
+  await pg.tid('import').setInputFiles({ name: 'syntax.json', mimeType: 'application/json', buffer: Buffer.from('{"version": 1,\n "steps": [}') });
+  await page.waitForFunction(() => document.querySelector('[data-testid="error"]')?.textContent.includes('syntax.json'));
+  assert.match(await pg.tid('error').textContent(), /syntax\.json: line 2, column 12: expected value/);
+  assert.doesNotMatch(await pg.tid('error').textContent(), /at line/);
   await pg.step();
   assert.equal(await page.locator('[data-testid^="broker-"]').count(), 3);
   await screenshot(page, 'bad-import');
