@@ -1,8 +1,8 @@
-//! The scenario format's reader and writer (`core/src/scenario/json.rs`, written by hand) held
-//! to the published schema (`scenarios/schema.json`, derived from the types' attributes and
-//! pinned by `cli.rs`): documents generated from the schema — every property, every command,
-//! every enum name — read and write back unchanged; a left-out optional field takes the
-//! schema's default; a left-out required field, an unknown field and a value of the wrong
+//! The scenario format's reader and writer (`core/src/scenario/read.rs` and `write.rs`,
+//! written by hand) held to the published schema (`scenarios/schema.json`, derived from the
+//! types and pinned by `cli.rs`): documents generated from the schema — every property, every
+//! command, every enum name — read and write back unchanged; a left-out optional field takes
+//! the schema's default; a left-out required field, an unknown field and a value of the wrong
 //! type are refused with the path of the problem.
 
 use kplay_core::scenario::Scenario;

@@ -236,14 +236,14 @@ pub(crate) fn yes() -> bool {
 }
 
 /// A command as written in scenario and session files: `{"do": "<name>", ...fields}` (read by
-/// `scenario::json`).
+/// `scenario/read.rs`, written by `scenario/write.rs`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Step(pub Command);
 
 impl Step {
     /// The step as one line of scenario JSON.
     pub fn to_json(&self) -> String {
-        crate::scenario::json::ToJson::write(self).to_string()
+        crate::scenario::write::ToJson::write(self).to_string()
     }
 }
 

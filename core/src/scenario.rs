@@ -15,7 +15,8 @@ use crate::replica::FollowerRecord;
 use crate::report::{LogEntry, Report};
 use std::collections::BTreeMap;
 
-pub(crate) mod json;
+mod read;
+pub(crate) mod write;
 
 /// The only format version so far.
 pub const FORMAT_VERSION: u32 = 1;
@@ -230,18 +231,19 @@ fn invalid(path: impl Into<String>, message: impl Into<String>) -> ScenarioError
 impl Scenario {
     /// The scenario as JSON text, pretty-printed, fields in the order the format lists them.
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(&json::ToJson::write(self)).expect("a JSON value prints")
+        serde_json::to_string_pretty(&write::ToJson::write(self)).expect("a JSON value prints")
     }
 
-    /// Parses a scenario, naming the JSON path of the first problem (see [`json`]).
+    /// Parses a scenario, naming the JSON path of the first problem (see `scenario/read.rs`).
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
         let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
             // serde_json ends its message with the position, which the path already gives.
             let message = e.to_string();
-            let message = message.rsplit_once(" at line ").map_or(message.as_str(), |(m, _)| m).to_string();
+            let position = format!(" at line {} column {}", e.line(), e.column());
+            let message = message.strip_suffix(&position).unwrap_or(&message).to_string();
             ScenarioError::Parse { path: format!("line {}, column {}", e.line(), e.column()), message }
         })?;
-        let s = <Scenario as json::FromJson>::read(&value, json::Path::Root)?;
+        let s = <Scenario as read::FromJson>::read(&value, read::Path::Root)?;
         if s.version != FORMAT_VERSION {
             return Err(invalid("version", format!("unsupported version {}, expected {FORMAT_VERSION}", s.version)));
         }

@@ -1,0 +1,350 @@
+//! Writing scenario files: the inverse of `read.rs`, into a `serde_json::Value` whose fields
+//! keep the order given here (serde_json's `preserve_order`), so an exported session reads
+//! like a hand-written scenario.
+
+use super::{
+    ControllerSpec, Expectations, InitialState, PartitionExpectation, PartitionSpec, ReplicaExpectation, ReplicaSpec,
+    Scenario,
+};
+use crate::command::{Command, Step};
+use crate::config::{AutoConfig, ClusterConfig, NetworkConfig, TopicConfig, TruncationMode};
+use crate::controller::ElectionType;
+use crate::epoch_cache::EpochEntry;
+use crate::event::CrashKind;
+use crate::ids::{BrokerId, ControllerEpoch, LeaderEpoch, MessageId, Offset, PartitionEpoch};
+use crate::log::LogConfig;
+use crate::message::Acks;
+use crate::report::LogEntry;
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+/// A value of the format, written back: what `read.rs` reads, in the order a person
+/// would write it. `None`s are left out (reading treats left out and `null` alike), except a
+/// partition's `leader`, whose `null` means "no leader".
+pub(crate) trait ToJson {
+    fn write(&self) -> Value;
+}
+
+/// An object under construction, its fields in the order given.
+struct Object(Map<String, Value>);
+
+impl Object {
+    fn new() -> Object {
+        Object(Map::new())
+    }
+
+    fn put(mut self, key: &str, v: &impl ToJson) -> Object {
+        self.0.insert(key.into(), v.write());
+        self
+    }
+
+    fn put_some<T: ToJson>(self, key: &str, v: &Option<T>) -> Object {
+        match v {
+            Some(v) => self.put(key, v),
+            None => self,
+        }
+    }
+
+    fn put_leader(mut self, key: &str, v: &Option<Option<BrokerId>>) -> Object {
+        if let Some(l) = v {
+            self.0.insert(key.into(), l.map_or(Value::Null, |b| b.write()));
+        }
+        self
+    }
+
+    fn done(self) -> Value {
+        Value::Object(self.0)
+    }
+}
+
+macro_rules! write_numbers {
+    ($($t:ty $(as $id:ident)?),* $(,)?) => {$(
+        impl ToJson for $t {
+            fn write(&self) -> Value {
+                let n = *self;
+                $(let $id(n) = n;)?
+                Value::from(n)
+            }
+        }
+    )*};
+}
+write_numbers!(
+    u32,
+    u64,
+    i64,
+    BrokerId as BrokerId,
+    LeaderEpoch as LeaderEpoch,
+    PartitionEpoch as PartitionEpoch,
+    ControllerEpoch as ControllerEpoch,
+    MessageId as MessageId,
+    Offset as Offset,
+);
+
+impl ToJson for bool {
+    fn write(&self) -> Value {
+        Value::Bool(*self)
+    }
+}
+
+impl ToJson for String {
+    fn write(&self) -> Value {
+        Value::String(self.clone())
+    }
+}
+
+impl<T: ToJson> ToJson for Vec<T> {
+    fn write(&self) -> Value {
+        Value::Array(self.iter().map(ToJson::write).collect())
+    }
+}
+
+impl<T: ToJson> ToJson for BTreeMap<BrokerId, T> {
+    fn write(&self) -> Value {
+        Value::Object(self.iter().map(|(b, v)| (b.to_string(), v.write())).collect())
+    }
+}
+
+macro_rules! write_names {
+    ($($t:ty { $($variant:path => $name:literal),* $(,)? })*) => {$(
+        impl ToJson for $t {
+            fn write(&self) -> Value {
+                Value::from(match self { $($variant => $name),* })
+            }
+        }
+    )*};
+}
+write_names! {
+    TruncationMode { TruncationMode::Hw => "HW", TruncationMode::Kip101 => "KIP101", TruncationMode::Kip279 => "KIP279", TruncationMode::Fetch => "FETCH" }
+    Acks { Acks::None => "0", Acks::Leader => "1", Acks::All => "all" }
+    CrashKind { CrashKind::Clean => "clean", CrashKind::Unclean => "unclean", CrashKind::Lossy => "lossy" }
+    ElectionType { ElectionType::Clean => "clean", ElectionType::Preferred => "preferred", ElectionType::Unclean => "unclean" }
+}
+
+impl ToJson for Scenario {
+    fn write(&self) -> Value {
+        Object::new()
+            .put("version", &self.version)
+            .put("name", &self.name)
+            .put("description", &self.description)
+            .put("seed", &self.seed)
+            .put("config", &self.config)
+            .put_some("initial", &self.initial)
+            .put("steps", &self.steps)
+            .put_some("expect", &self.expect)
+            .done()
+    }
+}
+
+impl ToJson for ClusterConfig {
+    fn write(&self) -> Value {
+        Object::new()
+            .put("brokers", &self.brokers)
+            .put("topics", &self.topics)
+            .put("min_insync_replicas", &self.min_insync_replicas)
+            .put("replica_lag_time_max_ms", &self.replica_lag_time_max_ms)
+            .put("replica_fetch_wait_max_ms", &self.replica_fetch_wait_max_ms)
+            .put("replica_fetch_backoff_ms", &self.replica_fetch_backoff_ms)
+            .put("broker_heartbeat_interval_ms", &self.broker_heartbeat_interval_ms)
+            .put("broker_session_timeout_ms", &self.broker_session_timeout_ms)
+            .put("request_timeout_ms", &self.request_timeout_ms)
+            .put("log_flush_interval_ms", &self.log_flush_interval_ms)
+            .put("controller_failover_ms", &self.controller_failover_ms)
+            .put("unclean_leader_election", &self.unclean_leader_election)
+            .put("truncation_mode", &self.truncation_mode)
+            .put("hw_requires_min_isr", &self.hw_requires_min_isr)
+            .put("leader_epoch_bump_on_isr_shrink", &self.leader_epoch_bump_on_isr_shrink)
+            .put("controller_detects_fast_restart", &self.controller_detects_fast_restart)
+            .put("leader_assigns_epoch_on_election", &self.leader_assigns_epoch_on_election)
+            .put("log", &self.log)
+            .put("auto", &self.auto)
+            .put("network", &self.network)
+            .done()
+    }
+}
+
+impl ToJson for TopicConfig {
+    fn write(&self) -> Value {
+        Object::new()
+            .put("name", &self.name)
+            .put("partitions", &self.partitions)
+            .put("replication_factor", &self.replication_factor)
+            .done()
+    }
+}
+
+impl ToJson for LogConfig {
+    fn write(&self) -> Value {
+        Object::new()
+            .put("segment_bytes", &self.segment_bytes)
+            .put("segment_records", &self.segment_records)
+            .put("index_interval_bytes", &self.index_interval_bytes)
+            .done()
+    }
+}
+
+impl ToJson for AutoConfig {
+    fn write(&self) -> Value {
+        Object::new()
+            .put("fetch", &self.fetch)
+            .put("isr_check", &self.isr_check)
+            .put("heartbeats", &self.heartbeats)
+            .put("flush", &self.flush)
+            .put("controller_failover", &self.controller_failover)
+            .done()
+    }
+}
+
+impl ToJson for NetworkConfig {
+    fn write(&self) -> Value {
+        Object::new()
+            .put("min_delay_ms", &self.min_delay_ms)
+            .put("max_delay_ms", &self.max_delay_ms)
+            .put("slow_extra_ms", &self.slow_extra_ms)
+            .done()
+    }
+}
+
+impl ToJson for InitialState {
+    fn write(&self) -> Value {
+        Object::new().put_some("controller", &self.controller).put("partitions", &self.partitions).done()
+    }
+}
+
+impl ToJson for ControllerSpec {
+    fn write(&self) -> Value {
+        Object::new().put("broker", &self.broker).put("epoch", &self.epoch).done()
+    }
+}
+
+impl ToJson for PartitionSpec {
+    fn write(&self) -> Value {
+        Object::new()
+            .put("topic", &self.topic)
+            .put("partition", &self.partition)
+            .put_some("replicas", &self.replicas)
+            .put_leader("leader", &self.leader)
+            .put_some("leader_epoch", &self.leader_epoch)
+            .put_some("partition_epoch", &self.partition_epoch)
+            .put_some("isr", &self.isr)
+            .put("logs", &self.logs)
+            .done()
+    }
+}
+
+impl ToJson for ReplicaSpec {
+    fn write(&self) -> Value {
+        Object::new()
+            .put("log", &self.log)
+            .put_some("hw", &self.hw)
+            .put_some("recovery_point", &self.recovery_point)
+            .put_some("epoch_cache", &self.epoch_cache)
+            .done()
+    }
+}
+
+impl ToJson for LogEntry {
+    fn write(&self) -> Value {
+        Object::new().put("offset", &self.offset).put("epoch", &self.epoch).put("value", &self.value).done()
+    }
+}
+
+impl ToJson for EpochEntry {
+    fn write(&self) -> Value {
+        Object::new().put("epoch", &self.epoch).put("start_offset", &self.start_offset).done()
+    }
+}
+
+impl ToJson for Expectations {
+    fn write(&self) -> Value {
+        Object::new()
+            .put_some("controller", &self.controller)
+            .put("partitions", &self.partitions)
+            .put_some("produced", &self.produced)
+            .put_some("reads", &self.reads)
+            .put_some("violations", &self.violations)
+            .done()
+    }
+}
+
+impl ToJson for PartitionExpectation {
+    fn write(&self) -> Value {
+        Object::new()
+            .put("topic", &self.topic)
+            .put("partition", &self.partition)
+            .put_leader("leader", &self.leader)
+            .put_some("leader_epoch", &self.leader_epoch)
+            .put_some("isr", &self.isr)
+            .put("replicas", &self.replicas)
+            .done()
+    }
+}
+
+impl ToJson for ReplicaExpectation {
+    fn write(&self) -> Value {
+        Object::new()
+            .put_some("log", &self.log)
+            .put_some("leo", &self.leo)
+            .put_some("hw", &self.hw)
+            .put_some("epoch_cache", &self.epoch_cache)
+            .put_some("state", &self.state)
+            .done()
+    }
+}
+
+impl ToJson for Step {
+    fn write(&self) -> Value {
+        let o = |name: &str| Object::new().put("do", &name.to_string());
+        match &self.0 {
+            Command::Produce { topic, partition, key, value, acks, to } => o("produce")
+                .put("topic", topic)
+                .put_some("partition", partition)
+                .put_some("key", key)
+                .put("value", value)
+                .put("acks", acks)
+                .put_some("to", to),
+            Command::Fetch { broker, topic, partition } => {
+                o("fetch").put("broker", broker).put("topic", topic).put("partition", partition)
+            }
+            Command::Consume { topic, partition, offset, broker } => {
+                o("consume").put("topic", topic).put("partition", partition).put("offset", offset).put_some("broker", broker)
+            }
+            Command::ListOffsets { topic, partition, broker } => {
+                o("list_offsets").put("topic", topic).put("partition", partition).put_some("broker", broker)
+            }
+            Command::Crash { broker, kind, keep } => o("crash").put("broker", broker).put("kind", kind).put_some("keep", keep),
+            Command::Restart { broker } => o("restart").put("broker", broker),
+            Command::Pause { broker } => o("pause").put("broker", broker),
+            Command::Resume { broker } => o("resume").put("broker", broker),
+            Command::Fence { broker } => o("fence").put("broker", broker),
+            Command::Heartbeat { broker } => o("heartbeat").put("broker", broker),
+            Command::Isolate { broker } => o("isolate").put("broker", broker),
+            Command::Heal { broker } => o("heal").put("broker", broker),
+            Command::Flush { broker } => o("flush").put("broker", broker),
+            Command::IsrCheck { broker } => o("isr_check").put("broker", broker),
+            Command::Cut { from, to } => o("cut").put("from", from).put("to", to),
+            Command::Hold { from, to } => o("hold").put("from", from).put("to", to),
+            Command::Release { from, to } => o("release").put("from", from).put("to", to),
+            Command::Slow { broker, slow } => o("slow").put("broker", broker).put("slow", slow),
+            Command::Link { from, to, extra_delay_ms, drop_permille } => o("link")
+                .put("from", from)
+                .put("to", to)
+                .put("extra_delay_ms", extra_delay_ms)
+                .put("drop_permille", drop_permille),
+            Command::Deliver { message } => o("deliver").put("message", message),
+            Command::Drop { message } => o("drop").put("message", message),
+            Command::Step { count } => o("step").put("count", count),
+            Command::Advance { ms } => o("advance").put("ms", ms),
+            Command::AdvanceTo { time_ms } => o("advance_to").put("time_ms", time_ms),
+            Command::ElectController { broker } => o("elect_controller").put_some("broker", broker),
+            Command::ZombieElect { broker, topic, partition, leader } => o("zombie_elect")
+                .put("broker", broker)
+                .put("topic", topic)
+                .put("partition", partition)
+                .put("leader", leader),
+            Command::Elect { topic, partition, kind } => {
+                o("elect").put("topic", topic).put("partition", partition).put("kind", kind)
+            }
+        }
+        .done()
+    }
+}
