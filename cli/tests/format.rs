@@ -29,6 +29,12 @@ struct Site {
     schema: Value,
 }
 
+impl Site {
+    fn required(&self) -> Vec<&str> {
+        self.schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect()
+    }
+}
+
 struct Gen<'a> {
     root: &'a Value,
     sites: Vec<Site>,
@@ -114,6 +120,12 @@ fn every_property_and_every_command_reads_and_writes_back_unchanged() {
         let (doc, _) = document(&root, pick);
         assert_eq!(read_write(&doc).unwrap(), doc, "pick {pick}");
     }
+    // An unknown command's error lists every command the schema has.
+    let e = read_write(&json!({"version": 1, "steps": [{"do": "zzz"}]})).unwrap_err();
+    for variant in root["$defs"]["Step"]["oneOf"].as_array().unwrap() {
+        let name = variant["properties"]["do"]["const"].as_str().unwrap();
+        assert!(e.contains(&format!("`{name}`")), "{e} does not list {name}");
+    }
 }
 
 #[test]
@@ -122,8 +134,7 @@ fn a_left_out_optional_field_takes_the_schema_default() {
     let (doc, sites) = document(&root, 0);
     let mut checked = 0;
     for site in &sites {
-        let required: Vec<&str> =
-            site.schema.get("required").and_then(Value::as_array).map_or(vec![], |r| r.iter().filter_map(Value::as_str).collect());
+        let required = site.required();
         for (k, p) in site.schema["properties"].as_object().unwrap() {
             if required.contains(&k.as_str()) || (site.pointer.is_empty() && k == "steps") {
                 continue;
@@ -157,11 +168,11 @@ fn a_missing_required_field_an_unknown_field_and_a_wrong_type_are_refused_with_t
     let mut checked = 0;
     for site in &sites {
         let at = if site.path.is_empty() { "$".to_string() } else { site.path.clone() };
-        for k in site.schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
+        for k in site.required() {
             let mut d = doc.clone();
             d.pointer_mut(&site.pointer).unwrap().as_object_mut().unwrap().remove(k);
             let e = read_write(&d).expect_err(&format!("{at}: {k} is required"));
-            let want = if k == "do" { format!("{at}: missing field `do`") } else { format!("{at}: missing field `{k}`") };
+            let want = format!("{at}: missing field `{k}`");
             assert!(e.contains(&want), "{e} (wanted {want})");
             checked += 1;
         }

@@ -7,7 +7,8 @@ use crate::cluster::Cluster;
 use crate::config::TruncationMode;
 use crate::event::{CrashKind, ElectionKind, Event, IsrChangeReason, ReadResult};
 use crate::ids::{BrokerId, ControllerEpoch, LeaderEpoch, Offset, PartitionEpoch, TopicPartition};
-use crate::message::{Acks, LeaderRecoveryState, Message};
+use crate::message::{ids, Acks, LeaderRecoveryState, Message};
+use crate::report::cache_text;
 use crate::replica::{Replica, Role};
 use serde::Serialize;
 use litemap::LiteMap;
@@ -252,7 +253,7 @@ impl Checker {
                     let Some(p) = c.produced(*id).filter(|p| p.acks == Acks::All) else { continue };
                     let Some(l) = c.replica(*b, tp).and_then(|r| r.leader_state()) else { continue };
                     if l.maximal_isr.len() < cfg.effective_min_isr(c.controller.partitions[tp].replicas.len()) {
-                        f.add("I25", Some(tp), false, format!("acks=all produce #{} acked with maximal ISR {}", p.id, set(&l.maximal_isr)));
+                        f.add("I25", Some(tp), false, format!("acks=all produce #{} acked with maximal ISR {}", p.id, ids(l.maximal_isr.iter().copied())));
                     }
                 }
                 Event::ConsumerRead { broker, tp, result: ReadResult::Records(recs), .. } => {
@@ -286,7 +287,7 @@ impl Checker {
                     // I25 (first half): no acks=all record is appended while |isr| < minISR.
                     let rf = c.controller.partitions[tp].replicas.len();
                     if isr.len() < cfg.effective_min_isr(rf) {
-                        f.add("I25", Some(tp), false, format!("broker {broker} appended an acks=all record with ISR {}", set(isr)));
+                        f.add("I25", Some(tp), false, format!("broker {broker} appended an acks=all record with ISR {}", ids(isr.iter().copied())));
                     }
                 }
                 Event::HighWatermark { broker, tp, from, to, leader: true } if cfg.hw_requires_min_isr && to > from => {
@@ -352,22 +353,22 @@ impl Checker {
         // I17.
         if let Some(l) = st.leader {
             if !st.isr.contains(&l) {
-                f.add("I17", Some(tp), false, format!("leader {l} not in ISR {}", set(&st.isr)));
+                f.add("I17", Some(tp), false, format!("leader {l} not in ISR {}", ids(st.isr.iter().copied())));
             }
         }
         if st.isr.is_empty() || !st.isr.iter().all(|b| st.replicas.contains(b)) {
-            f.add("I17", Some(tp), false, format!("ISR {} empty or not within replicas {}", set(&st.isr), set(&st.replicas)));
+            f.add("I17", Some(tp), false, format!("ISR {} empty or not within replicas {}", ids(st.isr.iter().copied()), ids(st.replicas.iter().copied())));
         }
         if st.isr.len() > 1 {
             for b in &st.isr {
                 if c.controller.registrations.get(b).is_some_and(|r| r.fenced) {
-                    f.add("I17", Some(tp), false, format!("fenced broker {b} in ISR {}", set(&st.isr)));
+                    f.add("I17", Some(tp), false, format!("fenced broker {b} in ISR {}", ids(st.isr.iter().copied())));
                 }
             }
         }
         // I27.
         if st.leader_recovery_state == LeaderRecoveryState::Recovering && (st.isr.len() != 1 || st.leader.map(|l| vec![l]) != Some(st.isr.clone())) {
-            f.add("I27", Some(tp), false, format!("RECOVERING with ISR {}", set(&st.isr)));
+            f.add("I27", Some(tp), false, format!("RECOVERING with ISR {}", ids(st.isr.iter().copied())));
         }
         let replicas: Vec<&Replica> = st.replicas.iter().filter_map(|b| c.replica(*b, tp)).collect();
         let running = |r: &&Replica| c.brokers[&r.broker].is_running();
@@ -412,10 +413,10 @@ impl Checker {
             // I11.
             if let Some(ls) = l.leader_state() {
                 if !st.isr.iter().all(|b| ls.maximal_isr.contains(b)) {
-                    f.add("I11", Some(tp), false, format!("maximal ISR {} not a superset of controller ISR {}", set(&ls.maximal_isr), set(&st.isr)));
+                    f.add("I11", Some(tp), false, format!("maximal ISR {} not a superset of controller ISR {}", ids(ls.maximal_isr.iter().copied()), ids(st.isr.iter().copied())));
                 }
                 if ls.pending_isr.is_none() && ls.maximal_isr != ls.isr {
-                    f.add("I11", Some(tp), false, format!("no AlterPartition in flight but maximal ISR {} != ISR {}", set(&ls.maximal_isr), set(&ls.isr)));
+                    f.add("I11", Some(tp), false, format!("no AlterPartition in flight but maximal ISR {} != ISR {}", ids(ls.maximal_isr.iter().copied()), ids(ls.isr.iter().copied())));
                 }
                 // I12 and I24.
                 let hw = l.log.high_watermark();
@@ -521,7 +522,7 @@ impl Checker {
         let entries = r.epoch_cache.entries();
         for (i, w) in entries.windows(2).enumerate() {
             if w[0].epoch >= w[1].epoch || w[0].start_offset >= w[1].start_offset {
-                f.add("I3", Some(tp), false, format!("broker {} cache not increasing at entry {i}: {}", r.broker, entries.iter().map(|e| format!("{}:{}", e.epoch, e.start_offset)).collect::<Vec<_>>().join(", ")));
+                f.add("I3", Some(tp), false, format!("broker {} cache not increasing at entry {i}: {}", r.broker, cache_text(entries)));
             }
         }
         for (i, e) in entries.iter().enumerate() {
@@ -588,9 +589,4 @@ impl Checker {
             }
         }
     }
-}
-
-/// Broker ids as Kafka logs them: `[1, 3]`.
-fn set(ids: &[BrokerId]) -> String {
-    format!("[{}]", ids.iter().map(|b| b.to_string()).collect::<Vec<_>>().join(", "))
 }

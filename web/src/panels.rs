@@ -175,7 +175,7 @@ pub fn Inspector() -> impl IntoView {
                     })}
                     {d.leader_state.map(|(leso, isr, maximal, followers)| view! {
                         <h5>{t(l, Ui::LeaderView)}</h5>
-                        <p class="mono">{format!("LESO {leso} · ISR {{{isr}}} · maximal ISR {{{maximal}}}")}</p>
+                        <p class="mono">{format!("LESO {leso} · ISR {isr} · maximal ISR {maximal}")}</p>
                         <ul class="mono">
                             {followers.into_iter().map(|(b, fleo, caught)| view! {
                                 <li>{format!("B{b}: LEO {} · lastCaughtUp {}", if fleo < 0 { "unknown".into() } else { fleo.to_string() }, caught.map_or("never".into(), |t| format!("{t} ms")))}</li>
@@ -187,16 +187,15 @@ pub fn Inspector() -> impl IntoView {
             Some(Selection::Partition(tp)) => sim.with_session(|s| {
                 let c = s.timeline.cluster();
                 let Some(st) = c.controller.partitions.get(&tp) else { return view! { <p>"—"</p> }.into_any() };
-                let ids = |v: &[kplay_core::ids::BrokerId]| v.iter().map(|b| b.to_string()).collect::<Vec<_>>().join(",");
                 view! {
                     <h4>{format!("{tp} · {}", t(l, Ui::Controller))}</h4>
                     <p class="mono">{format!(
-                        "replicas [{}] · leader {} · leaderEpoch {} · partitionEpoch {} · ISR {{{}}} · {:?}",
-                        ids(&st.replicas),
+                        "replicas [{}] · leader {} · leaderEpoch {} · partitionEpoch {} · ISR {} · {:?}",
+                        st.replicas.iter().map(|b| b.to_string()).collect::<Vec<_>>().join(","),
                         st.leader.map_or("none".into(), |b| b.to_string()),
                         st.leader_epoch,
                         st.partition_epoch,
-                        ids(&st.isr),
+                        kplay_core::message::ids(st.isr.iter().copied()),
                         st.leader_recovery_state
                     )}</p>
                 }.into_any()

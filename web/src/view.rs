@@ -3,7 +3,7 @@
 
 use kplay_core::broker::BrokerStatus;
 use kplay_core::ids::{BrokerId, LeaderEpoch, Offset, TopicPartition};
-use kplay_core::message::{Message, Node};
+use kplay_core::message::{ids, Message, Node};
 use kplay_core::replica::{FetchPhase, Role};
 use kplay_core::event::{Event, TruncationRule};
 use kplay_core::timeline::Timeline;
@@ -176,10 +176,7 @@ fn message_label(m: &Message) -> (String, &'static str) {
         Message::ProduceRequest { value, .. } => (format!("Produce {value}"), "produce"),
         Message::ProduceResponse { error: Some(e), .. } => (e.name().to_string(), "error"),
         Message::ProduceResponse { offset, .. } => (format!("ack @{offset}"), "produce"),
-        Message::AlterPartition { new_isr, .. } => {
-            let ids: Vec<String> = new_isr.iter().map(|(b, _)| b.to_string()).collect();
-            (format!("AlterPartition {{{}}}", ids.join(",")), "control")
-        }
+        Message::AlterPartition { new_isr, .. } => (format!("AlterPartition {}", ids(new_isr.iter().map(|(b, _)| *b))), "control"),
         Message::LeaderAndIsr { state, .. } => (
             format!("LeaderAndIsr {} ep{}", state.leader.map_or("-".into(), |b| b.to_string()), state.leader_epoch),
             "control",
@@ -341,7 +338,6 @@ pub type LeaderStateView = (i64, String, String, Vec<(u32, i64, Option<u64>)>);
 /// The inspector's data for `broker`'s replica of `tp`.
 pub fn replica_detail(c: &Cluster, broker: u32, tp: &TopicPartition) -> Option<ReplicaDetail> {
     let r = c.replica(BrokerId(broker), tp)?;
-    let ids = |v: &[BrokerId]| v.iter().map(|b| b.0.to_string()).collect::<Vec<_>>().join(",");
     Some(ReplicaDetail {
         broker,
         tp: tp.to_string(),
@@ -360,8 +356,8 @@ pub fn replica_detail(c: &Cluster, broker: u32, tp: &TopicPartition) -> Option<R
         leader_state: r.leader_state().map(|l| {
             (
                 l.leso.0,
-                ids(&l.isr),
-                ids(&l.maximal_isr),
+                ids(l.isr.iter().copied()),
+                ids(l.maximal_isr.iter().copied()),
                 l.followers.iter().map(|(b, f)| (b.0, f.leo.0, f.last_caught_up_time_ms)).collect(),
             )
         }),

@@ -171,8 +171,7 @@ pub fn narrate(lang: Lang, e: &Event, messages: bool) -> Option<Narration> {
 
 /// `{1,2,3}`.
 pub fn set(v: &[kplay_core::ids::BrokerId]) -> String {
-    let ids: Vec<String> = v.iter().map(|b| b.to_string()).collect();
-    format!("{{{}}}", ids.join(","))
+    kplay_core::message::ids(v.iter().copied())
 }
 
 #[cfg(test)]
