@@ -212,3 +212,20 @@ fn a_null_leader_means_no_leader() {
     let tp = kplay_core::ids::TopicPartition::new("orders", 0);
     assert_eq!(c.controller.partitions[&tp].leader, None);
 }
+
+/// A replica list that is not a set of existing brokers is refused with its path (and a valid
+/// one in a different order is taken as the assignment).
+#[test]
+fn initial_replicas_must_be_distinct_existing_brokers() {
+    let with = |replicas: &str| {
+        let text = format!(r#"{{"version": 1, "initial": {{"partitions": [{{"topic": "orders", "partition": 0, "replicas": {replicas}}}]}}}}"#);
+        Scenario::from_json(&text).unwrap().build().map(|c| c.controller.partitions[&kplay_core::ids::TopicPartition::new("orders", 0)].replicas.clone())
+    };
+    let err = |r: &str| with(r).unwrap_err().to_string();
+    assert!(err("[1, 2, 1]").contains("initial.partitions[0].replicas: a broker appears twice"), "{}", err("[1, 2, 1]"));
+    assert!(err("[3, 2, 3]").contains("a broker appears twice"));
+    assert!(err("[1, 2, 9]").contains("broker 9 does not exist"), "{}", err("[1, 2, 9]"));
+    assert!(err("[1, 2]").contains("2 replicas given, replication_factor is 3"), "{}", err("[1, 2]"));
+    let ids: Vec<u32> = with("[3, 1, 2]").unwrap().iter().map(|b| b.0).collect();
+    assert_eq!(ids, [3, 1, 2]);
+}

@@ -271,10 +271,7 @@ impl Scenario {
                 if let Some(b) = rs.iter().find(|b| !broker_ok(**b)) {
                     return Err(invalid(format!("{path}.replicas"), format!("broker {b} does not exist (brokers are 1..={n})")));
                 }
-                let mut uniq = rs.clone();
-                uniq.sort_unstable();
-                uniq.dedup();
-                if uniq.len() != rs.len() {
+                if rs.iter().enumerate().any(|(i, b)| rs[..i].contains(b)) {
                     return Err(invalid(format!("{path}.replicas"), "a broker appears twice"));
                 }
                 assignment.insert(tp, rs.clone());
@@ -395,7 +392,7 @@ fn settle_initial_followers(c: &mut Cluster) {
     let states: Vec<_> = c.controller.partitions.values().cloned().collect();
     for st in states {
         let Some(l) = st.leader else { continue };
-        let leos: BTreeMap<BrokerId, Offset> =
+        let leos: Vec<(BrokerId, Offset)> =
             st.replicas.iter().filter_map(|b| c.replica(*b, &st.tp).map(|r| (*b, r.log.log_end_offset()))).collect();
         let Some(r) = c.replica_mut(l, &st.tp) else { continue };
         let leader_leo = r.log.log_end_offset();
@@ -405,7 +402,7 @@ fn settle_initial_followers(c: &mut Cluster) {
         for (b, f) in ls.followers.iter_mut() {
             if st.isr.contains(b) {
                 *f = FollowerRecord {
-                    leo: leos[b],
+                    leo: leos.iter().find(|(x, _)| x == b).map_or(Offset(0), |(_, leo)| *leo),
                     last_fetch_time_ms: Some(0),
                     last_fetch_leader_leo: leader_leo,
                     last_caught_up_time_ms: Some(0),

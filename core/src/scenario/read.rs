@@ -134,12 +134,14 @@ impl<T: FromJson> FromJson for Vec<T> {
 impl<T: FromJson> FromJson for BTreeMap<BrokerId, T> {
     fn read(v: &Value, path: Path<'_>) -> Read<Self> {
         let Some(map) = v.as_object() else { return expected(path, "an object keyed by broker id", v) };
-        map.iter()
-            .map(|(k, item)| {
-                let key = k.parse().map_err(|_| problem(path, format!("`{k}` is not a broker id (an integer ≥ 0)")))?;
-                Ok((BrokerId(key), T::read(item, Path::Field(&path, k))?))
-            })
-            .collect()
+        // Inserted one by one: collecting into a BTreeMap sorts first, a sort per value type
+        // in the bundle.
+        let mut out = BTreeMap::new();
+        for (k, item) in map {
+            let key = k.parse().map_err(|_| problem(path, format!("`{k}` is not a broker id (an integer ≥ 0)")))?;
+            out.insert(BrokerId(key), T::read(item, Path::Field(&path, k))?);
+        }
+        Ok(out)
     }
 }
 
