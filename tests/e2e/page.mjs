@@ -53,7 +53,9 @@ export class Playground {
     }
     assert.fail(`no ${what} within ${max} steps`);
   }
-  /** The stage's markup, without attributes that carry no state (an empty style). */
-  async stageHtml() { return (await this.page.locator('main.stage').innerHTML()).replaceAll(' style=""', ''); }
+  /** The stage's markup, without what carries no state: an empty style, and Leptos's empty
+   *  comment markers (an element drawn by `inner_html` keeps its marker until the first
+   *  redraw replaces its contents). */
+  async stageHtml() { return (await this.page.locator('main.stage').innerHTML()).replaceAll(' style=""', '').replaceAll('<!---->', ''); }
   async currentStep() { return Number((await this.tid('clock').textContent()).match(/(\d+)/)[1]); }
 }

@@ -47,6 +47,26 @@ test('produce → the HW advances on every replica → the consumer reads it', a
   await page.close();
 });
 
+test('messages in flight are drawn, labelled, and move from sender to receiver', async () => {
+  const { page, errors, pg } = await fresh();
+  // Paused after one step: the followers' first fetch requests are on the wire.
+  await pg.step();
+  const fetches = page.locator('[data-testid="messages"] .msg[data-kind="Fetch"]');
+  assert.ok(await fetches.count() >= 1, 'a fetch request in flight');
+  assert.match(await fetches.first().textContent(), /^Fetch 0 ep-?\d+\/\d+$/, 'labelled with fetch offset and epochs');
+  // Playing at 0.1×: the same message, frames apart, sits further along its way.
+  const where = () => page.evaluate(() => [...document.querySelectorAll('[data-testid="messages"] .msg')].map((g) => g.getAttribute('transform')).join('|'));
+  const paused = await where();
+  await pg.play('0.1');
+  await page.waitForTimeout(300);
+  const moved = await where();
+  await pg.pause();
+  assert.notEqual(moved, paused, 'the dots moved while playing');
+  await screenshot(page, 'messages-in-flight');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('crash the leader → a new leader with epoch + 1 and a smaller ISR', async () => {
   const { page, errors, pg } = await fresh();
   const p = pg.partition(0);

@@ -2,23 +2,14 @@
 //! flight, and one card per partition with each replica's log drawn as cells.
 
 use crate::i18n::{narrate, t, tr, Lang, Ui};
-use crate::layout::{message_xy, node_x, progress, CELL_PX, STRIP_HEIGHT, STRIP_WIDTH};
+use crate::layout::{node_x, CELL_PX, STRIP_HEIGHT, STRIP_WIDTH};
 use crate::sim::{Selection, Sim};
-use crate::view::{BrokerView, CellView, MessageView, PartitionView, ReplicaView};
+use crate::markup::{messages_svg, track_html, window_start, WINDOW};
+use crate::view::{BrokerView, PartitionView, ReplicaView};
 use kplay_core::event::CrashKind;
 use kplay_core::ids::{BrokerId, TopicPartition};
 use kplay_core::Command;
 use leptos::prelude::*;
-
-/// Colour-blind-safe colours (Okabe–Ito) for leader epochs; the epoch number is always
-/// printed on the cell too.
-const EPOCH_COLOURS: [&str; 8] = ["#56B4E9", "#E69F00", "#009E73", "#CC79A7", "#0072B2", "#D55E00", "#F0E442", "#999999"];
-/// Cells drawn per row; older offsets are summarised.
-const WINDOW: i64 = 32;
-
-fn epoch_colour(epoch: i32) -> &'static str {
-    EPOCH_COLOURS[epoch.rem_euclid(EPOCH_COLOURS.len() as i32) as usize]
-}
 
 fn state_icon(state: &str) -> &'static str {
     match state {
@@ -113,13 +104,17 @@ fn broker_card(sim: Sim, b: BrokerView, controller_epoch: i32) -> impl IntoView 
     }
 }
 
-/// The network strip: every message in flight, moving from sender to receiver. The dots are
-/// redrawn each frame by position (tachys updates only the attributes that changed).
+/// The network strip: every message in flight, moving from sender to receiver, redrawn each
+/// frame as one SVG fragment (see [`messages_svg`]).
 #[component]
 pub fn NetworkStrip() -> impl IntoView {
     let sim = expect_context::<Sim>();
     let reduced = reduced_motion();
     let count = Memo::new(move |_| sim.view.with(|v| v.brokers.len() as u32));
+    let dots = move || {
+        let (now, hide, n) = (sim.visual_ms.get(), sim.hide_heartbeats.get(), count.get());
+        sim.view.with(|v| messages_svg(&v.messages, now, n, reduced, hide))
+    };
     view! {
         <section class="network" aria-label="Network">
             <label class="toggle">
@@ -139,134 +134,135 @@ pub fn NetworkStrip() -> impl IntoView {
                         }
                     }).collect_view()
                 }}
-                {move || {
-                    let (now, hide, n) = (sim.visual_ms.get(), sim.hide_heartbeats.get(), count.get());
-                    sim.view.with(|v| v.messages.iter().filter(|m| !(hide && m.heartbeat)).map(|m| message_dot(m, now, n, reduced)).collect_view())
-                }}
+                <g class="messages" data-testid="messages" inner_html=dots></g>
             </svg>
         </section>
     }
 }
 
-fn message_dot(m: &MessageView, now: f64, brokers: u32, reduced: bool) -> impl IntoView {
-    let p = progress(m.sent_at, m.deliver_at, now, reduced);
-    let (x, y) = message_xy(m.from, m.to, m.id, p, brokers);
-    let held = m.deliver_at.is_none();
-    view! {
-        <g class=format!("msg {}{}", m.class, if held { " held" } else { "" }) data-kind=m.kind transform=format!("translate({x} {y})")>
-            <circle r="6" />
-            <text y="-9" text-anchor="middle">{if held { format!("❚❚ {}", m.label) } else { m.label.clone() }}</text>
-        </g>
+/// A text that follows a memo and the page's language, through a plain function. Every such
+/// text shares this one closure type: one render effect in the bundle for all of them.
+fn follow<T: PartialEq + Send + Sync + 'static>(sim: Sim, m: Memo<T>, f: fn(&T, Lang) -> String) -> impl Fn() -> String + Copy + Send + Sync + 'static {
+    move || {
+        let lang = sim.lang.get();
+        m.with(|v| f(v, lang))
     }
 }
 
-/// One card per partition, keyed, each redrawn from its own memo when that partition
-/// changes. Inside a card the redraw goes by position; texts are compared with the last
-/// drawing, but with `erase_components` an element's attributes are removed and set again on
-/// each redraw, so the keyed cards keep that churn to the partition that changed.
+/// One card per partition (and assignment), built once. Its texts and attributes follow the
+/// partition's memo; each replica's log follows its own memo, so a step redraws only the rows
+/// it changed.
 #[component]
 pub fn Partitions() -> impl IntoView {
     let sim = expect_context::<Sim>();
-    let keys = Memo::new(move |_| sim.view.with(|v| v.partitions.iter().map(|p| (p.topic.clone(), p.partition)).collect::<Vec<_>>()));
+    let keys = Memo::new(move |_| {
+        sim.view.with(|v| v.partitions.iter().map(|p| (p.topic.clone(), p.partition, p.replicas.iter().map(|r| r.broker).collect::<Vec<_>>())).collect::<Vec<_>>())
+    });
     view! {
         <section class="partitions" aria-label="Partitions">
-            <For each=move || keys.get() key=|k| k.clone() let((topic, partition))>
-                {
-                    let card = Memo::new(move |_| sim.view.with(|v| v.partitions.iter().find(|p| p.partition == partition && p.topic == topic).cloned()));
-                    move || {
-                        let lang = sim.lang.get();
-                        card.with(|p| p.as_ref().map(|p| partition_card(sim, lang, p)))
-                    }
-                }
-            </For>
+            // Rebuilt only when the partitions or their assignments change (a new session).
+            {move || keys.get().into_iter().map(|(topic, partition, brokers)| partition_card(sim, TopicPartition::new(topic, partition), brokers)).collect_view()}
         </section>
     }
 }
 
-fn partition_card(sim: Sim, lang: Lang, p: &PartitionView) -> impl IntoView {
-    let window_start = (p.replicas.iter().map(|r| r.leo).max().unwrap_or(0) - WINDOW).max(0);
-    let leader = p.leader.map_or("none".to_string(), |l| l.to_string());
-    let heading = format!("{} {leader} · {} {} · {} {{{}}}", t(lang, Ui::Leader), t(lang, Ui::LeaderEpoch), p.leader_epoch, t(lang, Ui::Isr), p.isr);
-    let tp = TopicPartition::new(p.topic.clone(), p.partition);
+fn leader_text(p: &PartitionView) -> String {
+    p.leader.map_or("none".to_string(), |l| l.to_string())
+}
+
+fn max_window_start(p: &PartitionView) -> i64 {
+    window_start(p.replicas.iter().map(|r| r.leo).max().unwrap_or(0))
+}
+
+fn partition_card(sim: Sim, tp: TopicPartition, brokers: Vec<u32>) -> impl IntoView {
+    let key = tp.clone();
+    let card = Memo::new(move |_| sim.view.with(|v| v.partitions.iter().find(|p| p.partition == key.partition && p.topic == key.topic).cloned().unwrap_or_default()));
+    let lang = sim.lang;
     let title = tp.to_string();
     let testid = format!("partition-{title}");
     let select = Selection::Partition(tp.clone());
     view! {
-        <div class="partition" data-testid=testid data-leader=leader data-leader-epoch=p.leader_epoch data-isr=p.isr.clone()>
+        <div
+            class="partition"
+            data-testid=testid
+            data-leader=follow(sim, card, |p, _| leader_text(p))
+            data-leader-epoch=follow(sim, card, |p, _| p.leader_epoch.to_string())
+            data-isr=follow(sim, card, |p, _| p.isr.clone())
+        >
             <h2>
                 <button class="link" on:click=move |_| sim.selected.set(Some(select.clone()))>{title}</button>
-                <small>{heading}</small>
-                {p.recovering.then(|| view! { <span class="badge bad">{t(lang, Ui::Recovering)}</span> })}
+                <small>{follow(sim, card, |p, l| format!("{} {} · {} {} · {} {{{}}}", t(l, Ui::Leader), leader_text(p), t(l, Ui::LeaderEpoch), p.leader_epoch, t(l, Ui::Isr), p.isr))}</small>
+                {move || card.with(|p| p.recovering).then(|| view! { <span class="badge bad">{tr(lang, Ui::Recovering)}</span> })}
             </h2>
-            {(window_start > 0).then(|| view! { <div class="earlier">{format!("… {window_start} {}", t(lang, Ui::EarlierOffsets))}</div> })}
-            {p.replicas.iter().map(|r| replica_row(sim, lang, &tp, r, window_start)).collect_view()}
+            <div class="earlier">{follow(sim, card, |p, l| match max_window_start(p) {
+                0 => String::new(),
+                start => format!("… {start} {}", t(l, Ui::EarlierOffsets)),
+            })}</div>
+            {brokers.into_iter().enumerate().map(|(i, b)| replica_row(sim, &tp, card, i, b)).collect_view()}
         </div>
     }
 }
 
-fn replica_row(sim: Sim, lang: Lang, tp: &TopicPartition, r: &ReplicaView, window_start: i64) -> impl IntoView {
+/// What a replica's row draws: the replica and its partition's window start.
+type Row = (ReplicaView, i64);
+
+fn row_class((r, _): &Row, _: Lang) -> String {
+    match (r.in_isr, r.stale_leader) {
+        (true, false) => "replica",
+        (false, false) => "replica out-of-sync",
+        (true, true) => "replica stale",
+        (false, true) => "replica out-of-sync stale",
+    }
+    .into()
+}
+
+fn role_text((r, _): &Row, l: Lang) -> String {
     let role = match r.role {
         "leader" => Ui::Leader,
         "follower" => Ui::Follower,
         "offline" => Ui::Offline,
         _ => Ui::NoRole,
     };
-    let class = match (r.in_isr, r.stale_leader) {
-        (true, false) => "replica",
-        (false, false) => "replica out-of-sync",
-        (true, true) => "replica stale",
-        (false, true) => "replica out-of-sync stale",
+    t(l, role).into()
+}
+
+fn replica_row(sim: Sim, tp: &TopicPartition, card: Memo<PartitionView>, i: usize, broker: u32) -> impl IntoView {
+    let row = Memo::new(move |_| card.with(|p| (p.replicas.get(i).cloned().unwrap_or_default(), max_window_start(p))));
+    let id = format!("{}-{}-{broker}", tp.topic, tp.partition);
+    let cells = format!("log-cell-{id}");
+    let track = move || {
+        let l = sim.lang.get();
+        row.with(|(r, start)| track_html(&cells, r, *start, t(l, Ui::Hw), t(l, Ui::Leo)))
     };
-    let select = Selection::Replica(tp.clone(), r.broker);
-    let prefix = format!("log-cell-{}-{}-{}", tp.topic, tp.partition, r.broker);
-    // The line sits in the 2 px gap before the cell of offset `o`.
-    let left = |o: i64| format!("left:{}px", o.max(window_start) * CELL_PX - 2);
-    let cells = r.cells.iter().filter(|c| c.offset >= window_start).map(|c| log_cell(&prefix, c, r.hw)).collect_view();
-    // A recent truncation: the removed offsets not yet refilled are drawn as cut cells in
-    // place, and the reason is written under the row.
-    let truncation = r.truncation.map(|x| {
-        let cut = (x.to.0.max(r.leo).max(window_start)..x.from.0).map(|o| view! { <span class="cell cut" style=format!("left:{}px", o * CELL_PX) title=format!("offset {o}")>"✂"</span> }).collect_view();
-        let reason = narrate(lang, &x.event(r.broker, tp), true).map(|n| n.text).unwrap_or_default();
-        (cut, view! { <p class="truncation" data-testid=format!("truncation-{}-{}-{}", tp.topic, tp.partition, r.broker)>{format!("✂ #{} · {reason}", x.step)}</p> })
-    });
-    let (cut, note) = truncation.unzip();
+    let note_tp = tp.clone();
+    let note_id = format!("truncation-{id}");
+    // A recent truncation's reason, written under the row.
+    let note = move || {
+        let l = sim.lang.get();
+        row.with(|(r, _)| {
+            let x = r.truncation?;
+            let reason = narrate(l, &x.event(broker, &note_tp), true).map(|n| n.text).unwrap_or_default();
+            Some(view! { <p class="truncation" data-testid=note_id.clone()>{format!("✂ #{} · {reason}", x.step)}</p> })
+        })
+    };
+    let select = Selection::Replica(tp.clone(), broker);
     view! {
-        <div class=class data-testid=format!("replica-{}-{}-{}", tp.topic, tp.partition, r.broker) data-leo=r.leo data-hw=r.hw data-role=r.role>
-            <button class="replica-name link" on:click=move |_| sim.selected.set(Some(select.clone()))>{format!("B{}", r.broker)}</button>
-            <span class=format!("role {}", r.role)>{t(lang, role)}</span>
-            <span class=if r.in_isr { "isr-tag" } else { "isr-tag out" }>{t(lang, if r.in_isr { Ui::Isr } else { Ui::OutOfSync })}</span>
+        <div
+            class=follow(sim, row, row_class)
+            data-testid=format!("replica-{id}")
+            data-leo=follow(sim, row, |(r, _), _| r.leo.to_string())
+            data-hw=follow(sim, row, |(r, _), _| r.hw.to_string())
+            data-role=follow(sim, row, |(r, _), _| r.role.to_string())
+        >
+            <button class="replica-name link" on:click=move |_| sim.selected.set(Some(select.clone()))>{format!("B{broker}")}</button>
+            <span class=follow(sim, row, |(r, _), _| format!("role {}", r.role))>{follow(sim, row, role_text)}</span>
+            <span class=follow(sim, row, |(r, _), _| if r.in_isr { "isr-tag" } else { "isr-tag out" }.into())>
+                {follow(sim, row, |(r, _), l| t(l, if r.in_isr { Ui::Isr } else { Ui::OutOfSync }).into())}
+            </span>
             <div class="log" style=format!("width:{}px", (WINDOW + 2) * CELL_PX)>
-                <div class="track" style=format!("transform:translateX(-{}px)", window_start * CELL_PX)>
-                    {cells}
-                    {cut}
-                    <span class="marker hw" style=left(r.hw) title="high watermark">{format!("{} {}", t(lang, Ui::Hw), r.hw)}</span>
-                    <span class="marker leo" style=left(r.leo) title="log end offset">{format!("{} {}", t(lang, Ui::Leo), r.leo)}</span>
-                </div>
+                <div class="track" style=follow(sim, row, |(_, start), _| format!("transform:translateX(-{}px)", start * CELL_PX)) inner_html=track></div>
             </div>
             {note}
         </div>
-    }
-}
-
-fn log_cell(prefix: &str, c: &CellView, hw: i64) -> impl IntoView {
-    let title = format!("offset {} · epoch {} · {}{}", c.offset, c.epoch, c.key.as_ref().map_or(String::new(), |k| format!("{k}=")), c.value);
-    let short: String = c.value.chars().take(3).collect();
-    let class = match (c.offset >= hw, c.segment_start) {
-        (false, false) => "cell",
-        (true, false) => "cell uncommitted",
-        (false, true) => "cell segment-start",
-        (true, true) => "cell uncommitted segment-start",
-    };
-    view! {
-        <span
-            class=class
-            data-testid=format!("{prefix}-{}", c.offset)
-            data-epoch=c.epoch
-            title=title
-            style=format!("left:{}px;background-color:{}", c.offset * CELL_PX, epoch_colour(c.epoch))
-        >
-            <span class="v">{short}</span>
-            <span class="e">{c.epoch}</span>
-        </span>
     }
 }

@@ -9,7 +9,8 @@
 //! - [`cluster_view`]: brokers, the network strip, partitions and their logs.
 //! - [`panels`]: event narration, invariants, inspector. [`actions`]: produce, consume, settings.
 //! - [`i18n`]: every user-visible string, one catalogue per language.
-//! - [`view`], [`layout`], [`session`], [`storage`]: plain data and geometry (native tests).
+//! - [`view`], [`layout`], [`markup`], [`session`], [`storage`]: plain data, geometry, and the
+//!   markup of the parts that change every frame (native tests).
 
 pub mod actions;
 pub mod app;
@@ -17,6 +18,7 @@ pub mod cluster_view;
 pub mod controls;
 pub mod i18n;
 pub mod layout;
+pub mod markup;
 pub mod panels;
 pub mod session;
 pub mod sim;

@@ -42,7 +42,7 @@ pub struct CellView {
 }
 
 /// One replica of a partition.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ReplicaView {
     /// Its broker.
     pub broker: u32,
@@ -96,7 +96,7 @@ impl TruncationView {
 pub const TRUNCATION_SHOWN_STEPS: u64 = 40;
 
 /// One partition.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PartitionView {
     /// Topic.
     pub topic: String,

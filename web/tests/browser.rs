@@ -60,42 +60,52 @@ fn find(host: &web_sys::HtmlElement, selector: &str) -> Option<web_sys::Element>
 }
 
 fn produce(sim: &kplay_web::sim::Sim, value: &str) {
-    use kplay_core::message::Acks;
-    sim.command(kplay_core::Command::Produce { topic: "orders".into(), partition: Some(0), key: None, value: value.into(), acks: Acks::All, to: None });
+    produce_to(sim, 0, value);
 }
 
-/// The log is drawn incrementally: the cell a record gets when it is appended is the same
-/// element once it is committed; only its class changes (hatched → plain).
+fn produce_to(sim: &kplay_web::sim::Sim, partition: u32, value: &str) {
+    use kplay_core::message::Acks;
+    sim.command(kplay_core::Command::Produce { topic: "orders".into(), partition: Some(partition), key: None, value: value.into(), acks: Acks::All, to: None });
+}
+
+/// Steps until `done` holds (at most 80 steps).
+async fn step_until(sim: &kplay_web::sim::Sim, done: impl Fn() -> bool) {
+    for _ in 0..80 {
+        if done() {
+            return;
+        }
+        sim.step_forward();
+        tick().await;
+    }
+}
+
+/// A record's cell is hatched while uncommitted and plain once the HW passes it; and the log
+/// is redrawn by row: a step redraws the rows it changed and leaves the others' cells alone.
 #[wasm_bindgen_test]
-async fn a_record_cell_is_kept_and_loses_its_hatching_when_the_hw_passes_it() {
+async fn a_record_cell_loses_its_hatching_when_the_hw_passes_it_and_unchanged_rows_are_kept() {
     let (sim, host) = mount_with_sim(kplay_web::cluster_view::Partitions);
     tick().await;
     let leader = find(&host, "[data-testid='partition-orders-0']").unwrap().get_attribute("data-leader").unwrap();
+    let cell = || find(&host, &format!("[data-testid='log-cell-orders-0-{leader}-0']"));
     produce(&sim, "a");
-    let mut cell = None;
-    for _ in 0..40 {
-        sim.step_forward();
-        tick().await;
-        cell = cell.or_else(|| find(&host, &format!("[data-testid='log-cell-orders-0-{leader}-0']")));
-        if cell.is_some() {
-            break;
-        }
-    }
-    let cell = cell.expect("the leader appended offset 0");
-    assert!(cell.class_list().contains("uncommitted"), "appended, not yet committed: {}", cell.class_name());
-    assert_eq!(cell.get_attribute("data-epoch").as_deref(), Some("0"));
+    step_until(&sim, || cell().is_some()).await;
+    let appended = cell().expect("the leader appended offset 0");
+    assert!(appended.class_list().contains("uncommitted"), "appended, not yet committed: {}", appended.class_name());
+    assert_eq!(appended.get_attribute("data-epoch").as_deref(), Some("0"));
     let replica = find(&host, &format!("[data-testid='replica-orders-0-{leader}']")).unwrap();
-    for _ in 0..80 {
-        if replica.get_attribute("data-hw").as_deref() == Some("1") {
-            break;
-        }
-        sim.step_forward();
-        tick().await;
-    }
+    step_until(&sim, || replica.get_attribute("data-hw").as_deref() == Some("1")).await;
     assert_eq!(replica.get_attribute("data-hw").as_deref(), Some("1"), "the HW passed the record");
-    let now = find(&host, &format!("[data-testid='log-cell-orders-0-{leader}-0']")).unwrap();
-    assert!(now.is_same_node(Some(&cell)), "the committed record is the same element");
-    assert!(!now.class_list().contains("uncommitted"), "committed: {}", now.class_name());
+    let committed = cell().unwrap();
+    assert!(!committed.class_list().contains("uncommitted"), "committed: {}", committed.class_name());
+    // Partition 0's rows change from here on; partition 1's stay as they are.
+    let other = find(&host, "[data-testid='partition-orders-1']").unwrap().get_attribute("data-leader").unwrap();
+    let kept = find(&host, &format!("[data-testid='replica-orders-1-{other}'] .marker.hw")).unwrap();
+    produce_to(&sim, 0, "b");
+    step_until(&sim, || replica.get_attribute("data-hw").as_deref() == Some("2")).await;
+    assert_eq!(replica.get_attribute("data-hw").as_deref(), Some("2"));
+    let now = find(&host, &format!("[data-testid='replica-orders-1-{other}'] .marker.hw")).unwrap();
+    assert!(now.is_same_node(Some(&kept)), "an unchanged row is not redrawn");
+    assert!(!cell().unwrap().is_same_node(Some(&committed)), "a changed row is");
     host.remove();
 }
 
