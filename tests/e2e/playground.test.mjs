@@ -67,6 +67,29 @@ test('messages in flight are drawn, labelled, and move from sender to receiver',
   await page.close();
 });
 
+test('the inspector shows a replica\'s log internals and a partition\'s controller view', async () => {
+  const { page, errors, pg } = await fresh();
+  const inspector = pg.tid('inspector');
+  assert.match(await inspector.textContent(), /Click a replica/);
+  await pg.produce({ value: 'i', partition: '0', count: 2 });
+  await pg.playUntil(async () => Object.values(await pg.replicas(0)).every((r) => r.hw === 2), { what: 'HW 2 on all replicas' });
+  const leader = await pg.attr(pg.partition(0), 'data-leader');
+  const follower = ['1', '2', '3'].find((b) => b !== leader);
+  await page.locator(`[data-testid="${pg.replica(0, follower)}"] .replica-name`).click();
+  let text = await inspector.textContent();
+  assert.match(text, new RegExp(`B${follower} · orders-0 · follower`));
+  assert.match(text, /LEO 2 · HW 2/);
+  assert.match(text, /00000000000000000000\.log · 2 · \d+ B/, 'its segment');
+  assert.match(text, /Leader-epoch cache\{0:0\}/, 'its epoch cache');
+  assert.match(text, new RegExp(`leader ${leader} · Fetching · fetchOffset 2`), 'its fetch state');
+  await screenshot(page, 'inspector-replica');
+  await page.locator(`[data-testid="${pg.partition(0)}"] h2 button`).click();
+  text = await inspector.textContent();
+  assert.match(text, new RegExp(`orders-0 · controller.*leader ${leader} · leaderEpoch 0 · partitionEpoch 0`));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('crash the leader → a new leader with epoch + 1 and a smaller ISR', async () => {
   const { page, errors, pg } = await fresh();
   const p = pg.partition(0);

@@ -7,7 +7,8 @@
 //! - [`app`]: layout, play loop, keyboard shortcuts.
 //! - [`controls`]: play / pause / step / back / reset / speed / scrubber / export / import.
 //! - [`cluster_view`]: brokers, the network strip, partitions and their logs.
-//! - [`panels`]: event narration, invariants, inspector. [`actions`]: produce, consume, settings.
+//! - [`panels`]: event narration, invariants. [`inspector`]: a replica's or a partition's details.
+//! - [`actions`]: produce, consume, settings.
 //! - [`i18n`]: every user-visible string, one catalogue per language.
 //! - [`view`], [`layout`], [`markup`], [`session`], [`storage`]: plain data, geometry, and the
 //!   markup of the parts that change every frame (native tests).
@@ -17,6 +18,7 @@ pub mod app;
 pub mod cluster_view;
 pub mod controls;
 pub mod i18n;
+pub mod inspector;
 pub mod layout;
 pub mod markup;
 pub mod panels;

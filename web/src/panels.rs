@@ -1,9 +1,9 @@
-//! The side panels that explain: the event narration, the invariant checker, the inspector.
+//! The side panels that explain: the event narration and the invariant checker (the
+//! inspector is in [`crate::inspector`]).
 
 use crate::i18n::{narrate, t, tr, Lang, Narration, Ui};
 use kplay_core::timeline::Timeline;
-use crate::sim::{Selection, Sim};
-use crate::view::replica_detail;
+use crate::sim::Sim;
 use leptos::prelude::*;
 
 /// One row of the event log.
@@ -139,73 +139,6 @@ pub fn InvariantPanel() -> impl IntoView {
                     }.into_any()
                 }
             })}
-        </section>
-    }
-}
-
-/// Details of the selected replica (segments, index, epoch cache, offsets, fetch state) or
-/// partition (the controller's view).
-#[component]
-pub fn Inspector() -> impl IntoView {
-    let sim = expect_context::<Sim>();
-    let lang = sim.lang;
-    let body = move || {
-        sim.revision.track();
-        let l = lang.get();
-        match sim.selected.get() {
-            None => view! { <p class="muted">{t(l, Ui::InspectorEmpty)}</p> }.into_any(),
-            Some(Selection::Replica(tp, broker)) => sim.with_session(|s| {
-                let Some(d) = replica_detail(s.timeline.cluster(), broker, &tp) else { return view! { <p>"—"</p> }.into_any() };
-                let (leo, hw, lso, rp) = d.offsets;
-                view! {
-                    <h4>{format!("B{} · {} · {}", d.broker, d.tp, d.role)}</h4>
-                    <p class="mono">{format!("LEO {leo} · HW {hw} · log start {lso} · recovery point {rp}")}</p>
-                    <h5>{t(l, Ui::Segments)}</h5>
-                    <ul class="mono">
-                        {d.segments.into_iter().map(|(base, n, bytes, index)| {
-                            let idx: Vec<String> = index.iter().map(|(o, p)| format!("{o}@{p}")).collect();
-                            view! { <li>{format!("{base:020}.log · {n} · {bytes} B · [{}]", idx.join(", "))}</li> }
-                        }).collect_view()}
-                    </ul>
-                    <h5>{t(l, Ui::EpochCache)}</h5>
-                    <p class="mono">{format!("{{{}}}", d.epoch_cache.iter().map(|(e, s)| format!("{e}:{s}")).collect::<Vec<_>>().join(", "))}</p>
-                    {d.fetch_state.map(|(leader, phase, in_flight)| view! {
-                        <h5>{t(l, Ui::FetchState)}</h5>
-                        <p class="mono">{format!("leader {leader} · {phase} · fetchOffset {leo} · request in flight: {in_flight}")}</p>
-                    })}
-                    {d.leader_state.map(|(leso, isr, maximal, followers)| view! {
-                        <h5>{t(l, Ui::LeaderView)}</h5>
-                        <p class="mono">{format!("LESO {leso} · ISR {isr} · maximal ISR {maximal}")}</p>
-                        <ul class="mono">
-                            {followers.into_iter().map(|(b, fleo, caught)| view! {
-                                <li>{format!("B{b}: LEO {} · lastCaughtUp {}", if fleo < 0 { "unknown".into() } else { fleo.to_string() }, caught.map_or("never".into(), |t| format!("{t} ms")))}</li>
-                            }).collect_view()}
-                        </ul>
-                    })}
-                }.into_any()
-            }),
-            Some(Selection::Partition(tp)) => sim.with_session(|s| {
-                let c = s.timeline.cluster();
-                let Some(st) = c.controller.partitions.get(&tp) else { return view! { <p>"—"</p> }.into_any() };
-                view! {
-                    <h4>{format!("{tp} · {}", t(l, Ui::Controller))}</h4>
-                    <p class="mono">{format!(
-                        "replicas [{}] · leader {} · leaderEpoch {} · partitionEpoch {} · ISR {} · {:?}",
-                        st.replicas.iter().map(|b| b.to_string()).collect::<Vec<_>>().join(","),
-                        st.leader.map_or("none".into(), |b| b.to_string()),
-                        st.leader_epoch,
-                        st.partition_epoch,
-                        kplay_core::message::ids(st.isr.iter().copied()),
-                        st.leader_recovery_state
-                    )}</p>
-                }.into_any()
-            }),
-        }
-    };
-    view! {
-        <section class="panel inspector" aria-label="Inspector" data-testid="inspector">
-            <h3>{tr(lang, Ui::Inspector)}</h3>
-            {body}
         </section>
     }
 }
