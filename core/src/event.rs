@@ -1,6 +1,6 @@
 //! Events: every state change the simulation makes, as data. The page animates and narrates
 //! them (in its own words and language); the CLI prints their one-line English text form;
-//! the trace hash is computed over that text.
+//! the trace hash is computed over their fields (`Hash`, see `trace.rs`).
 
 use crate::ids::{BrokerEpoch, BrokerId, ControllerEpoch, LeaderEpoch, MessageId, Offset, PartitionEpoch, ProduceId, TimeMs, TopicPartition};
 use crate::message::{ids, Acks, KafkaError, Message, Node};
@@ -8,7 +8,7 @@ use serde::Serialize;
 use std::fmt;
 
 /// Why a follower truncated, by rule.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum TruncationRule {
     /// T1: the leader's end offset is undefined; fall back to the HW.
     T1,
@@ -48,7 +48,7 @@ impl TruncationRule {
 }
 
 /// How a broker went down (B1).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CrashKind {
@@ -61,7 +61,7 @@ pub enum CrashKind {
 }
 
 /// What kind of election (E2).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum ElectionKind {
     /// From the ISR.
     Clean,
@@ -76,7 +76,7 @@ pub enum ElectionKind {
 }
 
 /// Why the ISR changed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum IsrChangeReason {
     /// S1: a follower lagged longer than replica.lag.time.max.ms.
     OutOfSync,
@@ -89,7 +89,7 @@ pub enum IsrChangeReason {
 }
 
 /// One event. Times are in the enclosing [`TimedEvent`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[allow(missing_docs)]
 pub enum Event {
     /// A message left `from`; it arrives at `deliver_at` unless dropped or held.
@@ -159,7 +159,7 @@ pub enum Event {
 }
 
 /// A consumer request kind.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReadKind {
     /// Q1: a consumer Fetch.
@@ -169,7 +169,7 @@ pub enum ReadKind {
 }
 
 /// What a consumer got.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum ReadResult {
     /// Records (possibly none: an empty response is not an error, Q1).
     Records(Vec<(Offset, LeaderEpoch, String)>),
@@ -194,7 +194,7 @@ impl fmt::Display for ReadResult {
 }
 
 /// An event with the simulated time and the step that produced it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct TimedEvent {
     /// Simulated time, ms.
     pub time_ms: TimeMs,

@@ -9,7 +9,7 @@ use crate::ids::{LeaderEpoch, Offset, TimeMs};
 use serde::Serialize;
 
 /// One record. Followers copy the leader's epoch unchanged (PROTOCOL §0).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct Record {
     /// Its position in the partition.
     pub offset: Offset,

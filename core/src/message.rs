@@ -74,7 +74,7 @@ impl fmt::Display for KafkaError {
 }
 
 /// `acks` of a produce request (P5).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Acks {
     /// `acks=0`: fire and forget.
@@ -99,7 +99,7 @@ impl fmt::Display for Acks {
 }
 
 /// Whether a partition's leader was elected uncleanly and has not yet recovered (KIP-704).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum LeaderRecoveryState {
     /// Normal.
@@ -109,7 +109,7 @@ pub enum LeaderRecoveryState {
 }
 
 /// Everything a broker learns about a partition from the controller (LeaderAndIsr).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct PartitionState {
     /// The partition.
     pub tp: TopicPartition,
@@ -128,7 +128,7 @@ pub struct PartitionState {
 }
 
 /// A request or response on the wire.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[allow(missing_docs)]
 pub enum Message {
     /// A follower's fetch (F1).
