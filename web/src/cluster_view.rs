@@ -1,15 +1,17 @@
 //! The stage: broker cards (with their fault buttons), the network strip with messages in
-//! flight, and one card per partition with each replica's log drawn as cells.
+//! flight, and one card per partition with each replica's log drawn as cells (the last two
+//! drawn as markup, see [`crate::markup`]).
 
-use crate::i18n::{narrate, t, tr, Lang, Ui};
-use crate::layout::{node_x, CELL_PX, STRIP_HEIGHT, STRIP_WIDTH};
+use crate::i18n::{t, tr, Ui};
+use crate::layout::{node_x, STRIP_HEIGHT, STRIP_WIDTH};
 use crate::sim::{Selection, Sim};
-use crate::markup::{messages_svg, track_html, window_start, WINDOW};
-use crate::view::{BrokerView, PartitionView, ReplicaView};
+use crate::markup::{messages_svg, partition_html};
+use crate::view::BrokerView;
 use kplay_core::event::CrashKind;
 use kplay_core::ids::{BrokerId, TopicPartition};
 use kplay_core::Command;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 fn state_icon(state: &str) -> &'static str {
     match state {
@@ -140,129 +142,35 @@ pub fn NetworkStrip() -> impl IntoView {
     }
 }
 
-/// A text that follows a memo and the page's language, through a plain function. Every such
-/// text shares this one closure type: one render effect in the bundle for all of them.
-fn follow<T: PartialEq + Send + Sync + 'static>(sim: Sim, m: Memo<T>, f: fn(&T, Lang) -> String) -> impl Fn() -> String + Copy + Send + Sync + 'static {
-    move || {
-        let lang = sim.lang.get();
-        m.with(|v| f(v, lang))
-    }
-}
-
-/// One card per partition (and assignment), built once. Its texts and attributes follow the
-/// partition's memo; each replica's log follows its own memo, so a step redraws only the rows
-/// it changed.
+/// One card per partition, each drawn from its own memo as markup (see [`partition_html`]):
+/// a step redraws only the cards it changed. A click on a partition's title or a replica's
+/// name selects it for the inspector.
 #[component]
 pub fn Partitions() -> impl IntoView {
     let sim = expect_context::<Sim>();
-    let keys = Memo::new(move |_| {
-        sim.view.with(|v| v.partitions.iter().map(|p| (p.topic.clone(), p.partition, p.replicas.iter().map(|r| r.broker).collect::<Vec<_>>())).collect::<Vec<_>>())
-    });
+    let count = Memo::new(move |_| sim.view.with(|v| v.partitions.len()));
+    let select = move |ev: leptos::ev::MouseEvent| {
+        let Some(button) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|e| e.closest("[data-select]").ok().flatten()) else { return };
+        let Some(tp) = sim.view.with_untracked(|v| {
+            let title = button.get_attribute("data-select")?;
+            v.partitions.iter().find(|p| format!("{}-{}", p.topic, p.partition) == title).map(|p| TopicPartition::new(p.topic.clone(), p.partition))
+        }) else { return };
+        sim.selected.set(Some(match button.get_attribute("data-broker").and_then(|b| b.parse().ok()) {
+            Some(broker) => Selection::Replica(tp, broker),
+            None => Selection::Partition(tp),
+        }));
+    };
     view! {
-        <section class="partitions" aria-label="Partitions">
-            // Rebuilt only when the partitions or their assignments change (a new session).
-            {move || keys.get().into_iter().map(|(topic, partition, brokers)| partition_card(sim, TopicPartition::new(topic, partition), brokers)).collect_view()}
+        <section class="partitions" aria-label="Partitions" on:click=select>
+            // Rebuilt only when the number of partitions changes (a new session).
+            {move || (0..count.get()).map(|i| {
+                let card = Memo::new(move |_| sim.view.with(|v| v.partitions.get(i).cloned().unwrap_or_default()));
+                let html = Memo::new(move |_| {
+                    let lang = sim.lang.get();
+                    card.with(|p| partition_html(p, lang))
+                });
+                view! { <div class="card" inner_html=move || html.get()></div> }
+            }).collect_view()}
         </section>
-    }
-}
-
-fn leader_text(p: &PartitionView) -> String {
-    p.leader.map_or("none".to_string(), |l| l.to_string())
-}
-
-fn max_window_start(p: &PartitionView) -> i64 {
-    window_start(p.replicas.iter().map(|r| r.leo).max().unwrap_or(0))
-}
-
-fn partition_card(sim: Sim, tp: TopicPartition, brokers: Vec<u32>) -> impl IntoView {
-    let key = tp.clone();
-    let card = Memo::new(move |_| sim.view.with(|v| v.partitions.iter().find(|p| p.partition == key.partition && p.topic == key.topic).cloned().unwrap_or_default()));
-    let lang = sim.lang;
-    let title = tp.to_string();
-    let testid = format!("partition-{title}");
-    let select = Selection::Partition(tp.clone());
-    view! {
-        <div
-            class="partition"
-            data-testid=testid
-            data-leader=follow(sim, card, |p, _| leader_text(p))
-            data-leader-epoch=follow(sim, card, |p, _| p.leader_epoch.to_string())
-            data-isr=follow(sim, card, |p, _| p.isr.clone())
-        >
-            <h2>
-                <button class="link" on:click=move |_| sim.selected.set(Some(select.clone()))>{title}</button>
-                <small>{follow(sim, card, |p, l| format!("{} {} · {} {} · {} {{{}}}", t(l, Ui::Leader), leader_text(p), t(l, Ui::LeaderEpoch), p.leader_epoch, t(l, Ui::Isr), p.isr))}</small>
-                {move || card.with(|p| p.recovering).then(|| view! { <span class="badge bad">{tr(lang, Ui::Recovering)}</span> })}
-            </h2>
-            <div class="earlier">{follow(sim, card, |p, l| match max_window_start(p) {
-                0 => String::new(),
-                start => format!("… {start} {}", t(l, Ui::EarlierOffsets)),
-            })}</div>
-            {brokers.into_iter().enumerate().map(|(i, b)| replica_row(sim, &tp, card, i, b)).collect_view()}
-        </div>
-    }
-}
-
-/// What a replica's row draws: the replica and its partition's window start.
-type Row = (ReplicaView, i64);
-
-fn row_class((r, _): &Row, _: Lang) -> String {
-    match (r.in_isr, r.stale_leader) {
-        (true, false) => "replica",
-        (false, false) => "replica out-of-sync",
-        (true, true) => "replica stale",
-        (false, true) => "replica out-of-sync stale",
-    }
-    .into()
-}
-
-fn role_text((r, _): &Row, l: Lang) -> String {
-    let role = match r.role {
-        "leader" => Ui::Leader,
-        "follower" => Ui::Follower,
-        "offline" => Ui::Offline,
-        _ => Ui::NoRole,
-    };
-    t(l, role).into()
-}
-
-fn replica_row(sim: Sim, tp: &TopicPartition, card: Memo<PartitionView>, i: usize, broker: u32) -> impl IntoView {
-    let row = Memo::new(move |_| card.with(|p| (p.replicas.get(i).cloned().unwrap_or_default(), max_window_start(p))));
-    let id = format!("{}-{}-{broker}", tp.topic, tp.partition);
-    let cells = format!("log-cell-{id}");
-    let track = move || {
-        let l = sim.lang.get();
-        row.with(|(r, start)| track_html(&cells, r, *start, t(l, Ui::Hw), t(l, Ui::Leo)))
-    };
-    let note_tp = tp.clone();
-    let note_id = format!("truncation-{id}");
-    // A recent truncation's reason, written under the row.
-    let note = move || {
-        let l = sim.lang.get();
-        row.with(|(r, _)| {
-            let x = r.truncation?;
-            let reason = narrate(l, &x.event(broker, &note_tp), true).map(|n| n.text).unwrap_or_default();
-            Some(view! { <p class="truncation" data-testid=note_id.clone()>{format!("✂ #{} · {reason}", x.step)}</p> })
-        })
-    };
-    let select = Selection::Replica(tp.clone(), broker);
-    view! {
-        <div
-            class=follow(sim, row, row_class)
-            data-testid=format!("replica-{id}")
-            data-leo=follow(sim, row, |(r, _), _| r.leo.to_string())
-            data-hw=follow(sim, row, |(r, _), _| r.hw.to_string())
-            data-role=follow(sim, row, |(r, _), _| r.role.to_string())
-        >
-            <button class="replica-name link" on:click=move |_| sim.selected.set(Some(select.clone()))>{format!("B{broker}")}</button>
-            <span class=follow(sim, row, |(r, _), _| format!("role {}", r.role))>{follow(sim, row, role_text)}</span>
-            <span class=follow(sim, row, |(r, _), _| if r.in_isr { "isr-tag" } else { "isr-tag out" }.into())>
-                {follow(sim, row, |(r, _), l| t(l, if r.in_isr { Ui::Isr } else { Ui::OutOfSync }).into())}
-            </span>
-            <div class="log" style=format!("width:{}px", (WINDOW + 2) * CELL_PX)>
-                <div class="track" style=follow(sim, row, |(_, start), _| format!("transform:translateX(-{}px)", start * CELL_PX)) inner_html=track></div>
-            </div>
-            {note}
-        </div>
     }
 }

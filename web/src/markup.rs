@@ -1,16 +1,19 @@
-//! The two parts of the stage that change on most frames, drawn as markup strings: a
-//! replica's log row (cells, a truncation's cut cells, the HW and LEO markers) and the
-//! messages in flight.
+//! The two parts of the stage that change on most frames, drawn as markup strings: the
+//! partition cards (each replica's log as cells, a truncation's cut cells, the HW and LEO
+//! markers) and the messages in flight.
 //!
-//! Why strings: while playing, a step changes a row (a record appended, the HW moved) and
-//! every frame moves the messages. The page sets a row's or the strip's inner HTML, one DOM
-//! write, and only when the string changed (tachys compares it with the last one). Drawn as
-//! reactive elements, every changed element had all its attributes removed and set again
+//! Why strings: while playing, a step changes a partition (a record appended, the HW moved)
+//! and every frame moves the messages. The page sets a card's or the strip's inner HTML, one
+//! DOM write, and only when the string changed (tachys compares it with the last one). Drawn
+//! as reactive elements, every changed element had all its attributes removed and set again
 //! (that is how `erase_components` rebuilds an element), hundreds of DOM writes a frame; and
-//! keyed lists (`<For>`) cost 3 KB of bundle each.
+//! the views cost 9 KB of the bundle, the strings a third of that. Buttons inside carry
+//! `data-select` and are handled by one listener on their section.
 
+use crate::i18n::{narrate, t, Lang, Ui};
 use crate::layout::{message_xy, progress, CELL_PX};
-use crate::view::{MessageView, ReplicaView};
+use crate::view::{MessageView, PartitionView, ReplicaView};
+use kplay_core::ids::TopicPartition;
 use std::fmt::Write;
 
 /// Colour-blind-safe colours (Okabe–Ito) for leader epochs; the epoch number is always
@@ -81,6 +84,75 @@ pub fn track_html(testid: &str, r: &ReplicaView, window_start: i64, hw: &str, le
     let _ = write!(h, r#"<span class="marker hw" style="left:{}px" title="high watermark">{hw} {}</span>"#, left(r.hw), r.hw);
     let _ = write!(h, r#"<span class="marker leo" style="left:{}px" title="log end offset">{leo} {}</span>"#, left(r.leo), r.leo);
     h
+}
+
+/// A partition's card: its leader, leader epoch and ISR (also as `data-` attributes for
+/// tests), then a row per replica.
+pub fn partition_html(p: &PartitionView, l: Lang) -> String {
+    let tp = TopicPartition::new(p.topic.clone(), p.partition);
+    let title = escape(&tp.to_string());
+    let leader = p.leader.map_or("none".to_string(), |b| b.to_string());
+    let start = window_start(p.replicas.iter().map(|r| r.leo).max().unwrap_or(0));
+    let mut h = format!(
+        r#"<div class="partition" data-testid="partition-{title}" data-leader="{leader}" data-leader-epoch="{}" data-isr="{}"><h2><button class="link" data-select="{title}">{title}</button><small>{} {leader} · {} {} · {} {{{}}}</small>"#,
+        p.leader_epoch,
+        p.isr,
+        t(l, Ui::Leader),
+        t(l, Ui::LeaderEpoch),
+        p.leader_epoch,
+        t(l, Ui::Isr),
+        p.isr
+    );
+    if p.recovering {
+        let _ = write!(h, r#"<span class="badge bad">{}</span>"#, t(l, Ui::Recovering));
+    }
+    h.push_str("</h2>");
+    if start > 0 {
+        let _ = write!(h, r#"<div class="earlier">… {start} {}</div>"#, t(l, Ui::EarlierOffsets));
+    }
+    for r in &p.replicas {
+        replica_html(&mut h, &tp, &title, r, start, l);
+    }
+    h.push_str("</div>");
+    h
+}
+
+fn replica_html(h: &mut String, tp: &TopicPartition, title: &str, r: &ReplicaView, start: i64, l: Lang) {
+    let class = match (r.in_isr, r.stale_leader) {
+        (true, false) => "replica",
+        (false, false) => "replica out-of-sync",
+        (true, true) => "replica stale",
+        (false, true) => "replica out-of-sync stale",
+    };
+    let role = match r.role {
+        "leader" => Ui::Leader,
+        "follower" => Ui::Follower,
+        "offline" => Ui::Offline,
+        _ => Ui::NoRole,
+    };
+    let (isr_class, isr) = if r.in_isr { ("isr-tag", Ui::Isr) } else { ("isr-tag out", Ui::OutOfSync) };
+    let id = format!("{title}-{}", r.broker);
+    let _ = write!(
+        h,
+        r#"<div class="{class}" data-testid="replica-{id}" data-leo="{}" data-hw="{}" data-role="{}"><button class="replica-name link" data-select="{title}" data-broker="{}">B{}</button><span class="role {}">{}</span><span class="{isr_class}">{}</span><div class="log" style="width:{}px"><div class="track" style="transform:translateX(-{}px)">{}</div></div>"#,
+        r.leo,
+        r.hw,
+        r.role,
+        r.broker,
+        r.broker,
+        r.role,
+        t(l, role),
+        t(l, isr),
+        (WINDOW + 2) * CELL_PX,
+        start * CELL_PX,
+        track_html(&format!("log-cell-{id}"), r, start, t(l, Ui::Hw), t(l, Ui::Leo)),
+    );
+    // A recent truncation's reason, under the row.
+    if let Some(x) = r.truncation {
+        let reason = narrate(l, &x.event(r.broker, tp), true).map(|n| n.text).unwrap_or_default();
+        let _ = write!(h, r#"<p class="truncation" data-testid="truncation-{id}">✂ #{} · {}</p>"#, x.step, escape(&reason));
+    }
+    h.push_str("</div>");
 }
 
 /// The messages in flight at animation time `now` as SVG: a dot and a label each, placed
@@ -172,5 +244,41 @@ mod tests {
         assert!(all.contains(r#"data-kind="Heartbeat""#));
         assert!(all.contains(r#"<g class="msg fetch held" data-kind="Produce""#) && all.contains(">❚❚ Produce &lt;v&gt;</text>"), "{all}");
         assert!(!messages_svg(&ms, 200.0, 3, false, true).contains("Heartbeat"), "hidden");
+    }
+
+    /// A card carries what the tests and the inspector's clicks read, in the page's language.
+    #[test]
+    fn a_partition_card_has_its_leader_epoch_isr_and_selectable_rows() {
+        let replica = |broker, role: &'static str, in_isr| ReplicaView { broker, role, in_isr, leo: 1, hw: 1, cells: vec![cell(0, 2, "v")], ..ReplicaView::default() };
+        let mut p = PartitionView {
+            topic: "orders".into(),
+            partition: 1,
+            leader: Some(2),
+            leader_epoch: 2,
+            partition_epoch: 5,
+            isr: "2,1".into(),
+            recovering: false,
+            replicas: vec![replica(2, "leader", true), replica(1, "follower", true), replica(3, "offline", false)],
+        };
+        let h = partition_html(&p, Lang::En);
+        assert!(h.starts_with(r#"<div class="partition" data-testid="partition-orders-1" data-leader="2" data-leader-epoch="2" data-isr="2,1"><h2><button class="link" data-select="orders-1">orders-1</button><small>leader 2 · leader epoch 2 · ISR {2,1}</small></h2>"#), "{h}");
+        assert!(h.contains(r#"<div class="replica" data-testid="replica-orders-1-2" data-leo="1" data-hw="1" data-role="leader"><button class="replica-name link" data-select="orders-1" data-broker="2">B2</button><span class="role leader">leader</span><span class="isr-tag">ISR</span>"#), "{h}");
+        assert!(h.contains(r#"<div class="replica out-of-sync" data-testid="replica-orders-1-3" data-leo="1" data-hw="1" data-role="offline">"#), "{h}");
+        assert!(h.contains(r#"<span class="isr-tag out">out of sync</span>"#), "{h}");
+        assert!(h.contains(r#"data-testid="log-cell-orders-1-2-0" data-epoch="2""#), "{h}");
+        assert!(!h.contains("badge") && !h.contains("truncation"));
+        p.leader = None;
+        p.recovering = true;
+        p.replicas[1].truncation = Some(TruncationView {
+            step: 7,
+            from: Offset(3),
+            to: Offset(1),
+            rule: TruncationRule::T5,
+            leader_epoch: LeaderEpoch(1),
+            leader_end_offset: Offset(1),
+        });
+        let h = partition_html(&p, Lang::Ko);
+        assert!(h.contains(r#"data-leader="none""#) && h.contains(r#"<span class="badge bad">"#), "{h}");
+        assert!(h.contains(r#"<p class="truncation" data-testid="truncation-orders-1-1">✂ #7 · 브로커 1가 orders-1를 잘라냅니다"#), "{h}");
     }
 }

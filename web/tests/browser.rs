@@ -79,10 +79,10 @@ async fn step_until(sim: &kplay_web::sim::Sim, done: impl Fn() -> bool) {
     }
 }
 
-/// A record's cell is hatched while uncommitted and plain once the HW passes it; and the log
-/// is redrawn by row: a step redraws the rows it changed and leaves the others' cells alone.
+/// A record's cell is hatched while uncommitted and plain once the HW passes it; and the stage
+/// is redrawn by partition: a step redraws the cards it changed and leaves the others alone.
 #[wasm_bindgen_test]
-async fn a_record_cell_loses_its_hatching_when_the_hw_passes_it_and_unchanged_rows_are_kept() {
+async fn a_record_cell_loses_its_hatching_when_the_hw_passes_it_and_unchanged_cards_are_kept() {
     let (sim, host) = mount_with_sim(kplay_web::cluster_view::Partitions);
     tick().await;
     let leader = find(&host, "[data-testid='partition-orders-0']").unwrap().get_attribute("data-leader").unwrap();
@@ -92,20 +92,21 @@ async fn a_record_cell_loses_its_hatching_when_the_hw_passes_it_and_unchanged_ro
     let appended = cell().expect("the leader appended offset 0");
     assert!(appended.class_list().contains("uncommitted"), "appended, not yet committed: {}", appended.class_name());
     assert_eq!(appended.get_attribute("data-epoch").as_deref(), Some("0"));
-    let replica = find(&host, &format!("[data-testid='replica-orders-0-{leader}']")).unwrap();
-    step_until(&sim, || replica.get_attribute("data-hw").as_deref() == Some("1")).await;
-    assert_eq!(replica.get_attribute("data-hw").as_deref(), Some("1"), "the HW passed the record");
+    // Looked up each time: a changed card is drawn anew.
+    let hw = || find(&host, &format!("[data-testid='replica-orders-0-{leader}']")).and_then(|r| r.get_attribute("data-hw"));
+    step_until(&sim, || hw().as_deref() == Some("1")).await;
+    assert_eq!(hw().as_deref(), Some("1"), "the HW passed the record");
     let committed = cell().unwrap();
     assert!(!committed.class_list().contains("uncommitted"), "committed: {}", committed.class_name());
     // Partition 0's rows change from here on; partition 1's stay as they are.
     let other = find(&host, "[data-testid='partition-orders-1']").unwrap().get_attribute("data-leader").unwrap();
     let kept = find(&host, &format!("[data-testid='replica-orders-1-{other}'] .marker.hw")).unwrap();
     produce_to(&sim, 0, "b");
-    step_until(&sim, || replica.get_attribute("data-hw").as_deref() == Some("2")).await;
-    assert_eq!(replica.get_attribute("data-hw").as_deref(), Some("2"));
+    step_until(&sim, || hw().as_deref() == Some("2")).await;
+    assert_eq!(hw().as_deref(), Some("2"));
     let now = find(&host, &format!("[data-testid='replica-orders-1-{other}'] .marker.hw")).unwrap();
-    assert!(now.is_same_node(Some(&kept)), "an unchanged row is not redrawn");
-    assert!(!cell().unwrap().is_same_node(Some(&committed)), "a changed row is");
+    assert!(now.is_same_node(Some(&kept)), "an unchanged partition is not redrawn");
+    assert!(!cell().unwrap().is_same_node(Some(&committed)), "a changed one is");
     host.remove();
 }
 
