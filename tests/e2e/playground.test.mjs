@@ -110,6 +110,29 @@ test('crash the leader → a new leader with epoch + 1 and a smaller ISR', async
   await page.close();
 });
 
+test('the broker cards\' buttons: a chosen crash kind, slow down, kill the controller', async () => {
+  const { page, errors, pg } = await fresh();
+  const log = () => pg.tid('event-log').textContent();
+  await pg.tid('crash-kind-2').selectOption('clean');
+  await pg.tid('crash-2').click();
+  assert.equal(await pg.attr('broker-2', 'data-state'), 'crashed');
+  assert.match(await log(), /Broker 2 shuts down cleanly/);
+  await pg.tid('restart-2').click();
+  assert.notEqual(await pg.attr('broker-2', 'data-state'), 'crashed');
+  await pg.tid('slow-3').click();
+  assert.match(await pg.attr('broker-3', 'class'), /\bslow\b/);
+  assert.equal(await pg.tid('slow-3').textContent(), 'Full speed');
+  const controller = await page.locator('.broker.controller').getAttribute('data-testid');
+  await pg.tid('kill-controller').click();
+  assert.equal(await pg.attr(controller, 'data-state'), 'crashed');
+  await pg.playUntil(async () => (await page.locator('.broker.controller').count()) === 1
+    && (await page.locator('.broker.controller').getAttribute('data-testid')) !== controller, { speed: '10', what: 'a new controller' });
+  assert.match(await pg.tid('controller-badge').textContent(), /controller epoch 2/);
+  await screenshot(page, 'broker-buttons');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('the old leader returns with an uncommitted tail, truncates it, and the logs converge', async () => {
   const { page, errors, pg } = await fresh();
   const p = pg.partition(1);

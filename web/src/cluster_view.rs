@@ -1,27 +1,16 @@
 //! The stage: broker cards (with their fault buttons), the network strip with messages in
-//! flight, and one card per partition with each replica's log drawn as cells (the last two
-//! drawn as markup, see [`crate::markup`]).
+//! flight, and one card per partition with each replica's log drawn as cells — all drawn as
+//! markup (see [`crate::markup`]); the components here hold the reactivity and the clicks.
 
 use crate::i18n::{t, tr, Ui};
 use crate::layout::{node_x, STRIP_HEIGHT, STRIP_WIDTH};
 use crate::sim::{Selection, Sim};
-use crate::markup::{messages_svg, partition_html};
-use crate::view::BrokerView;
+use crate::markup::{brokers_html, messages_svg, partition_html};
 use kplay_core::event::CrashKind;
 use kplay_core::ids::{BrokerId, TopicPartition};
 use kplay_core::Command;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-
-fn state_icon(state: &str) -> &'static str {
-    match state {
-        "crashed" => "✖",
-        "paused" => "❚❚",
-        "fenced" => "⊘",
-        "isolated" => "◌",
-        _ => "●",
-    }
-}
 
 fn reduced_motion() -> bool {
     web_sys::window()
@@ -29,81 +18,45 @@ fn reduced_motion() -> bool {
         .is_some_and(|m| m.matches())
 }
 
-/// The broker cards.
+/// The broker cards, drawn as markup (see [`brokers_html`]) and redrawn only when a broker
+/// changes. Their buttons are handled here, by one listener: each is a core command.
 #[component]
 pub fn Brokers() -> impl IntoView {
     let sim = expect_context::<Sim>();
-    // Cards are rebuilt only when a broker changes, not on every step.
     let brokers = Memo::new(move |_| sim.view.with(|v| (v.brokers.clone(), v.controller_epoch)));
-    view! {
-        <section class="brokers" aria-label="Brokers">
-            {move || brokers.with(|(bs, epoch)| bs.iter().cloned().map(|b| broker_card(sim, b, *epoch)).collect_view())}
-        </section>
-    }
-}
-
-fn broker_card(sim: Sim, b: BrokerView, controller_epoch: i32) -> impl IntoView {
-    let lang = sim.lang;
-    let id = b.id;
-    let kind = RwSignal::new(CrashKind::Unclean);
-    let down = b.state == "crashed";
-    let isolated = b.isolated;
-    let state_key = match b.state {
-        "crashed" => Ui::Crashed,
-        "paused" => Ui::Paused,
-        "fenced" => Ui::Fenced,
-        "isolated" => Ui::Isolated,
-        _ => Ui::Alive,
+    let html = move || {
+        let lang = sim.lang.get();
+        brokers.with(|(bs, epoch)| brokers_html(bs, *epoch, lang))
     };
-    let broker = BrokerId(id);
-    view! {
-        <div class=match (b.controller, b.slow) { (false, false) => "broker", (true, false) => "broker controller", (false, true) => "broker slow", (true, true) => "broker controller slow" } data-testid=format!("broker-{id}") data-state=b.state>
-            <div class="broker-head">
-                <span class="broker-name">{format!("B{id}")}</span>
-                <span class="broker-state"><span aria-hidden="true">{state_icon(b.state)}</span>" " {move || t(lang.get(), state_key)}</span>
-            </div>
-            {b.controller.then(|| view! {
-                <span class="badge" data-testid="controller-badge">{move || format!("{} · {} {}", t(lang.get(), Ui::Controller), t(lang.get(), Ui::ControllerEpoch), controller_epoch)}</span>
-            })}
-            <div class="broker-actions">
-                {if down {
-                    view! {
-                        <button data-testid=format!("restart-{id}") on:click=move |_| sim.command(Command::Restart { broker })>
-                            {tr(lang, Ui::Restart)}
-                        </button>
-                    }.into_any()
-                } else {
-                    view! {
-                        <select data-testid=format!("crash-kind-{id}") aria-label="crash kind" on:change=move |ev| kind.set(match event_target_value(&ev).as_str() {
-                            "clean" => CrashKind::Clean,
-                            "lossy" => CrashKind::Lossy,
-                            _ => CrashKind::Unclean,
-                        })>
-                            <option value="unclean">{tr(lang, Ui::CrashUnclean)}</option>
-                            <option value="clean">{tr(lang, Ui::CrashClean)}</option>
-                            <option value="lossy">{tr(lang, Ui::CrashLossy)}</option>
-                        </select>
-                        <button class="danger" data-testid=format!("crash-{id}") on:click=move |_| sim.command(Command::Crash { broker, kind: kind.get_untracked(), keep: None })>
-                            {tr(lang, Ui::Crash)}
-                        </button>
-                    }.into_any()
-                }}
-                {if isolated {
-                    view! { <button data-testid=format!("heal-{id}") on:click=move |_| sim.command(Command::Heal { broker })>{tr(lang, Ui::Heal)}</button> }.into_any()
-                } else {
-                    view! { <button data-testid=format!("isolate-{id}") on:click=move |_| sim.command(Command::Isolate { broker })>{tr(lang, Ui::Isolate)}</button> }.into_any()
-                }}
-                <button data-testid=format!("slow-{id}") on:click=move |_| sim.command(Command::Slow { broker, slow: !b.slow })>
-                    {move || t(lang.get(), if b.slow { Ui::Fast } else { Ui::Slow })}
-                </button>
-                {(b.controller && !down).then(|| view! {
-                    <button class="danger" data-testid="kill-controller" on:click=move |_| sim.command(Command::Crash { broker, kind: CrashKind::Unclean, keep: None })>
-                        {tr(lang, Ui::KillController)}
-                    </button>
-                })}
-            </div>
-        </div>
-    }
+    let act = move |ev: leptos::ev::MouseEvent| {
+        let Some(button) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|e| e.closest("[data-action]").ok().flatten()) else { return };
+        let Some(broker) = button.get_attribute("data-broker").and_then(|b| b.parse().ok()).map(BrokerId) else { return };
+        let slow = sim.view.with_untracked(|v| v.brokers.iter().any(|b| b.id == broker.0 && b.slow));
+        let cmd = match button.get_attribute("data-action").as_deref() {
+            Some("restart") => Command::Restart { broker },
+            Some("crash") => {
+                // The kind chosen in the card's select, next to the button.
+                let kind = button
+                    .parent_element()
+                    .and_then(|actions| actions.query_selector("select").ok().flatten())
+                    .and_then(|s| s.dyn_into::<web_sys::HtmlSelectElement>().ok())
+                    .map(|s| s.value());
+                let kind = match kind.as_deref() {
+                    Some("clean") => CrashKind::Clean,
+                    Some("lossy") => CrashKind::Lossy,
+                    _ => CrashKind::Unclean,
+                };
+                Command::Crash { broker, kind, keep: None }
+            }
+            Some("heal") => Command::Heal { broker },
+            Some("isolate") => Command::Isolate { broker },
+            Some("slow") => Command::Slow { broker, slow: !slow },
+            Some("kill-controller") => Command::Crash { broker, kind: CrashKind::Unclean, keep: None },
+            _ => return,
+        };
+        sim.command(cmd);
+    };
+    view! { <section class="brokers" aria-label="Brokers" on:click=act inner_html=html></section> }
 }
 
 /// The network strip: every message in flight, moving from sender to receiver, redrawn each

@@ -1,18 +1,17 @@
-//! The two parts of the stage that change on most frames, drawn as markup strings: the
-//! partition cards (each replica's log as cells, a truncation's cut cells, the HW and LEO
-//! markers) and the messages in flight.
+//! The stage drawn as markup strings: the broker cards, the partition cards (each replica's
+//! log as cells, a truncation's cut cells, the HW and LEO markers) and the messages in flight.
 //!
 //! Why strings: while playing, a step changes a partition (a record appended, the HW moved)
 //! and every frame moves the messages. The page sets a card's or the strip's inner HTML, one
 //! DOM write, and only when the string changed (tachys compares it with the last one). Drawn
 //! as reactive elements, every changed element had all its attributes removed and set again
 //! (that is how `erase_components` rebuilds an element), hundreds of DOM writes a frame; and
-//! the views cost 9 KB of the bundle, the strings a third of that. Buttons inside carry
-//! `data-select` and are handled by one listener on their section.
+//! the views cost three times the bundle the strings do. Buttons inside carry `data-select`
+//! or `data-action` and are handled by one listener on their section.
 
 use crate::i18n::{narrate, t, Lang, Ui};
 use crate::layout::{message_xy, progress, CELL_PX};
-use crate::view::{MessageView, PartitionView, ReplicaView};
+use crate::view::{BrokerView, MessageView, PartitionView, ReplicaView};
 use kplay_core::ids::TopicPartition;
 use std::fmt::Write;
 
@@ -83,6 +82,66 @@ pub fn track_html(testid: &str, r: &ReplicaView, window_start: i64, hw: &str, le
     let left = |o: i64| o.max(window_start) * CELL_PX - 2;
     let _ = write!(h, r#"<span class="marker hw" style="left:{}px" title="high watermark">{hw} {}</span>"#, left(r.hw), r.hw);
     let _ = write!(h, r#"<span class="marker leo" style="left:{}px" title="log end offset">{leo} {}</span>"#, left(r.leo), r.leo);
+    h
+}
+
+/// The broker cards: state (an icon and a word, not colour alone), the controller badge, and
+/// the fault buttons (`data-action`, `data-broker`).
+pub fn brokers_html(brokers: &[BrokerView], controller_epoch: i32, l: Lang) -> String {
+    let mut h = String::new();
+    for b in brokers {
+        let id = b.id;
+        let (icon, state) = match b.state {
+            "crashed" => ("✖", Ui::Crashed),
+            "paused" => ("❚❚", Ui::Paused),
+            "fenced" => ("⊘", Ui::Fenced),
+            "isolated" => ("◌", Ui::Isolated),
+            _ => ("●", Ui::Alive),
+        };
+        let class = match (b.controller, b.slow) {
+            (false, false) => "broker",
+            (true, false) => "broker controller",
+            (false, true) => "broker slow",
+            (true, true) => "broker controller slow",
+        };
+        let slowed = if b.slow { format!(" · {}", t(l, Ui::Slowed)) } else { String::new() };
+        let _ = write!(
+            h,
+            r#"<div class="{class}" data-testid="broker-{id}" data-state="{}"><div class="broker-head"><span class="broker-name">B{id}</span><span class="broker-state"><span aria-hidden="true">{icon}</span> {}{slowed}</span></div>"#,
+            b.state,
+            t(l, state)
+        );
+        if b.controller {
+            let _ = write!(h, r#"<span class="badge" data-testid="controller-badge">{} · {} {controller_epoch}</span>"#, t(l, Ui::Controller), t(l, Ui::ControllerEpoch));
+        }
+        h.push_str(r#"<div class="broker-actions">"#);
+        let button = |h: &mut String, action: &str, class: &str, label: Ui| {
+            let _ = write!(h, r#"<button{class} data-testid="{action}-{id}" data-action="{action}" data-broker="{id}">{}</button>"#, t(l, label));
+        };
+        let down = b.state == "crashed";
+        if down {
+            button(&mut h, "restart", "", Ui::Restart);
+        } else {
+            let _ = write!(
+                h,
+                r#"<select data-testid="crash-kind-{id}" aria-label="crash kind"><option value="unclean">{}</option><option value="clean">{}</option><option value="lossy">{}</option></select>"#,
+                t(l, Ui::CrashUnclean),
+                t(l, Ui::CrashClean),
+                t(l, Ui::CrashLossy)
+            );
+            button(&mut h, "crash", r#" class="danger""#, Ui::Crash);
+        }
+        if b.isolated {
+            button(&mut h, "heal", "", Ui::Heal);
+        } else {
+            button(&mut h, "isolate", "", Ui::Isolate);
+        }
+        button(&mut h, "slow", "", if b.slow { Ui::Fast } else { Ui::Slow });
+        if b.controller && !down {
+            let _ = write!(h, r#"<button class="danger" data-testid="kill-controller" data-action="kill-controller" data-broker="{id}">{}</button>"#, t(l, Ui::KillController));
+        }
+        h.push_str("</div></div>");
+    }
     h
 }
 
@@ -280,5 +339,19 @@ mod tests {
         let h = partition_html(&p, Lang::Ko);
         assert!(h.contains(r#"data-leader="none""#) && h.contains(r#"<span class="badge bad">"#), "{h}");
         assert!(h.contains(r#"<p class="truncation" data-testid="truncation-orders-1-1">✂ #7 · 브로커 1가 orders-1를 잘라냅니다"#), "{h}");
+    }
+
+    #[test]
+    fn broker_cards_show_state_in_words_and_their_buttons() {
+        let b = |id, state: &'static str, controller, slow, isolated| BrokerView { id, state, controller, slow, isolated, broker_epoch: 0 };
+        let h = brokers_html(&[b(1, "alive", true, false, false), b(2, "crashed", false, false, false), b(3, "isolated", false, true, true)], 4, Lang::En);
+        assert!(h.contains(r#"<div class="broker controller" data-testid="broker-1" data-state="alive">"#), "{h}");
+        assert!(h.contains(r#"<span class="badge" data-testid="controller-badge">controller · controller epoch 4</span>"#), "{h}");
+        assert!(h.contains(r#"data-testid="crash-kind-1""#) && h.contains(r#"data-testid="crash-1" data-action="crash" data-broker="1""#), "{h}");
+        assert!(h.contains(r#"data-testid="kill-controller" data-action="kill-controller" data-broker="1""#), "{h}");
+        assert!(h.contains(r#"data-state="crashed"><div class="broker-head"><span class="broker-name">B2</span><span class="broker-state"><span aria-hidden="true">✖</span> down</span>"#), "{h}");
+        assert!(h.contains(r#"data-testid="restart-2""#) && !h.contains(r#"data-testid="crash-2""#), "a crashed broker restarts: {h}");
+        assert!(h.contains(r#"<span aria-hidden="true">◌</span> isolated · slowed</span>"#), "{h}");
+        assert!(h.contains(r#"data-testid="heal-3""#) && h.contains(r#"data-action="slow" data-broker="3">Full speed</button>"#), "{h}");
     }
 }

@@ -29,6 +29,7 @@ pub fn ui(k: Ui) -> &'static str {
         Heal => "Heal",
         Slow => "Slow down",
         Fast => "Full speed",
+        Slowed => "slowed",
         KillController => "Kill the controller",
         Settings => "Settings",
         MinIsr => "min.insync.replicas",

@@ -30,6 +30,7 @@ pub fn ui(k: Ui) -> &'static str {
         Heal => "격리 해제",
         Slow => "느리게",
         Fast => "정상 속도",
+        Slowed => "느려짐",
         KillController => "컨트롤러 종료",
         Settings => "설정",
         MinIsr => "min.insync.replicas",

@@ -60,6 +60,7 @@ pub enum Ui {
     Heal,
     Slow,
     Fast,
+    Slowed,
     KillController,
     Settings,
     MinIsr,
