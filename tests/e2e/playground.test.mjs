@@ -2,6 +2,7 @@
 // saves screenshots of its moments in tests/e2e/artifacts/.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { serveDist, openBrowser, openPage, screenshot } from './harness.mjs';
 import { Playground } from './page.mjs';
 
@@ -221,6 +222,23 @@ test('Korean: the page and the narration switch language', async () => {
   assert.match(await pg.tid('event-log').textContent(), /하이 워터마크/);
   await screenshot(page, 'korean');
   await pg.tid('lang-en').click();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a violation is shown with its evidence, and its jump goes to the step that caused it', async () => {
+  const { page, errors, pg } = await fresh();
+  // S1 in legacy HW-truncation mode (B4): the committed record is lost, I8 and others break.
+  const scenario = readFileSync('scenarios/conformance/S1-hw.json');
+  await pg.tid('import').setInputFiles({ name: 'S1-hw.json', mimeType: 'application/json', buffer: scenario });
+  await page.locator('[data-testid="invariants"].violated').waitFor();
+  const i8 = page.locator('[data-testid="invariants"] li.violation[data-invariant="I8"]');
+  assert.equal(await i8.count(), 1);
+  assert.match(await i8.textContent(), /⚠ I8 · \w+-\d+protocol fault.+/, 'evidence');
+  const step = Number((await i8.locator('button').textContent()).match(/#(\d+)/)[1]);
+  await i8.locator('button').click();
+  assert.equal(await pg.currentStep(), step);
+  await screenshot(page, 'invariant-violation');
   assert.deepEqual(errors, []);
   await page.close();
 });

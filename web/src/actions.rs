@@ -1,6 +1,7 @@
 //! What the user makes happen: produce, consume, and the cluster's settings.
 
 use crate::i18n::{t, tr, Ui};
+use crate::markup::escape;
 use crate::session::{page_config, Session, DEFAULT_SEED};
 use crate::sim::Sim;
 use kplay_core::config::{TopicConfig, TruncationMode};
@@ -115,13 +116,16 @@ pub fn ConsumerPanel() -> impl IntoView {
         <section class="panel consumer" aria-label="Consumer">
             <h3>{tr(lang, Ui::Consumer)}</h3>
             <button data-testid="consume" on:click=consume>{tr(lang, Ui::Consume)}</button>
-            <ul class="mono consumed" data-testid="consumed">
-                {move || positions.get().into_iter().map(|(tp, pos, consumed)| view! {
-                    <li data-testid=format!("consumed-{}-{}", tp.topic, tp.partition) data-position=pos>
-                        {format!("{tp} · {} {pos} · [{}]", t(lang.get(), Ui::Position), consumed.join(", "))}
-                    </li>
-                }).collect_view()}
-            </ul>
+            <ul class="mono consumed" data-testid="consumed" inner_html=move || {
+                let position = t(lang.get(), Ui::Position);
+                positions.with(|ps| ps.iter().map(|(tp, pos, consumed)| format!(
+                    r#"<li data-testid="consumed-{}-{}" data-position="{pos}">{} · {position} {pos} · [{}]</li>"#,
+                    escape(&tp.topic),
+                    tp.partition,
+                    escape(&tp.to_string()),
+                    escape(&consumed.join(", "))
+                )).collect::<String>())
+            }></ul>
         </section>
     }
 }

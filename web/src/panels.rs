@@ -3,8 +3,10 @@
 
 use crate::i18n::{narrate, t, tr, Lang, Narration, Ui};
 use kplay_core::timeline::Timeline;
+use crate::markup::escape;
 use crate::sim::Sim;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// One row of the event log.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -114,31 +116,44 @@ fn log_row(sim: Sim, r: LogRow) -> impl IntoView {
 pub fn InvariantPanel() -> impl IntoView {
     let sim = expect_context::<Sim>();
     let lang = sim.lang;
+    let body = move || {
+        let l = lang.get();
+        sim.violations.with(|vs| {
+            if vs.is_empty() {
+                return format!(r#"<p class="ok" data-testid="invariants-ok">✔ {}</p>"#, t(l, Ui::NoViolations));
+            }
+            let items: String = vs
+                .iter()
+                .map(|v| {
+                    format!(
+                        r#"<li class="violation" data-invariant="{0}"><strong>⚠ {0}</strong>{1}<span class="why">{2}</span><span class="text">{3}</span><button class="link" data-jump="{4}">→ #{4}</button></li>"#,
+                        escape(&v.invariant),
+                        v.tp.as_ref().map_or(String::new(), |tp| format!(" · {}", escape(&tp.to_string()))),
+                        if v.explained { "explained by an unclean election or a lossy crash" } else { "protocol fault" },
+                        escape(&v.detail),
+                        v.step
+                    )
+                })
+                .collect();
+            format!("<ul>{items}</ul>")
+        })
+    };
+    // The jump buttons are markup: one listener here.
+    let jump = move |ev: leptos::ev::MouseEvent| {
+        let step = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest("[data-jump]").ok().flatten())
+            .and_then(|b| b.get_attribute("data-jump"))
+            .and_then(|s| s.parse().ok());
+        if let Some(step) = step {
+            sim.jump(step);
+        }
+    };
     view! {
-        <section class=move || if sim.violations.with(|v| v.is_empty()) { "panel invariants" } else { "panel invariants violated" } data-testid="invariants" aria-live="polite">
+        <section class=move || if sim.violations.with(|v| v.is_empty()) { "panel invariants" } else { "panel invariants violated" } data-testid="invariants" aria-live="polite" on:click=jump>
             <h3>{tr(lang, Ui::Invariants)}" (I1–I27)"</h3>
-            {move || sim.violations.with(|vs| {
-                if vs.is_empty() {
-                    view! { <p class="ok" data-testid="invariants-ok">"✔ " {t(lang.get(), Ui::NoViolations)}</p> }.into_any()
-                } else {
-                    view! {
-                        <ul>
-                            {vs.iter().map(|v| {
-                                let step = v.step;
-                                view! {
-                                    <li class="violation" data-invariant=v.invariant.clone()>
-                                        <strong>"⚠ " {v.invariant.clone()}</strong>
-                                        {v.tp.as_ref().map(|tp| format!(" · {tp}"))}
-                                        <span class="why">{if v.explained { "explained by an unclean election or a lossy crash" } else { "protocol fault" }}</span>
-                                        <span class="text">{v.detail.clone()}</span>
-                                        <button class="link" on:click=move |_| sim.jump(step)>{format!("→ #{step}")}</button>
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ul>
-                    }.into_any()
-                }
-            })}
+            <div inner_html=body></div>
         </section>
     }
 }
