@@ -19,8 +19,13 @@ use std::fmt::Write;
 /// printed on the cell too.
 const EPOCH_COLOURS: [&str; 8] = ["#56B4E9", "#E69F00", "#009E73", "#CC79A7", "#0072B2", "#D55E00", "#F0E442", "#999999"];
 
-/// Cells drawn per row; older offsets are summarised ("… N earlier offsets").
-pub const WINDOW: i64 = 32;
+/// Cells drawn per row; older offsets are summarised ("… N earlier offsets"). A row is then
+/// `LOG_WIDTH_PX` wide, which fits beside the side panels at 1280 px: the newest records and
+/// the HW and LEO markers stay in view without scrolling.
+pub const WINDOW: i64 = 18;
+
+/// A log row's width: the window and room for the LEO label after its last cell.
+const LOG_WIDTH_PX: i64 = WINDOW * CELL_PX + 40;
 
 /// The first offset drawn, for a partition whose longest log ends at `max_leo`.
 pub fn window_start(max_leo: i64) -> i64 {
@@ -151,7 +156,8 @@ pub fn partition_html(p: &PartitionView, l: Lang) -> String {
     let tp = TopicPartition::new(p.topic.clone(), p.partition);
     let title = escape(&tp.to_string());
     let leader = p.leader.map_or("none".to_string(), |b| b.to_string());
-    let start = window_start(p.replicas.iter().map(|r| r.leo).max().unwrap_or(0));
+    let max_leo = p.replicas.iter().map(|r| r.leo).max().unwrap_or(0);
+    let start = window_start(max_leo);
     let mut h = format!(
         r#"<div class="partition" data-testid="partition-{title}" data-leader="{leader}" data-leader-epoch="{}" data-isr="{}"><h2><button class="link" data-select="{title}">{title}</button><small>{} {leader} · {} {} · {} {{{}}}</small>"#,
         p.leader_epoch,
@@ -170,13 +176,16 @@ pub fn partition_html(p: &PartitionView, l: Lang) -> String {
         let _ = write!(h, r#"<div class="earlier">… {start} {}</div>"#, t(l, Ui::EarlierOffsets));
     }
     for r in &p.replicas {
-        replica_html(&mut h, &tp, &title, r, start, l);
+        replica_html(&mut h, &tp, &title, r, (start, max_leo), l);
     }
     h.push_str("</div>");
     h
 }
 
-fn replica_html(h: &mut String, tp: &TopicPartition, title: &str, r: &ReplicaView, start: i64, l: Lang) {
+/// A replica's row. Its track shows offsets from `start`; where the row is narrower than the
+/// window (small screens) it slides further left so that the partition's newest offset
+/// (`max_leo`) and the markers stay in view. Rows of a partition slide together.
+fn replica_html(h: &mut String, tp: &TopicPartition, title: &str, r: &ReplicaView, (start, max_leo): (i64, i64), l: Lang) {
     let class = match (r.in_isr, r.stale_leader) {
         (true, false) => "replica",
         (false, false) => "replica out-of-sync",
@@ -193,7 +202,7 @@ fn replica_html(h: &mut String, tp: &TopicPartition, title: &str, r: &ReplicaVie
     let id = format!("{title}-{}", r.broker);
     let _ = write!(
         h,
-        r#"<div class="{class}" data-testid="replica-{id}" data-leo="{}" data-hw="{}" data-role="{}"><button class="replica-name link" data-select="{title}" data-broker="{}">B{}</button><span class="role {}">{}</span><span class="{isr_class}">{}</span><div class="log" style="width:{}px"><div class="track" style="transform:translateX(-{}px)">{}</div></div>"#,
+        r#"<div class="{class}" data-testid="replica-{id}" data-leo="{}" data-hw="{}" data-role="{}"><button class="replica-name link" data-select="{title}" data-broker="{}">B{}</button><span class="role {}">{}</span><span class="{isr_class}">{}</span><div class="log" style="width:{width}px"><div class="track" style="transform:translateX(calc(min(0px, 100% - {end}px) - {shift}px))">{track}</div></div>"#,
         r.leo,
         r.hw,
         r.role,
@@ -202,9 +211,10 @@ fn replica_html(h: &mut String, tp: &TopicPartition, title: &str, r: &ReplicaVie
         r.role,
         t(l, role),
         t(l, isr),
-        (WINDOW + 2) * CELL_PX,
-        start * CELL_PX,
-        track_html(&format!("log-cell-{id}"), r, start, t(l, Ui::Hw), t(l, Ui::Leo)),
+        width = LOG_WIDTH_PX,
+        shift = start * CELL_PX,
+        end = (max_leo - start) * CELL_PX + 40,
+        track = track_html(&format!("log-cell-{id}"), r, start, t(l, Ui::Hw), t(l, Ui::Leo)),
     );
     // A recent truncation's reason, under the row.
     if let Some(x) = r.truncation {
@@ -263,9 +273,10 @@ mod tests {
         let cells: Vec<CellView> = (0..40).map(|o| cell(o, 0, "v")).collect();
         let r = ReplicaView { leo: 40, hw: 40, cells, ..ReplicaView::default() };
         let start = window_start(40);
-        assert_eq!(start, 8);
+        assert_eq!(start, 40 - WINDOW);
         let h = track_html("c", &r, start, "HW", "LEO");
-        assert!(!h.contains(r#""c-7""#) && h.contains(r#""c-8""#) && h.contains(r#""c-39""#));
+        let drawn = |o: i64| h.contains(&format!(r#""c-{o}""#));
+        assert!(!drawn(start - 1) && drawn(start) && drawn(39));
         let truncation = TruncationView {
             step: 3,
             from: Offset(4),
