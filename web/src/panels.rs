@@ -80,6 +80,9 @@ pub fn EventLog() -> impl IntoView {
                 <input type="checkbox" prop:checked=move || sim.show_messages.get() on:change=move |ev| sim.show_messages.set(event_target_checked(&ev)) />
                 {tr(lang, Ui::ShowMessages)}
             </label>
+            // The current step's rows are marked by one rule, rewritten on each step, instead of
+            // a class effect on each of the rows.
+            <style>{move || format!(".event-log li[data-step=\"{}\"] {{ background: var(--current) }}", sim.step.get())}</style>
             <ol class="event-log" data-testid="event-log">
                 <For each=move || rows.with(|r| r.rows.clone()) key=|r| r.clone() children=move |r| log_row(sim, r) />
             </ol>
@@ -89,18 +92,8 @@ pub fn EventLog() -> impl IntoView {
 
 fn log_row(sim: Sim, r: LogRow) -> impl IntoView {
     let LogRow { step, time_ms, narration: n, .. } = r;
-    let tone = n.tone;
-    // Runs for every row on every step: static strings, no allocation.
-    let class = move || match (tone, sim.step.get() == step) {
-        ("important", false) => "ev important",
-        ("important", true) => "ev important current",
-        ("bad", false) => "ev bad",
-        ("bad", true) => "ev bad current",
-        (_, false) => "ev normal",
-        (_, true) => "ev normal current",
-    };
     view! {
-        <li class=class data-step=step>
+        <li class=format!("ev {}", n.tone) data-step=step>
             <button class="link jump" title=tr(sim.lang, Ui::Jump) on:click=move |_| sim.jump(step)>
                 {format!("#{step} · {}.{:02}s", time_ms / 1000, time_ms % 1000 / 10)}
             </button>

@@ -129,8 +129,12 @@ async fn clicking_an_event_jumps_the_page_to_its_step() {
     button.click();
     tick().await;
     assert_eq!(sim.step.get_untracked(), step, "the click jumped to the event's step");
-    let current = host.query_selector_all("[data-testid='event-log'] li.current").unwrap();
-    assert!(current.length() >= 1);
+    // The current step's rows are the ones the log's style rule selects.
+    let rule = find(&host, "section.events style").unwrap().text_content().unwrap();
+    let selector = rule.split(" {").next().unwrap();
+    assert!(rule.contains("background"), "{rule}");
+    let current = host.query_selector_all(selector).unwrap();
+    assert!(current.length() >= 1, "{rule}");
     for i in 0..current.length() {
         let li: web_sys::Element = current.item(i).unwrap().unchecked_into();
         assert_eq!(li.get_attribute("data-step").unwrap(), step.to_string());
