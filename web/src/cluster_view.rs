@@ -5,7 +5,7 @@
 use crate::i18n::{t, tr, Ui};
 use crate::layout::{node_x, STRIP_HEIGHT, STRIP_WIDTH};
 use crate::sim::{Selection, Sim};
-use crate::markup::{brokers_html, messages_svg, partition_html};
+use crate::markup::{brokers_html, clicked, messages_svg, partition_html};
 use kplay_core::event::CrashKind;
 use kplay_core::ids::{BrokerId, TopicPartition};
 use kplay_core::Command;
@@ -29,7 +29,7 @@ pub fn Brokers() -> impl IntoView {
         brokers.with(|(bs, epoch)| brokers_html(bs, *epoch, lang))
     };
     let act = move |ev: leptos::ev::MouseEvent| {
-        let Some(button) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|e| e.closest("[data-action]").ok().flatten()) else { return };
+        let Some(button) = clicked(&ev, "data-action") else { return };
         let Some(broker) = button.get_attribute("data-broker").and_then(|b| b.parse().ok()).map(BrokerId) else { return };
         let slow = sim.view.with_untracked(|v| v.brokers.iter().any(|b| b.id == broker.0 && b.slow));
         let cmd = match button.get_attribute("data-action").as_deref() {
@@ -103,7 +103,7 @@ pub fn Partitions() -> impl IntoView {
     let sim = expect_context::<Sim>();
     let count = Memo::new(move |_| sim.view.with(|v| v.partitions.len()));
     let select = move |ev: leptos::ev::MouseEvent| {
-        let Some(button) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|e| e.closest("[data-select]").ok().flatten()) else { return };
+        let Some(button) = clicked(&ev, "data-select") else { return };
         let Some(tp) = sim.view.with_untracked(|v| {
             let title = button.get_attribute("data-select")?;
             v.partitions.iter().find(|p| format!("{}-{}", p.topic, p.partition) == title).map(|p| TopicPartition::new(p.topic.clone(), p.partition))

@@ -36,6 +36,13 @@ fn epoch_colour(epoch: i32) -> &'static str {
     EPOCH_COLOURS[epoch.rem_euclid(EPOCH_COLOURS.len() as i32) as usize]
 }
 
+/// The element a click on markup hit: the nearest one, from the click's target up, that has
+/// `attr` (`data-action`, `data-select`, `data-jump`).
+pub fn clicked(ev: &web_sys::MouseEvent, attr: &str) -> Option<web_sys::Element> {
+    use wasm_bindgen::JsCast;
+    ev.target()?.dyn_into::<web_sys::Element>().ok()?.closest(&format!("[{attr}]")).ok()?
+}
+
 /// `s` with the characters that mean something in HTML written as entities (values and keys
 /// are the user's text).
 pub fn escape(s: &str) -> String {

@@ -3,13 +3,13 @@
 
 use crate::i18n::{narrate, t, tr, Lang, Narration, Ui};
 use kplay_core::timeline::Timeline;
-use crate::markup::escape;
+use crate::markup::{clicked, escape};
 use crate::sim::Sim;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
+use std::fmt::Write;
 
 /// One row of the event log.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 struct LogRow {
     step: u64,
     /// Its place among its step's events (with `step`, what makes the row unique).
@@ -18,8 +18,9 @@ struct LogRow {
     narration: Narration,
 }
 
-/// The most rows the log draws.
-const LOG_ROWS: usize = 120;
+/// The most rows the log draws: a few screens of the panel; older events are a step back or
+/// a scrub away.
+const LOG_ROWS: usize = 60;
 /// The most events the log reads back through (sends and deliveries are many but hidden).
 const LOG_EVENTS: usize = 400;
 
@@ -61,8 +62,37 @@ fn log_rows(t: &Timeline, lang: Lang, messages: bool, reuse: Option<&Rows>) -> R
     Rows { lang, messages, rows }
 }
 
-/// Each event in plain language with its rule and a short why; a click jumps there. Rows
-/// are keyed, so a step adds its new rows and leaves the others alone.
+/// The log's markup: a row per event, its jump button carrying `data-jump`.
+fn rows_html(rows: &Rows, jump: &str) -> String {
+    let mut h = String::new();
+    for LogRow { step, time_ms, narration: n, .. } in &rows.rows {
+        let _ = write!(
+            h,
+            r#"<li class="ev {}" data-step="{step}"><button class="link jump" title="{jump}" data-jump="{step}">#{step} · {}.{:02}s</button>"#,
+            n.tone,
+            time_ms / 1000,
+            time_ms % 1000 / 10
+        );
+        if !n.rule.is_empty() {
+            let _ = write!(h, r#"<span class="rule">{}</span>"#, n.rule);
+        }
+        let _ = write!(h, r#"<span class="text">{}</span>"#, escape(&n.text));
+        if !n.why.is_empty() {
+            let _ = write!(h, r#"<span class="why">{}</span>"#, escape(&n.why));
+        }
+        h.push_str("</li>");
+    }
+    h
+}
+
+/// The step a click on a `data-jump` button (in the log or the violations) asks for.
+fn jump_target(ev: &leptos::ev::MouseEvent) -> Option<u64> {
+    clicked(ev, "data-jump")?.get_attribute("data-jump")?.parse().ok()
+}
+
+/// Each event in plain language with its rule and a short why; a click jumps there. While
+/// playing, a refresh words only the steps since the last one (see [`log_rows`]); the rows
+/// are drawn as markup, so a refresh is one DOM write however many rows it brings.
 #[component]
 pub fn EventLog() -> impl IntoView {
     let sim = expect_context::<Sim>();
@@ -73,6 +103,12 @@ pub fn EventLog() -> impl IntoView {
         let reuse = previous.filter(|p| p.lang == l && p.messages == messages);
         sim.with_session(|s| log_rows(&s.timeline, l, messages, reuse))
     });
+    let html = move || rows.with(|r| rows_html(r, t(r.lang, Ui::Jump)));
+    let jump = move |ev: leptos::ev::MouseEvent| {
+        if let Some(step) = jump_target(&ev) {
+            sim.jump(step);
+        }
+    };
     view! {
         <section class="panel events" aria-label="Events">
             <h3>{tr(lang, Ui::Events)}</h3>
@@ -81,26 +117,10 @@ pub fn EventLog() -> impl IntoView {
                 {tr(lang, Ui::ShowMessages)}
             </label>
             // The current step's rows are marked by one rule, rewritten on each step, instead of
-            // a class effect on each of the rows.
+            // a class on each row.
             <style>{move || format!(".event-log li[data-step=\"{}\"] {{ background: var(--current) }}", sim.step.get())}</style>
-            <ol class="event-log" data-testid="event-log">
-                <For each=move || rows.with(|r| r.rows.clone()) key=|r| r.clone() children=move |r| log_row(sim, r) />
-            </ol>
+            <ol class="event-log" data-testid="event-log" on:click=jump inner_html=html></ol>
         </section>
-    }
-}
-
-fn log_row(sim: Sim, r: LogRow) -> impl IntoView {
-    let LogRow { step, time_ms, narration: n, .. } = r;
-    view! {
-        <li class=format!("ev {}", n.tone) data-step=step>
-            <button class="link jump" title=tr(sim.lang, Ui::Jump) on:click=move |_| sim.jump(step)>
-                {format!("#{step} · {}.{:02}s", time_ms / 1000, time_ms % 1000 / 10)}
-            </button>
-            {(!n.rule.is_empty()).then(|| view! { <span class="rule">{n.rule}</span> })}
-            <span class="text">{n.text}</span>
-            {(!n.why.is_empty()).then(|| view! { <span class="why">{n.why}</span> })}
-        </li>
     }
 }
 
@@ -133,13 +153,7 @@ pub fn InvariantPanel() -> impl IntoView {
     };
     // The jump buttons are markup: one listener here.
     let jump = move |ev: leptos::ev::MouseEvent| {
-        let step = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|e| e.closest("[data-jump]").ok().flatten())
-            .and_then(|b| b.get_attribute("data-jump"))
-            .and_then(|s| s.parse().ok());
-        if let Some(step) = step {
+        if let Some(step) = jump_target(&ev) {
             sim.jump(step);
         }
     };
@@ -182,5 +196,19 @@ mod tests {
         }
         let ko = log_rows(&s.timeline, Lang::Ko, false, None);
         assert_ne!(ko.rows[0].narration.text, rows.rows[0].narration.text, "a language switch rewords");
+    }
+
+    /// A row: its step and time on the jump button, the rule, the text (the user's values
+    /// escaped) and the why.
+    #[test]
+    fn log_rows_are_drawn_with_a_jump_and_escaped_text() {
+        let mut s = Session::fresh();
+        s.apply(Command::Produce { topic: "orders".into(), partition: Some(0), key: None, value: "<b>".into(), acks: Acks::All, to: None }).unwrap();
+        let rows = log_rows(&s.timeline, Lang::En, false, None);
+        let h = rows_html(&rows, "Jump to step");
+        assert!(h.starts_with(r#"<li class="ev normal" data-step="1"><button class="link jump" title="Jump to step" data-jump="1">#1 · 0.00s</button><span class="rule">P1</span>"#), "{h}");
+        assert!(h.contains("The producer sends &quot;&lt;b&gt;&quot; to orders-0"), "{h}");
+        assert!(!h.contains("<b>"), "{h}");
+        assert!(h.contains(r#"<span class="why">Only the leader accepts writes.</span></li>"#), "{h}");
     }
 }
