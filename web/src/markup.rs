@@ -15,10 +15,6 @@ use crate::view::{BrokerView, MessageView, PartitionView, ReplicaView};
 use kplay_core::ids::TopicPartition;
 use std::fmt::Write;
 
-/// Colour-blind-safe colours (Okabe–Ito) for leader epochs; the epoch number is always
-/// printed on the cell too.
-const EPOCH_COLOURS: [&str; 8] = ["#56B4E9", "#E69F00", "#009E73", "#CC79A7", "#0072B2", "#D55E00", "#F0E442", "#999999"];
-
 /// Cells drawn per row; older offsets are summarised ("… N earlier offsets"). A row is then
 /// `LOG_WIDTH_PX` wide, which fits beside the side panels at 1280 px: the newest records and
 /// the HW and LEO markers stay in view without scrolling.
@@ -30,10 +26,6 @@ const LOG_WIDTH_PX: i64 = WINDOW * CELL_PX + 40;
 /// The first offset drawn, for a partition whose longest log ends at `max_leo`.
 pub fn window_start(max_leo: i64) -> i64 {
     (max_leo - WINDOW).max(0)
-}
-
-fn epoch_colour(epoch: i32) -> &'static str {
-    EPOCH_COLOURS[epoch.rem_euclid(EPOCH_COLOURS.len() as i32) as usize]
 }
 
 /// The element a click on markup hit: the nearest one, from the click's target up, that has
@@ -60,38 +52,48 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// The row's HTML. `testid` prefixes each cell's `data-testid` (`log-cell-{topic}-{p}-{broker}`,
-/// then `-{offset}`); `hw` and `leo` are the markers' labels in the page's language.
+/// The row's HTML, in window coordinates (offset `window_start` at x = 0): the cells in a
+/// flex row (consecutive offsets sit side by side; a gap in the offsets gets a margin), then
+/// the cut cells of a recent truncation, then the HW and LEO markers. Only the markers and
+/// gaps carry inline styles: the cells' colours are classes (`ep0`…`ep7`, by leader epoch),
+/// which keeps a redraw cheap. `testid` prefixes each cell's `data-testid`
+/// (`log-cell-{topic}-{p}-{broker}`, then `-{offset}`); `hw` and `leo` are the markers'
+/// labels in the page's language.
 pub fn track_html(testid: &str, r: &ReplicaView, window_start: i64, hw: &str, leo: &str) -> String {
-    let mut h = String::new();
+    let mut h = String::from(r#"<div class="cells">"#);
+    let mut next = window_start;
+    let mut gap = |h: &mut String, o: i64| {
+        if o > next {
+            let _ = write!(h, r#" style="margin-left:{}px""#, (o - next) * CELL_PX);
+        }
+        next = o + 1;
+    };
     for c in r.cells.iter().filter(|c| c.offset >= window_start) {
-        let class = match (c.offset >= r.hw, c.segment_start) {
-            (false, false) => "cell",
-            (true, false) => "cell uncommitted",
-            (false, true) => "cell segment-start",
-            (true, true) => "cell uncommitted segment-start",
-        };
-        let key = c.key.as_ref().map_or(String::new(), |k| format!("{}=", escape(k)));
-        let short: String = c.value.chars().take(3).collect();
+        let (o, e) = (c.offset, c.epoch);
         let _ = write!(
             h,
-            r#"<span class="{class}" data-testid="{testid}-{o}" data-epoch="{e}" title="offset {o} · epoch {e} · {key}{value}" style="left:{x}px;background-color:{colour}"><span class="v">{short}</span><span class="e">{e}</span></span>"#,
-            o = c.offset,
-            e = c.epoch,
-            value = escape(&c.value),
-            x = c.offset * CELL_PX,
-            colour = epoch_colour(c.epoch),
-            short = escape(&short),
+            r#"<span class="cell ep{}{}{}" data-testid="{testid}-{o}" data-epoch="{e}" title="offset {o} · epoch {e} · {}{}""#,
+            e.rem_euclid(8),
+            if o >= r.hw { " uncommitted" } else { "" },
+            if c.segment_start { " segment-start" } else { "" },
+            c.key.as_ref().map_or(String::new(), |k| format!("{}=", escape(k))),
+            escape(&c.value),
         );
+        gap(&mut h, o);
+        let short: String = c.value.chars().take(3).collect();
+        let _ = write!(h, r#"><span class="v">{}</span><span class="e">{e}</span></span>"#, escape(&short));
     }
     // A recent truncation: the removed offsets not yet refilled, drawn cut in place.
     if let Some(x) = r.truncation {
         for o in x.to.0.max(r.leo).max(window_start)..x.from.0 {
-            let _ = write!(h, r#"<span class="cell cut" style="left:{}px" title="offset {o}">✂</span>"#, o * CELL_PX);
+            h.push_str(r#"<span class="cell cut""#);
+            gap(&mut h, o);
+            let _ = write!(h, r#" title="offset {o}">✂</span>"#);
         }
     }
+    h.push_str("</div>");
     // A marker's line sits in the 2 px gap before the cell of its offset.
-    let left = |o: i64| o.max(window_start) * CELL_PX - 2;
+    let left = |o: i64| (o.max(window_start) - window_start) * CELL_PX - 2;
     let _ = write!(h, r#"<span class="marker hw" style="left:{}px" title="high watermark">{hw} {}</span>"#, left(r.hw), r.hw);
     let _ = write!(h, r#"<span class="marker leo" style="left:{}px" title="log end offset">{leo} {}</span>"#, left(r.leo), r.leo);
     h
@@ -209,7 +211,7 @@ fn replica_html(h: &mut String, tp: &TopicPartition, title: &str, r: &ReplicaVie
     let id = format!("{title}-{}", r.broker);
     let _ = write!(
         h,
-        r#"<div class="{class}" data-testid="replica-{id}" data-leo="{}" data-hw="{}" data-role="{}"><button class="replica-name link" data-select="{title}" data-broker="{}">B{}</button><span class="role {}">{}</span><span class="{isr_class}">{}</span><div class="log" style="width:{width}px"><div class="track" style="transform:translateX(calc(min(0px, 100% - {end}px) - {shift}px))">{track}</div></div>"#,
+        r#"<div class="{class}" data-testid="replica-{id}" data-leo="{}" data-hw="{}" data-role="{}"><button class="replica-name link" data-select="{title}" data-broker="{}">B{}</button><span class="role {}">{}</span><span class="{isr_class}">{}</span><div class="log" style="width:{width}px"><div class="track" style="transform:translateX(min(0px, 100% - {end}px))">{track}</div></div>"#,
         r.leo,
         r.hw,
         r.role,
@@ -219,7 +221,6 @@ fn replica_html(h: &mut String, tp: &TopicPartition, title: &str, r: &ReplicaVie
         t(l, role),
         t(l, isr),
         width = LOG_WIDTH_PX,
-        shift = start * CELL_PX,
         end = (max_leo - start) * CELL_PX + 40,
         track = track_html(&format!("log-cell-{id}"), r, start, t(l, Ui::Hw), t(l, Ui::Leo)),
     );
@@ -266,8 +267,8 @@ mod tests {
         let mut r = ReplicaView { leo: 2, hw: 1, cells: vec![cell(0, 0, "a"), cell(1, 1, "<b>&\"x'")], ..ReplicaView::default() };
         r.cells[1].key = Some("k<".into());
         let h = track_html("log-cell-t-0-1", &r, 0, "HW", "LEO");
-        assert!(h.contains(r#"<span class="cell" data-testid="log-cell-t-0-1-0" data-epoch="0" title="offset 0 · epoch 0 · a""#), "{h}");
-        assert!(h.contains(r#"class="cell uncommitted" data-testid="log-cell-t-0-1-1" data-epoch="1""#), "{h}");
+        assert!(h.starts_with(r#"<div class="cells"><span class="cell ep0" data-testid="log-cell-t-0-1-0" data-epoch="0" title="offset 0 · epoch 0 · a">"#), "{h}");
+        assert!(h.contains(r#"class="cell ep1 uncommitted" data-testid="log-cell-t-0-1-1" data-epoch="1""#), "{h}");
         assert!(h.contains("title=\"offset 1 · epoch 1 · k&lt;=&lt;b&gt;&amp;&quot;x&#39;\""), "{h}");
         assert!(h.contains(r#"<span class="v">&lt;b&gt;</span>"#), "{h}");
         assert!(!h.contains("<b>"), "{h}");
@@ -284,6 +285,13 @@ mod tests {
         let h = track_html("c", &r, start, "HW", "LEO");
         let drawn = |o: i64| h.contains(&format!(r#""c-{o}""#));
         assert!(!drawn(start - 1) && drawn(start) && drawn(39));
+        assert!(!h.contains("margin-left"), "consecutive offsets need no gap: {h}");
+        assert!(h.contains(&format!(r#"<span class="marker leo" style="left:{}px""#, WINDOW * CELL_PX - 2)), "markers in window coordinates: {h}");
+        // A gap in the offsets (say, compacted away) keeps the later cells at their offsets.
+        let r = ReplicaView { leo: 5, hw: 5, cells: vec![cell(0, 0, "a"), cell(3, 0, "d"), cell(4, 1, "e")], ..ReplicaView::default() };
+        let h = track_html("c", &r, 0, "HW", "LEO");
+        assert!(h.contains(r#"title="offset 3 · epoch 0 · d" style="margin-left:60px">"#), "{h}");
+        assert_eq!(h.matches("margin-left").count(), 1, "{h}");
         let truncation = TruncationView {
             step: 3,
             from: Offset(4),
@@ -295,7 +303,7 @@ mod tests {
         let r = ReplicaView { leo: 2, hw: 2, cells: vec![cell(0, 0, "a"), cell(1, 0, "b")], truncation: Some(truncation), ..ReplicaView::default() };
         let h = track_html("c", &r, 0, "HW", "LEO");
         assert_eq!(h.matches("cell cut").count(), 2, "offsets 2 and 3: {h}");
-        assert!(h.contains(r#"style="left:60px" title="offset 2">✂"#), "{h}");
+        assert!(h.contains(r#"</span><span class="cell cut" title="offset 2">✂</span><span class="cell cut" title="offset 3">✂</span></div>"#), "right after the kept cells: {h}");
     }
 
     #[test]

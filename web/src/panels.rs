@@ -21,8 +21,10 @@ struct LogRow {
 /// The most rows the log draws: a few screens of the panel; older events are a step back or
 /// a scrub away.
 const LOG_ROWS: usize = 60;
-/// The most events the log reads back through (sends and deliveries are many but hidden).
-const LOG_EVENTS: usize = 400;
+/// The most events the log reads back through for rows it does not have yet (sends and
+/// deliveries are many but hidden: in a quiet cluster hundreds of them pass between two
+/// narrated events).
+const LOG_EVENTS: usize = 20_000;
 
 /// The log's rows, newest first, and what they were worded for.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,9 +34,10 @@ struct Rows {
     rows: Vec<LogRow>,
 }
 
-/// The newest rows up to the timeline's current step. Rows `reuse` already has (same step and
-/// place in it) are taken from there instead of being worded again: while playing, a refresh
-/// words only the steps since the last one.
+/// The newest rows up to the timeline's current step. A refresh words only the events newer
+/// than the rows `reuse` already has: the past before the current step never changes (a new
+/// command after a step back replaces only the future), so from the first row it already has,
+/// the rest are its rows.
 fn log_rows(t: &Timeline, lang: Lang, messages: bool, reuse: Option<&Rows>) -> Rows {
     let mut rows = Vec::new();
     let (mut step, mut read) = (t.step(), 0);
@@ -43,15 +46,18 @@ fn log_rows(t: &Timeline, lang: Lang, messages: bool, reuse: Option<&Rows>) -> R
         let events = t.events_of(step);
         for (seq, e) in events.iter().enumerate().rev() {
             read += 1;
-            // Old rows are newest first too: skip those newer than this event (after a step back).
-            let known = old.as_mut().and_then(|it| {
+            if let Some(it) = old.as_mut() {
+                // Old rows are newest first too: skip those newer than this event (after a step back).
                 while it.peek().is_some_and(|r| (r.step, r.seq) > (step, seq)) {
                     it.next();
                 }
-                it.next_if(|r| (r.step, r.seq) == (step, seq)).cloned()
-            });
-            if let Some(row) = known.or_else(|| narrate(lang, &e.event, messages).map(|narration| LogRow { step, seq, time_ms: e.time_ms, narration })) {
-                rows.push(row);
+                if it.peek().is_some_and(|r| (r.step, r.seq) == (step, seq)) {
+                    rows.extend(it.take(LOG_ROWS - rows.len()).cloned());
+                    break 'steps;
+                }
+            }
+            if let Some(narration) = narrate(lang, &e.event, messages) {
+                rows.push(LogRow { step, seq, time_ms: e.time_ms, narration });
                 if rows.len() == LOG_ROWS {
                     break 'steps;
                 }
@@ -196,6 +202,19 @@ mod tests {
         }
         let ko = log_rows(&s.timeline, Lang::Ko, false, None);
         assert_ne!(ko.rows[0].narration.text, rows.rows[0].narration.text, "a language switch rewords");
+    }
+
+    /// In a quiet cluster thousands of fetches pass between two narrated events; the log still
+    /// shows the last things that happened.
+    #[test]
+    fn a_quiet_cluster_still_shows_its_last_events() {
+        let mut s = Session::fresh();
+        s.apply(Command::Produce { topic: "orders".into(), partition: Some(0), key: None, value: "a".into(), acks: Acks::All, to: None }).unwrap();
+        for _ in 0..3000 {
+            s.timeline.step_next();
+        }
+        let rows = log_rows(&s.timeline, Lang::En, false, None);
+        assert!(rows.rows.iter().any(|r| r.narration.text.contains("The producer sends")), "{:?}", rows.rows.first());
     }
 
     /// A row: its step and time on the jump button, the rule, the text (the user's values
