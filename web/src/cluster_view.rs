@@ -5,7 +5,8 @@
 use crate::i18n::{t, tr, Ui};
 use crate::layout::{node_x, STRIP_HEIGHT, STRIP_WIDTH};
 use crate::sim::{Selection, Sim};
-use crate::markup::{brokers_html, clicked, messages_svg, partition_html};
+use crate::markup::{brokers_html, clicked, messages_svg, partition_head_html, replica_row_html};
+use crate::view::PartitionView;
 use kplay_core::event::CrashKind;
 use kplay_core::ids::{BrokerId, TopicPartition};
 use kplay_core::Command;
@@ -95,13 +96,15 @@ pub fn NetworkStrip() -> impl IntoView {
     }
 }
 
-/// One card per partition, each drawn from its own memo as markup (see [`partition_html`]):
-/// a step redraws only the cards it changed. A click on a partition's title or a replica's
-/// name selects it for the inspector.
+/// One card per partition: the card element and its `data-` attributes, its heading and one
+/// element per replica row, each set from the partition's memo (as markup: see
+/// [`partition_head_html`], [`replica_row_html`]). A step redraws only the rows it changed. A
+/// click on a partition's title or a replica's name selects it for the inspector.
 #[component]
 pub fn Partitions() -> impl IntoView {
     let sim = expect_context::<Sim>();
-    let count = Memo::new(move |_| sim.view.with(|v| v.partitions.len()));
+    // The cards' shapes: rebuilt only when they change (a new session).
+    let shapes = Memo::new(move |_| sim.view.with(|v| v.partitions.iter().map(|p| p.replicas.len()).collect::<Vec<_>>()));
     let select = move |ev: leptos::ev::MouseEvent| {
         let Some(button) = clicked(&ev, "data-select") else { return };
         let Some(tp) = sim.view.with_untracked(|v| {
@@ -115,15 +118,38 @@ pub fn Partitions() -> impl IntoView {
     };
     view! {
         <section class="partitions" aria-label="Partitions" on:click=select>
-            // Rebuilt only when the number of partitions changes (a new session).
-            {move || (0..count.get()).map(|i| {
-                let card = Memo::new(move |_| sim.view.with(|v| v.partitions.get(i).cloned().unwrap_or_default()));
-                let html = Memo::new(move |_| {
-                    let lang = sim.lang.get();
-                    card.with(|p| partition_html(p, lang))
-                });
-                view! { <div class="card" inner_html=move || html.get()></div> }
-            }).collect_view()}
+            {move || shapes.get().into_iter().enumerate().map(|(i, rows)| partition_card(sim, i, rows)).collect_view()}
         </section>
+    }
+}
+
+/// A text from the partition's memo. Every such attribute shares this closure type.
+fn of(card: Memo<PartitionView>, f: fn(&PartitionView) -> String) -> impl Fn() -> String + Copy + Send + Sync + 'static {
+    move || card.with(f)
+}
+
+fn partition_card(sim: Sim, i: usize, rows: usize) -> impl IntoView {
+    let card = Memo::new(move |_| sim.view.with(|v| v.partitions.get(i).cloned().unwrap_or_default()));
+    let head = move || {
+        let lang = sim.lang.get();
+        card.with(|p| partition_head_html(p, lang))
+    };
+    view! {
+        <div
+            class="partition"
+            data-testid=of(card, |p| format!("partition-{}-{}", p.topic, p.partition))
+            data-leader=of(card, |p| p.leader.map_or("none".into(), |b| b.to_string()))
+            data-leader-epoch=of(card, |p| p.leader_epoch.to_string())
+            data-isr=of(card, |p| p.isr.clone())
+        >
+            <div inner_html=head></div>
+            {(0..rows).map(|r| {
+                let row = move || {
+                    let lang = sim.lang.get();
+                    card.with(|p| replica_row_html(p, r, lang))
+                };
+                view! { <div inner_html=row></div> }
+            }).collect_view()}
+        </div>
     }
 }

@@ -2,7 +2,7 @@
 //! log as cells, a truncation's cut cells, the HW and LEO markers) and the messages in flight.
 //!
 //! Why strings: while playing, a step changes a partition (a record appended, the HW moved)
-//! and every frame moves the messages. The page sets a card's or the strip's inner HTML, one
+//! and every frame moves the messages. The page sets a row's or the strip's inner HTML, one
 //! DOM write, and only when the string changed (tachys compares it with the last one). Drawn
 //! as reactive elements, every changed element had all its attributes removed and set again
 //! (that is how `erase_components` rebuilds an element), hundreds of DOM writes a frame; and
@@ -159,18 +159,14 @@ pub fn brokers_html(brokers: &[BrokerView], controller_epoch: i32, l: Lang) -> S
     h
 }
 
-/// A partition's card: its leader, leader epoch and ISR (also as `data-` attributes for
-/// tests), then a row per replica.
-pub fn partition_html(p: &PartitionView, l: Lang) -> String {
-    let tp = TopicPartition::new(p.topic.clone(), p.partition);
-    let title = escape(&tp.to_string());
+/// A partition card's heading: its title (a button that selects it), leader, leader epoch
+/// and ISR, the RECOVERING badge, and how many offsets the rows leave out. (The card element
+/// itself, with its `data-` attributes, and one element per row are the page's.)
+pub fn partition_head_html(p: &PartitionView, l: Lang) -> String {
+    let title = escape(&format!("{}-{}", p.topic, p.partition));
     let leader = p.leader.map_or("none".to_string(), |b| b.to_string());
-    let max_leo = p.replicas.iter().map(|r| r.leo).max().unwrap_or(0);
-    let start = window_start(max_leo);
     let mut h = format!(
-        r#"<div class="partition" data-testid="partition-{title}" data-leader="{leader}" data-leader-epoch="{}" data-isr="{}"><h2><button class="link" data-select="{title}">{title}</button><small>{} {leader} · {} {} · {} {{{}}}</small>"#,
-        p.leader_epoch,
-        p.isr,
+        r#"<h2><button class="link" data-select="{title}">{title}</button><small>{} {leader} · {} {} · {} {{{}}}</small>"#,
         t(l, Ui::Leader),
         t(l, Ui::LeaderEpoch),
         p.leader_epoch,
@@ -181,13 +177,24 @@ pub fn partition_html(p: &PartitionView, l: Lang) -> String {
         let _ = write!(h, r#"<span class="badge bad">{}</span>"#, t(l, Ui::Recovering));
     }
     h.push_str("</h2>");
+    let start = window_start(max_leo(p));
     if start > 0 {
         let _ = write!(h, r#"<div class="earlier">… {start} {}</div>"#, t(l, Ui::EarlierOffsets));
     }
-    for r in &p.replicas {
-        replica_html(&mut h, &tp, &title, r, (start, max_leo), l);
-    }
-    h.push_str("</div>");
+    h
+}
+
+fn max_leo(p: &PartitionView) -> i64 {
+    p.replicas.iter().map(|r| r.leo).max().unwrap_or(0)
+}
+
+/// The row of the partition's `i`-th replica ("" if there is none).
+pub fn replica_row_html(p: &PartitionView, i: usize, l: Lang) -> String {
+    let Some(r) = p.replicas.get(i) else { return String::new() };
+    let tp = TopicPartition::new(p.topic.clone(), p.partition);
+    let max_leo = max_leo(p);
+    let mut h = String::new();
+    replica_html(&mut h, &tp, &escape(&tp.to_string()), r, (window_start(max_leo), max_leo), l);
     h
 }
 
@@ -345,8 +352,10 @@ mod tests {
             recovering: false,
             replicas: vec![replica(2, "leader", true), replica(1, "follower", true), replica(3, "offline", false)],
         };
-        let h = partition_html(&p, Lang::En);
-        assert!(h.starts_with(r#"<div class="partition" data-testid="partition-orders-1" data-leader="2" data-leader-epoch="2" data-isr="2,1"><h2><button class="link" data-select="orders-1">orders-1</button><small>leader 2 · leader epoch 2 · ISR {2,1}</small></h2>"#), "{h}");
+        let card = |p: &PartitionView, l| (0..3).fold(partition_head_html(p, l), |h, i| h + &replica_row_html(p, i, l));
+        assert_eq!(replica_row_html(&p, 3, Lang::En), "");
+        let h = card(&p, Lang::En);
+        assert!(h.starts_with(r#"<h2><button class="link" data-select="orders-1">orders-1</button><small>leader 2 · leader epoch 2 · ISR {2,1}</small></h2>"#), "{h}");
         assert!(h.contains(r#"<div class="replica" data-testid="replica-orders-1-2" data-leo="1" data-hw="1" data-role="leader"><button class="replica-name link" data-select="orders-1" data-broker="2">B2</button><span class="role leader">leader</span><span class="isr-tag">ISR</span>"#), "{h}");
         assert!(h.contains(r#"<div class="replica out-of-sync" data-testid="replica-orders-1-3" data-leo="1" data-hw="1" data-role="offline">"#), "{h}");
         assert!(h.contains(r#"<span class="isr-tag out">out of sync</span>"#), "{h}");
@@ -362,8 +371,8 @@ mod tests {
             leader_epoch: LeaderEpoch(1),
             leader_end_offset: Offset(1),
         });
-        let h = partition_html(&p, Lang::Ko);
-        assert!(h.contains(r#"data-leader="none""#) && h.contains(r#"<span class="badge bad">"#), "{h}");
+        let h = card(&p, Lang::Ko);
+        assert!(h.contains(r#"<small>리더 none"#) && h.contains(r#"<span class="badge bad">"#), "{h}");
         assert!(h.contains(r#"<p class="truncation" data-testid="truncation-orders-1-1">✂ #7 · 브로커 1가 orders-1를 잘라냅니다"#), "{h}");
     }
 
