@@ -1,5 +1,7 @@
 //! The stage drawn as markup strings: the broker cards, the partition cards (each replica's
-//! log as cells, a truncation's cut cells, the HW and LEO markers) and the messages in flight.
+//! log as cells, a truncation's cut cells, the HW and LEO markers) and the messages in flight;
+//! and what every markup-drawn panel shares: [`escape`] for the user's text, [`clicked`] for
+//! its buttons.
 //!
 //! Why strings: while playing, a step changes a partition (a record appended, the HW moved)
 //! and every frame moves the messages. The page sets a row's or the strip's inner HTML, one
