@@ -82,7 +82,7 @@ test('the inspector shows a replica\'s log internals and a partition\'s controll
   assert.match(text, /LEO 2 · HW 2/);
   assert.match(text, /00000000000000000000\.log · 2 · \d+ B/, 'its segment');
   assert.match(text, /Leader-epoch cache\{0:0\}/, 'its epoch cache');
-  assert.match(text, new RegExp(`leader ${leader} · Fetching · fetchOffset 2`), 'its fetch state');
+  assert.match(text, new RegExp(`leaderId ${leader} · Fetching · fetchOffset 2`), 'its fetch state');
   await screenshot(page, 'inspector-replica');
   await page.locator(`[data-testid="${pg.partition(0)}"] h2 button`).click();
   text = await inspector.textContent();

@@ -46,7 +46,7 @@ pub fn ProducePanel() -> impl IntoView {
                 <label>{tr(lang, Ui::Value)}<input data-testid="produce-value" prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) size="6" /></label>
                 <label>{tr(lang, Ui::Partition)}
                     <select data-testid="produce-partition" on:change=move |ev| partition.set(event_target_value(&ev).parse().ok())>
-                        <option value="any" selected=true>"key / round-robin"</option>
+                        <option value="any" selected=true>{tr(lang, Ui::AnyPartition)}</option>
                         {move || (0..partitions.get()).map(|p| view! { <option value=p.to_string()>{p}</option> }).collect_view()}
                     </select>
                 </label>

@@ -4,7 +4,7 @@
 //! It is read-only text, redrawn after every step while something is selected, so it is
 //! written as one HTML string (natively tested below) rather than as reactive elements.
 
-use crate::i18n::{t, tr, Lang, Ui};
+use crate::i18n::{role, t, tr, Lang, Ui};
 use crate::markup::escape;
 use crate::sim::{Selection, Sim};
 use crate::view::{replica_detail, ReplicaDetail};
@@ -40,10 +40,10 @@ pub fn Inspector() -> impl IntoView {
 pub fn replica_html(d: &ReplicaDetail, l: Lang) -> String {
     let (leo, hw, log_start, recovery_point) = d.offsets;
     let mut h = format!(
-        r#"<h4>B{} · {} · {}</h4><p class="mono">LEO {leo} · HW {hw} · log start {log_start} · recovery point {recovery_point}</p><h5>{}</h5><ul class="mono">"#,
+        r#"<h4>B{} · {} · {}</h4><p class="mono">LEO {leo} · HW {hw} · logStartOffset {log_start} · recoveryPoint {recovery_point}</p><h5>{}</h5><ul class="mono">"#,
         d.broker,
         escape(&d.tp),
-        d.role,
+        t(l, role(d.role)),
         t(l, Ui::Segments)
     );
     for (base, records, bytes, index) in &d.segments {
@@ -55,16 +55,16 @@ pub fn replica_html(d: &ReplicaDetail, l: Lang) -> String {
     if let Some((leader, phase, in_flight)) = d.fetch_state {
         let _ = write!(
             h,
-            r#"<h5>{}</h5><p class="mono">leader {leader} · {phase} · fetchOffset {leo} · request in flight: {in_flight}</p>"#,
+            r#"<h5>{}</h5><p class="mono">leaderId {leader} · {phase} · fetchOffset {leo} · inFlight {in_flight}</p>"#,
             t(l, Ui::FetchState)
         );
     }
     if let Some((leso, isr, maximal, followers)) = &d.leader_state {
-        let _ = write!(h, r#"<h5>{}</h5><p class="mono">LESO {leso} · ISR {isr} · maximal ISR {maximal}</p><ul class="mono">"#, t(l, Ui::LeaderView));
+        let _ = write!(h, r#"<h5>{}</h5><p class="mono">LESO {leso} · ISR {isr} · maximalIsr {maximal}</p><ul class="mono">"#, t(l, Ui::LeaderView));
         for (b, follower_leo, caught_up) in followers {
-            let follower_leo = if *follower_leo < 0 { "unknown".into() } else { follower_leo.to_string() };
-            let caught_up = caught_up.map_or("never".into(), |t| format!("{t} ms"));
-            let _ = write!(h, "<li>B{b}: LEO {follower_leo} · lastCaughtUp {caught_up}</li>");
+            let follower_leo = if *follower_leo < 0 { t(l, Ui::Unknown).into() } else { follower_leo.to_string() };
+            let caught_up = caught_up.map_or(t(l, Ui::Never).into(), |ms| format!("{ms} ms"));
+            let _ = write!(h, "<li>B{b}: LEO {follower_leo} · lastCaughtUpTimeMs {caught_up}</li>");
         }
         h.push_str("</ul>");
     }
@@ -79,7 +79,7 @@ pub fn partition_html(c: &Cluster, tp: &TopicPartition, l: Lang) -> Option<Strin
         escape(&tp.to_string()),
         t(l, Ui::Controller),
         st.replicas.iter().map(|b| b.to_string()).collect::<Vec<_>>().join(","),
-        st.leader.map_or("none".into(), |b| b.to_string()),
+        st.leader.map_or(t(l, Ui::NoLeader).into(), |b| b.to_string()),
         st.leader_epoch,
         st.partition_epoch,
         ids(st.isr.iter().copied()),
@@ -114,10 +114,11 @@ mod tests {
         assert!(h.contains("<li>00000000000000000000.log · 2 · "), "{h}");
         assert!(h.contains("Leader-epoch cache</h5><p class=\"mono\">{0:0}</p>"), "{h}");
         assert!(h.contains("LESO 0 · ISR {"), "{h}");
-        assert_eq!(h.matches(": LEO 2 · lastCaughtUp ").count(), 2, "two caught-up followers: {h}");
+        assert_eq!(h.matches(": LEO 2 · lastCaughtUpTimeMs ").count(), 2, "two caught-up followers: {h}");
         let follower = c.controller.partitions[&tp].replicas.iter().find(|b| b.0 != leader).unwrap().0;
         let h = replica_html(&replica_detail(c, follower, &tp).unwrap(), Lang::Ko);
-        assert!(h.contains(&format!("<h5>{}</h5><p class=\"mono\">leader {leader} · Fetching · fetchOffset 2", t(Lang::Ko, Ui::FetchState))), "{h}");
+        assert!(h.contains(&format!("<h5>{}</h5><p class=\"mono\">leaderId {leader} · Fetching · fetchOffset 2", t(Lang::Ko, Ui::FetchState))), "{h}");
+        assert!(h.contains(&format!(" · orders-0 · {}</h4>", t(Lang::Ko, Ui::Follower))), "{h}");
     }
 
     #[test]

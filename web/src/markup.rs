@@ -11,7 +11,7 @@
 //! the views cost three times the bundle the strings do. Buttons inside carry `data-select`
 //! or `data-action` and are handled by one listener on their section.
 
-use crate::i18n::{narrate, t, Lang, Ui};
+use crate::i18n::{narrate, role, t, Lang, Ui};
 use crate::layout::{message_xy, progress, CELL_PX};
 use crate::view::{BrokerView, MessageView, PartitionView, ReplicaView};
 use kplay_core::ids::TopicPartition;
@@ -59,9 +59,9 @@ pub fn escape(s: &str) -> String {
 /// the cut cells of a recent truncation, then the HW and LEO markers. Only the markers and
 /// gaps carry inline styles: the cells' colours are classes (`ep0`…`ep7`, by leader epoch),
 /// which keeps a redraw cheap. `testid` prefixes each cell's `data-testid`
-/// (`log-cell-{topic}-{p}-{broker}`, then `-{offset}`); `hw` and `leo` are the markers'
-/// labels in the page's language.
-pub fn track_html(testid: &str, r: &ReplicaView, window_start: i64, hw: &str, leo: &str) -> String {
+/// (`log-cell-{topic}-{p}-{broker}`, then `-{offset}`); its words are in the page's language.
+pub fn track_html(testid: &str, r: &ReplicaView, window_start: i64, l: Lang) -> String {
+    let (offset, epoch) = (t(l, Ui::OffsetWord), t(l, Ui::EpochWord));
     let mut h = String::from(r#"<div class="cells">"#);
     let mut next = window_start;
     let mut gap = |h: &mut String, o: i64| {
@@ -74,7 +74,7 @@ pub fn track_html(testid: &str, r: &ReplicaView, window_start: i64, hw: &str, le
         let (o, e) = (c.offset, c.epoch);
         let _ = write!(
             h,
-            r#"<span class="cell ep{}{}{}" data-testid="{testid}-{o}" data-epoch="{e}" title="offset {o} · epoch {e} · {}{}""#,
+            r#"<span class="cell ep{}{}{}" data-testid="{testid}-{o}" data-epoch="{e}" title="{offset} {o} · {epoch} {e} · {}{}""#,
             e.rem_euclid(8),
             if o >= r.hw { " uncommitted" } else { "" },
             if c.segment_start { " segment-start" } else { "" },
@@ -90,14 +90,14 @@ pub fn track_html(testid: &str, r: &ReplicaView, window_start: i64, hw: &str, le
         for o in x.to.0.max(r.leo).max(window_start)..x.from.0 {
             h.push_str(r#"<span class="cell cut""#);
             gap(&mut h, o);
-            let _ = write!(h, r#" title="offset {o}">✂</span>"#);
+            let _ = write!(h, r#" title="{offset} {o}">✂</span>"#);
         }
     }
     h.push_str("</div>");
     // A marker's line sits in the 2 px gap before the cell of its offset.
     let left = |o: i64| (o.max(window_start) - window_start) * CELL_PX - 2;
-    let _ = write!(h, r#"<span class="marker hw" style="left:{}px" title="high watermark">{hw} {}</span>"#, left(r.hw), r.hw);
-    let _ = write!(h, r#"<span class="marker leo" style="left:{}px" title="log end offset">{leo} {}</span>"#, left(r.leo), r.leo);
+    let _ = write!(h, r#"<span class="marker hw" style="left:{}px" title="{}">{} {}</span>"#, left(r.hw), t(l, Ui::HighWatermark), t(l, Ui::Hw), r.hw);
+    let _ = write!(h, r#"<span class="marker leo" style="left:{}px" title="{}">{} {}</span>"#, left(r.leo), t(l, Ui::LogEndOffset), t(l, Ui::Leo), r.leo);
     h
 }
 
@@ -166,7 +166,7 @@ pub fn brokers_html(brokers: &[BrokerView], controller_epoch: i32, l: Lang) -> S
 /// itself, with its `data-` attributes, and one element per row are the page's.)
 pub fn partition_head_html(p: &PartitionView, l: Lang) -> String {
     let title = escape(&format!("{}-{}", p.topic, p.partition));
-    let leader = p.leader.map_or("none".to_string(), |b| b.to_string());
+    let leader = p.leader.map_or(t(l, Ui::NoLeader).to_string(), |b| b.to_string());
     let mut h = format!(
         r#"<h2><button class="link" data-select="{title}">{title}</button><small>{} {leader} · {} {} · {} {{{}}}</small>"#,
         t(l, Ui::Leader),
@@ -210,12 +210,7 @@ fn replica_html(h: &mut String, tp: &TopicPartition, title: &str, r: &ReplicaVie
         (true, true) => "replica stale",
         (false, true) => "replica out-of-sync stale",
     };
-    let role = match r.role {
-        "leader" => Ui::Leader,
-        "follower" => Ui::Follower,
-        "offline" => Ui::Offline,
-        _ => Ui::NoRole,
-    };
+    let role = role(r.role);
     let (isr_class, isr) = if r.in_isr { ("isr-tag", Ui::Isr) } else { ("isr-tag out", Ui::OutOfSync) };
     let id = format!("{title}-{}", r.broker);
     let _ = write!(
@@ -231,7 +226,7 @@ fn replica_html(h: &mut String, tp: &TopicPartition, title: &str, r: &ReplicaVie
         t(l, isr),
         width = LOG_WIDTH_PX,
         end = (max_leo - start) * CELL_PX + 40,
-        track = track_html(&format!("log-cell-{id}"), r, start, t(l, Ui::Hw), t(l, Ui::Leo)),
+        track = track_html(&format!("log-cell-{id}"), r, start, l),
     );
     // A recent truncation's reason, under the row.
     if let Some(x) = r.truncation {
@@ -275,7 +270,7 @@ mod tests {
     fn cells_carry_offset_epoch_and_commit_state_and_user_text_is_escaped() {
         let mut r = ReplicaView { leo: 2, hw: 1, cells: vec![cell(0, 0, "a"), cell(1, 1, "<b>&\"x'")], ..ReplicaView::default() };
         r.cells[1].key = Some("k<".into());
-        let h = track_html("log-cell-t-0-1", &r, 0, "HW", "LEO");
+        let h = track_html("log-cell-t-0-1", &r, 0, Lang::En);
         assert!(h.starts_with(r#"<div class="cells"><span class="cell ep0" data-testid="log-cell-t-0-1-0" data-epoch="0" title="offset 0 · epoch 0 · a">"#), "{h}");
         assert!(h.contains(r#"class="cell ep1 uncommitted" data-testid="log-cell-t-0-1-1" data-epoch="1""#), "{h}");
         assert!(h.contains("title=\"offset 1 · epoch 1 · k&lt;=&lt;b&gt;&amp;&quot;x&#39;\""), "{h}");
@@ -291,14 +286,14 @@ mod tests {
         let r = ReplicaView { leo: 40, hw: 40, cells, ..ReplicaView::default() };
         let start = window_start(40);
         assert_eq!(start, 40 - WINDOW);
-        let h = track_html("c", &r, start, "HW", "LEO");
+        let h = track_html("c", &r, start, Lang::En);
         let drawn = |o: i64| h.contains(&format!(r#""c-{o}""#));
         assert!(!drawn(start - 1) && drawn(start) && drawn(39));
         assert!(!h.contains("margin-left"), "consecutive offsets need no gap: {h}");
         assert!(h.contains(&format!(r#"<span class="marker leo" style="left:{}px""#, WINDOW * CELL_PX - 2)), "markers in window coordinates: {h}");
         // A gap in the offsets (say, compacted away) keeps the later cells at their offsets.
         let r = ReplicaView { leo: 5, hw: 5, cells: vec![cell(0, 0, "a"), cell(3, 0, "d"), cell(4, 1, "e")], ..ReplicaView::default() };
-        let h = track_html("c", &r, 0, "HW", "LEO");
+        let h = track_html("c", &r, 0, Lang::En);
         assert!(h.contains(r#"title="offset 3 · epoch 0 · d" style="margin-left:60px">"#), "{h}");
         assert_eq!(h.matches("margin-left").count(), 1, "{h}");
         let truncation = TruncationView {
@@ -310,7 +305,7 @@ mod tests {
             leader_end_offset: Offset(2),
         };
         let r = ReplicaView { leo: 2, hw: 2, cells: vec![cell(0, 0, "a"), cell(1, 0, "b")], truncation: Some(truncation), ..ReplicaView::default() };
-        let h = track_html("c", &r, 0, "HW", "LEO");
+        let h = track_html("c", &r, 0, Lang::En);
         assert_eq!(h.matches("cell cut").count(), 2, "offsets 2 and 3: {h}");
         assert!(h.contains(r#"</span><span class="cell cut" title="offset 2">✂</span><span class="cell cut" title="offset 3">✂</span></div>"#), "right after the kept cells: {h}");
     }
@@ -374,7 +369,8 @@ mod tests {
             leader_end_offset: Offset(1),
         });
         let h = card(&p, Lang::Ko);
-        assert!(h.contains(r#"<small>리더 none"#) && h.contains(r#"<span class="badge bad">"#), "{h}");
+        assert!(h.contains(r#"<small>리더 없음 · "#) && h.contains(r#"<span class="badge bad">"#), "{h}");
+        assert!(h.contains(r#"title="오프셋 0 · 에포크 2 · v""#) && h.contains(r#"title="하이 워터마크">HW 1</span>"#), "{h}");
         assert!(h.contains(r#"<p class="truncation" data-testid="truncation-orders-1-1">✂ #7 · 브로커 1가 orders-1를 잘라냅니다"#), "{h}");
     }
 

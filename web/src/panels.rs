@@ -148,7 +148,7 @@ pub fn InvariantPanel() -> impl IntoView {
                         r#"<li class="violation" data-invariant="{0}"><strong>⚠ {0}</strong>{1}<span class="why">{2}</span><span class="text">{3}</span><button class="link" data-jump="{4}">→ #{4}</button></li>"#,
                         escape(&v.invariant),
                         v.tp.as_ref().map_or(String::new(), |tp| format!(" · {}", escape(&tp.to_string()))),
-                        if v.explained { "explained by an unclean election or a lossy crash" } else { "protocol fault" },
+                        t(l, if v.explained { Ui::ViolationExplained } else { Ui::ViolationFault }),
                         escape(&v.detail),
                         v.step
                     )

@@ -85,6 +85,16 @@ pub fn ui(k: Ui) -> &'static str {
         Stale => "stale leader",
         Clients => "clients",
         EarlierOffsets => "earlier offsets",
+        ViolationExplained => "explained by an unclean election or a lossy crash",
+        ViolationFault => "protocol fault",
+        OffsetWord => "offset",
+        EpochWord => "epoch",
+        HighWatermark => "high watermark",
+        LogEndOffset => "log end offset",
+        NoLeader => "none",
+        Unknown => "unknown",
+        Never => "never",
+        AnyPartition => "key / round-robin",
         HelpText => "This page runs a deterministic simulation of Kafka's partition replication protocol \
 (KRaft-era rules with a ZooKeeper-style controller epoch). Each rule it follows is named (P1, L4, T5 …) after \
 PROTOCOL.md. What it simplifies: one fetch per partition instead of batched fetch sessions; record sizes are \

@@ -86,6 +86,16 @@ pub fn ui(k: Ui) -> &'static str {
         Stale => "오래된 리더",
         Clients => "클라이언트",
         EarlierOffsets => "개의 이전 오프셋",
+        ViolationExplained => "언클린 선출 또는 페이지 캐시 유실 장애로 설명됨",
+        ViolationFault => "프로토콜 결함",
+        OffsetWord => "오프셋",
+        EpochWord => "에포크",
+        HighWatermark => "하이 워터마크",
+        LogEndOffset => "로그 끝 오프셋",
+        NoLeader => "없음",
+        Unknown => "알 수 없음",
+        Never => "없음",
+        AnyPartition => "키 / 라운드 로빈",
         HelpText => "이 페이지는 카프카 파티션 복제 프로토콜을 결정적으로 시뮬레이션합니다 (KRaft 시대 규칙 + \
 주키퍼 방식의 컨트롤러 에포크). 따르는 규칙마다 PROTOCOL.md의 이름(P1, L4, T5 …)을 붙였습니다. 단순화한 점: \
 파티션마다 따로 페치합니다(페치 세션으로 묶지 않음). 레코드 크기는 근사값입니다. 컨트롤러는 한 브로커의 역할이며 \

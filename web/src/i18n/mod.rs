@@ -117,6 +117,16 @@ pub enum Ui {
     Stale,
     Clients,
     EarlierOffsets,
+    ViolationExplained,
+    ViolationFault,
+    OffsetWord,
+    EpochWord,
+    HighWatermark,
+    LogEndOffset,
+    NoLeader,
+    Unknown,
+    Never,
+    AnyPartition,
 }
 
 /// One event in plain language.
@@ -130,6 +140,16 @@ pub struct Narration {
     pub why: String,
     /// `normal`, `important` (elections, truncations, commits) or `bad` (errors, loss).
     pub tone: &'static str,
+}
+
+/// The word for a replica's role (`leader`, `follower`, `offline`, or none).
+pub fn role(name: &str) -> Ui {
+    match name {
+        "leader" => Ui::Leader,
+        "follower" => Ui::Follower,
+        "offline" => Ui::Offline,
+        _ => Ui::NoRole,
+    }
 }
 
 /// A UI string.
