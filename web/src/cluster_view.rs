@@ -8,7 +8,7 @@ use crate::sim::{Selection, Sim};
 use crate::markup::{brokers_html, clicked, messages_svg, partition_head_html, replica_row_html};
 use crate::view::PartitionView;
 use kplay_core::event::CrashKind;
-use kplay_core::ids::{BrokerId, TopicPartition};
+use kplay_core::ids::BrokerId;
 use kplay_core::Command;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -32,7 +32,6 @@ pub fn Brokers() -> impl IntoView {
     let act = move |ev: leptos::ev::MouseEvent| {
         let Some(button) = clicked(&ev, "data-action") else { return };
         let Some(broker) = button.get_attribute("data-broker").and_then(|b| b.parse().ok()).map(BrokerId) else { return };
-        let slow = sim.view.with_untracked(|v| v.brokers.iter().any(|b| b.id == broker.0 && b.slow));
         let cmd = match button.get_attribute("data-action").as_deref() {
             Some("restart") => Command::Restart { broker },
             Some("crash") => {
@@ -51,7 +50,7 @@ pub fn Brokers() -> impl IntoView {
             }
             Some("heal") => Command::Heal { broker },
             Some("isolate") => Command::Isolate { broker },
-            Some("slow") => Command::Slow { broker, slow: !slow },
+            Some("slow") => Command::Slow { broker, slow: !sim.view.with_untracked(|v| v.brokers.iter().any(|b| b.id == broker.0 && b.slow)) },
             Some("kill-controller") => Command::Crash { broker, kind: CrashKind::Unclean, keep: None },
             _ => return,
         };
@@ -109,7 +108,7 @@ pub fn Partitions() -> impl IntoView {
         let Some(button) = clicked(&ev, "data-select") else { return };
         let Some(tp) = sim.view.with_untracked(|v| {
             let title = button.get_attribute("data-select")?;
-            v.partitions.iter().find(|p| format!("{}-{}", p.topic, p.partition) == title).map(|p| TopicPartition::new(p.topic.clone(), p.partition))
+            v.partitions.iter().map(PartitionView::tp).find(|tp| tp.to_string() == title)
         }) else { return };
         sim.selected.set(Some(match button.get_attribute("data-broker").and_then(|b| b.parse().ok()) {
             Some(broker) => Selection::Replica(tp, broker),
@@ -137,7 +136,7 @@ fn partition_card(sim: Sim, i: usize, rows: usize) -> impl IntoView {
     view! {
         <div
             class="partition"
-            data-testid=of(card, |p| format!("partition-{}-{}", p.topic, p.partition))
+            data-testid=of(card, |p| format!("partition-{}", p.tp()))
             data-leader=of(card, |p| p.leader.map_or("none".into(), |b| b.to_string()))
             data-leader-epoch=of(card, |p| p.leader_epoch.to_string())
             data-isr=of(card, |p| p.isr.clone())

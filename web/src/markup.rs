@@ -165,7 +165,7 @@ pub fn brokers_html(brokers: &[BrokerView], controller_epoch: i32, l: Lang) -> S
 /// and ISR, the RECOVERING badge, and how many offsets the rows leave out. (The card element
 /// itself, with its `data-` attributes, and one element per row are the page's.)
 pub fn partition_head_html(p: &PartitionView, l: Lang) -> String {
-    let title = escape(&format!("{}-{}", p.topic, p.partition));
+    let title = escape(&p.tp().to_string());
     let leader = p.leader.map_or(t(l, Ui::NoLeader).to_string(), |b| b.to_string());
     let mut h = format!(
         r#"<h2><button class="link" data-select="{title}">{title}</button><small>{} {leader} · {} {} · {} {{{}}}</small>"#,
@@ -193,7 +193,7 @@ fn max_leo(p: &PartitionView) -> i64 {
 /// The row of the partition's `i`-th replica ("" if there is none).
 pub fn replica_row_html(p: &PartitionView, i: usize, l: Lang) -> String {
     let Some(r) = p.replicas.get(i) else { return String::new() };
-    let tp = TopicPartition::new(p.topic.clone(), p.partition);
+    let tp = p.tp();
     let max_leo = max_leo(p);
     let mut h = String::new();
     replica_html(&mut h, &tp, &escape(&tp.to_string()), r, (window_start(max_leo), max_leo), l);
@@ -210,19 +210,20 @@ fn replica_html(h: &mut String, tp: &TopicPartition, title: &str, r: &ReplicaVie
         (true, true) => "replica stale",
         (false, true) => "replica out-of-sync stale",
     };
-    let role = role(r.role);
+    let role_word = t(l, role(r.role));
+    // A leader of an older epoch (a zombie): the ⚠ (CSS) and the words on hover.
+    let stale = if r.stale_leader { format!(r#" title="{}""#, t(l, Ui::Stale)) } else { String::new() };
     let (isr_class, isr) = if r.in_isr { ("isr-tag", Ui::Isr) } else { ("isr-tag out", Ui::OutOfSync) };
     let id = format!("{title}-{}", r.broker);
     let _ = write!(
         h,
-        r#"<div class="{class}" data-testid="replica-{id}" data-leo="{}" data-hw="{}" data-role="{}"><button class="replica-name link" data-select="{title}" data-broker="{}">B{}</button><span class="role {}">{}</span><span class="{isr_class}">{}</span><div class="log" style="width:{width}px"><div class="track" style="transform:translateX(min(0px, 100% - {end}px))">{track}</div></div>"#,
+        r#"<div class="{class}" data-testid="replica-{id}" data-leo="{}" data-hw="{}" data-role="{}"><button class="replica-name link" data-select="{title}" data-broker="{}">B{}</button><span class="role {}"{stale}>{role_word}</span><span class="{isr_class}">{}</span><div class="log" style="width:{width}px"><div class="track" style="transform:translateX(min(0px, 100% - {end}px))">{track}</div></div>"#,
         r.leo,
         r.hw,
         r.role,
         r.broker,
         r.broker,
         r.role,
-        t(l, role),
         t(l, isr),
         width = LOG_WIDTH_PX,
         end = (max_leo - start) * CELL_PX + 40,
@@ -368,7 +369,9 @@ mod tests {
             leader_epoch: LeaderEpoch(1),
             leader_end_offset: Offset(1),
         });
+        p.replicas[0].stale_leader = true;
         let h = card(&p, Lang::Ko);
+        assert!(h.contains(r#"<div class="replica stale" data-testid="replica-orders-1-2""#) && h.contains(r#"<span class="role leader" title="오래된 리더">리더</span>"#), "{h}");
         assert!(h.contains(r#"<small>리더 없음 · "#) && h.contains(r#"<span class="badge bad">"#), "{h}");
         assert!(h.contains(r#"title="오프셋 0 · 에포크 2 · v""#) && h.contains(r#"title="하이 워터마크">HW 1</span>"#), "{h}");
         assert!(h.contains(r#"<p class="truncation" data-testid="truncation-orders-1-1">✂ #7 · 브로커 1가 orders-1를 잘라냅니다"#), "{h}");

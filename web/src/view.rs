@@ -116,6 +116,13 @@ pub struct PartitionView {
     pub replicas: Vec<ReplicaView>,
 }
 
+impl PartitionView {
+    /// Its topic-partition (`orders-0`).
+    pub fn tp(&self) -> TopicPartition {
+        TopicPartition::new(self.topic.clone(), self.partition)
+    }
+}
+
 /// A message on the wire.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MessageView {
