@@ -439,6 +439,7 @@ impl Cluster {
                 events.push(Event::Sent { id, from, to, deliver_at: Some(self.now_ms), message: message.clone() });
                 events.push(Event::Dropped { id, reason });
                 self.request_lost(from, &message);
+                self.response_lost(to, &message);
             }
         }
     }
@@ -446,14 +447,30 @@ impl Cluster {
     /// A follower's request was lost (no route, or the receiver is down): its connection
     /// fails, so the fetcher forgets the request and retries after the back-off.
     fn request_lost(&mut self, from: Node, message: &Message) {
-        let (Node::Broker(b), Message::FetchRequest { tp, .. } | Message::OffsetsForLeaderEpochRequest { tp, .. }) = (from, message) else {
-            return;
-        };
+        if let (Node::Broker(b), Message::FetchRequest { tp, correlation_id, .. } | Message::OffsetsForLeaderEpochRequest { tp, correlation_id, .. }) = (from, message) {
+            self.fetch_connection_failed(b, tp, *correlation_id);
+        }
+    }
+
+    /// A leader's answer to a follower's request was lost (no route): the follower's
+    /// connection fails just as when its request is lost, so it retries after the back-off
+    /// instead of waiting for an answer that will never come (Kafka's fetcher sees the
+    /// disconnection and backs off).
+    fn response_lost(&mut self, to: Node, message: &Message) {
+        if let (Node::Broker(b), Message::FetchResponse { tp, correlation_id, .. } | Message::OffsetsForLeaderEpochResponse { tp, correlation_id, .. }) = (to, message) {
+            self.fetch_connection_failed(b, tp, *correlation_id);
+        }
+    }
+
+    fn fetch_connection_failed(&mut self, b: BrokerId, tp: &TopicPartition, correlation_id: u64) {
         let backoff = self.config.replica_fetch_backoff_ms;
         let auto = self.config.auto.fetch;
         let Some(x) = self.brokers.get_mut(&b) else { return };
         let incarnation = x.incarnation;
         if let Some(crate::replica::Role::Follower(f)) = x.replicas.get_mut(tp).map(|r| &mut r.role) {
+            if f.in_flight != Some(correlation_id) {
+                return;
+            }
             f.in_flight = None;
             if auto {
                 let at = self.now_ms + backoff;

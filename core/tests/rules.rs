@@ -272,3 +272,35 @@ fn p1_only_the_leader_accepts_writes() {
     c.apply(&Command::Produce { topic: "t".into(), partition: Some(0), key: None, value: "x".into(), acks: Acks::Leader, to: Some(BrokerId(2)) }).unwrap();
     assert_eq!(result(&c, 0), Some(Err(KafkaError::NotLeaderOrFollower)));
 }
+
+/// F1 liveness: a follower whose fetch *response* is lost (its link cut after the request
+/// arrived) does not wait forever: its connection fails, it backs off and fetches again, so
+/// after the link heals it catches up and rejoins the ISR. Before, only a lost *request* was
+/// retried, and a follower isolated mid-fetch stayed stuck for good.
+#[test]
+fn a_follower_whose_fetch_response_is_lost_retries_and_catches_up_after_healing() {
+    let config = ClusterConfig {
+        brokers: 3,
+        topics: vec![TopicConfig { name: "t".into(), partitions: 1, replication_factor: 3 }],
+        replica_lag_time_max_ms: 10_000,
+        replica_fetch_wait_max_ms: 1_500,
+        broker_heartbeat_interval_ms: 2_000,
+        broker_session_timeout_ms: 60_000,
+        network: NetworkConfig { min_delay_ms: 150, max_delay_ms: 350, slow_extra_ms: 1_500 },
+        ..ClusterConfig::default()
+    };
+    let assignment = [(tp(), vec![BrokerId(1), BrokerId(2), BrokerId(3)])].into_iter().collect();
+    let mut c = Cluster::with_assignment(config, 1, assignment).expect("valid");
+    produce(&mut c, "m1", Acks::All);
+    c.apply(&Command::Step { count: 10 }).expect("valid");
+    c.apply(&Command::Isolate { broker: BrokerId(3) }).expect("valid");
+    produce(&mut c, "m2", Acks::All);
+    produce(&mut c, "m3", Acks::All);
+    c.apply(&Command::Step { count: 150 }).expect("valid");
+    let lost = c.replica(BrokerId(3), &tp()).expect("replica").log.log_end_offset();
+    assert_eq!(lost, Offset(1), "isolated, broker 3 has only m1");
+    c.apply(&Command::Heal { broker: BrokerId(3) }).expect("valid");
+    c.apply(&Command::Step { count: 300 }).expect("valid");
+    assert_eq!(c.replica(BrokerId(3), &tp()).expect("replica").log.log_end_offset(), Offset(3), "broker 3 fetched again after healing");
+    assert!(c.controller.partitions[&tp()].isr.contains(&BrokerId(3)), "and rejoined the ISR (S2)");
+}
