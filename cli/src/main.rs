@@ -5,7 +5,10 @@
 
 use clap::{Parser, Subcommand};
 use kplay_core::report::Report;
+use kplay_core::lesson::Tour;
 use kplay_core::scenario::{check_expectations, Scenario};
+
+mod tour;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -29,6 +32,25 @@ enum Cmd {
     /// Run a scenario and compare the end state with its `expect` block.
     Check {
         /// The scenario files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Print a lesson's tour as text, stop by stop, with the cluster's state at each stop.
+    Tour {
+        /// The lesson file (a scenario with a `lesson` block).
+        file: PathBuf,
+        /// `en` or `ko`.
+        #[arg(long, default_value = "en")]
+        lang: String,
+    },
+    /// Run a lesson's two compared configurations and print how their end states differ.
+    Compare {
+        /// The lesson file (with `lesson.compare`).
+        file: PathBuf,
+    },
+    /// Print the library's index (what the page's library view lists) for lesson files.
+    Library {
+        /// The lesson files.
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
@@ -69,6 +91,48 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Cmd::Tour { file, lang } => match load(&file).and_then(|s| tour::text(&s, &lang)) {
+            Ok(text) => {
+                print!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {}: {e}", file.display());
+                ExitCode::from(2)
+            }
+        },
+        Cmd::Compare { file } => match load(&file).and_then(|s| tour::compare_text(&s)) {
+            Ok(text) => {
+                print!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {}: {e}", file.display());
+                ExitCode::from(2)
+            }
+        },
+        Cmd::Library { files } => {
+            let mut lessons = Vec::new();
+            for f in &files {
+                match load(f) {
+                    Ok(s) => lessons.push((f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), s)),
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return ExitCode::from(2);
+                    }
+                }
+            }
+            match tour::index(&lessons) {
+                Ok(text) => {
+                    println!("{text}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Cmd::Check { files } => {
             let mut code = ExitCode::SUCCESS;
             for file in &files {
@@ -82,6 +146,15 @@ fn main() -> ExitCode {
                         return ExitCode::from(2);
                     }
                     Ok((s, report)) => {
+                        if let Some(lesson) = &s.lesson {
+                            match s.timeline().map_err(|e| ("steps".to_string(), e.to_string())).and_then(|t| Tour::resolve(lesson, &t)) {
+                                Ok(t) => println!("{}: tour of {} stops at steps {:?}", file.display(), t.steps.len(), t.steps),
+                                Err((path, m)) => {
+                                    code = ExitCode::from(1);
+                                    println!("{}: FAILED\n  {path}: {m}", file.display());
+                                }
+                            }
+                        }
                         let Some(expect) = &s.expect else {
                             println!("{}: no expectations", file.display());
                             continue;

@@ -236,16 +236,9 @@ pub(crate) fn yes() -> bool {
 }
 
 /// A command as written in scenario and session files: `{"do": "<name>", ...fields}` (read by
-/// `scenario/read.rs`, written by `scenario/write.rs`).
+/// `scenario/read.rs`, written by `scenario/write.rs`, which also gives it `to_json`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Step(pub Command);
-
-impl Step {
-    /// The step as one line of scenario JSON.
-    pub fn to_json(&self) -> String {
-        crate::scenario::write::ToJson::write(self).to_string()
-    }
-}
 
 #[cfg(feature = "schema")]
 impl schemars::JsonSchema for Step {

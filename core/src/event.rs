@@ -323,3 +323,112 @@ impl fmt::Display for Event {
 fn opt_offset(o: Option<Offset>) -> String {
     o.map_or_else(|| "-".into(), |o| o.to_string())
 }
+
+impl Event {
+    /// The event's kind, as its variant is named (`LeaderElected`): what a lesson's tour stop
+    /// waits for (see `lesson.rs`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::Sent { .. } => "Sent",
+            Event::Delivered { .. } => "Delivered",
+            Event::Dropped { .. } => "Dropped",
+            Event::ProduceSent { .. } => "ProduceSent",
+            Event::Appended { .. } => "Appended",
+            Event::ProduceCompleted { .. } => "ProduceCompleted",
+            Event::SegmentRolled { .. } => "SegmentRolled",
+            Event::Replicated { .. } => "Replicated",
+            Event::DivergenceDetected { .. } => "DivergenceDetected",
+            Event::Truncated { .. } => "Truncated",
+            Event::HighWatermark { .. } => "HighWatermark",
+            Event::IsrProposed { .. } => "IsrProposed",
+            Event::IsrChanged { .. } => "IsrChanged",
+            Event::AlterPartitionRejected { .. } => "AlterPartitionRejected",
+            Event::LeaderElected { .. } => "LeaderElected",
+            Event::BecameLeader { .. } => "BecameLeader",
+            Event::BecameFollower { .. } => "BecameFollower",
+            Event::StaleStateIgnored { .. } => "StaleStateIgnored",
+            Event::BrokerCrashed { .. } => "BrokerCrashed",
+            Event::BrokerRestarted { .. } => "BrokerRestarted",
+            Event::LogRecovered { .. } => "LogRecovered",
+            Event::BrokerRegistered { .. } => "BrokerRegistered",
+            Event::BrokerFenced { .. } => "BrokerFenced",
+            Event::BrokerUnfenced { .. } => "BrokerUnfenced",
+            Event::BrokerPaused { .. } => "BrokerPaused",
+            Event::ControllerElected { .. } => "ControllerElected",
+            Event::ZombieControllerFenced { .. } => "ZombieControllerFenced",
+            Event::StaleControllerRejected { .. } => "StaleControllerRejected",
+            Event::ConsumerRead { .. } => "ConsumerRead",
+            Event::NetworkChanged { .. } => "NetworkChanged",
+            Event::Flushed { .. } => "Flushed",
+            Event::InvariantViolated { .. } => "InvariantViolated",
+        }
+    }
+
+    /// Every kind [`Event::kind`] names, for validating a tour.
+    pub const KINDS: &'static [&'static str] = &[
+        "Sent", "Delivered", "Dropped", "ProduceSent", "Appended", "ProduceCompleted", "SegmentRolled", "Replicated",
+        "DivergenceDetected", "Truncated", "HighWatermark", "IsrProposed", "IsrChanged", "AlterPartitionRejected",
+        "LeaderElected", "BecameLeader", "BecameFollower", "StaleStateIgnored", "BrokerCrashed", "BrokerRestarted",
+        "LogRecovered", "BrokerRegistered", "BrokerFenced", "BrokerUnfenced", "BrokerPaused", "ControllerElected",
+        "ZombieControllerFenced", "StaleControllerRejected", "ConsumerRead", "NetworkChanged", "Flushed",
+        "InvariantViolated",
+    ];
+
+    /// The partition the event is about, if any.
+    pub fn partition(&self) -> Option<&TopicPartition> {
+        match self {
+            Event::ProduceSent { tp, .. }
+            | Event::Appended { tp, .. }
+            | Event::ProduceCompleted { tp, .. }
+            | Event::SegmentRolled { tp, .. }
+            | Event::Replicated { tp, .. }
+            | Event::DivergenceDetected { tp, .. }
+            | Event::Truncated { tp, .. }
+            | Event::HighWatermark { tp, .. }
+            | Event::IsrProposed { tp, .. }
+            | Event::IsrChanged { tp, .. }
+            | Event::AlterPartitionRejected { tp, .. }
+            | Event::LeaderElected { tp, .. }
+            | Event::BecameLeader { tp, .. }
+            | Event::BecameFollower { tp, .. }
+            | Event::StaleStateIgnored { tp, .. }
+            | Event::LogRecovered { tp, .. }
+            | Event::ConsumerRead { tp, .. } => Some(tp),
+            Event::InvariantViolated { tp, .. } => tp.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The broker the event happens on (for a message, its sender; for an election, the new
+    /// leader; for a divergence, the follower), if any.
+    pub fn broker(&self) -> Option<BrokerId> {
+        match self {
+            Event::Sent { from: Node::Broker(b), .. } | Event::Delivered { to: Node::Broker(b), .. } => Some(*b),
+            Event::ProduceSent { to, .. } => Some(*to),
+            Event::LeaderElected { leader, .. } => *leader,
+            Event::DivergenceDetected { follower, .. } => Some(*follower),
+            Event::Appended { broker, .. }
+            | Event::SegmentRolled { broker, .. }
+            | Event::Replicated { broker, .. }
+            | Event::Truncated { broker, .. }
+            | Event::HighWatermark { broker, .. }
+            | Event::IsrProposed { broker, .. }
+            | Event::BecameLeader { broker, .. }
+            | Event::BecameFollower { broker, .. }
+            | Event::StaleStateIgnored { broker, .. }
+            | Event::BrokerCrashed { broker, .. }
+            | Event::BrokerRestarted { broker }
+            | Event::LogRecovered { broker, .. }
+            | Event::BrokerRegistered { broker, .. }
+            | Event::BrokerFenced { broker, .. }
+            | Event::BrokerUnfenced { broker }
+            | Event::BrokerPaused { broker, .. }
+            | Event::ControllerElected { broker, .. }
+            | Event::ZombieControllerFenced { broker, .. }
+            | Event::StaleControllerRejected { broker, .. }
+            | Event::ConsumerRead { broker, .. }
+            | Event::Flushed { broker } => Some(*broker),
+            _ => None,
+        }
+    }
+}

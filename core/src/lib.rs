@@ -16,6 +16,7 @@
 //! - [`cluster`]: the loop; [`command`]: what drives it; [`event`]: what comes out.
 //! - [`invariants`]: the checker; [`scenario`], [`report`]: files in, JSON out.
 //! - [`timeline`]: history, exact jumps back and forward (the page's scrubber).
+//! - [`lesson`]: a scenario's guided tour: stops found in the recorded run.
 //!
 //! Architecture invariant: no I/O, no clock, no OS entropy, no `HashMap` — the same seed and
 //! commands give the same trace hash natively and on wasm32.
@@ -32,6 +33,7 @@ pub mod event;
 pub mod fetcher;
 pub mod ids;
 pub mod invariants;
+pub mod lesson;
 pub mod log;
 pub mod message;
 pub mod network;

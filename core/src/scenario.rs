@@ -10,7 +10,9 @@ use crate::config::{ClusterConfig, ConfigError};
 use crate::epoch_cache::{EpochCache, EpochEntry};
 use crate::event::TimedEvent;
 use crate::ids::{BrokerId, ControllerEpoch, LeaderEpoch, Offset, PartitionEpoch, TopicPartition};
+use crate::lesson::Lesson;
 use crate::log::Record;
+use crate::timeline::Timeline;
 use crate::replica::FollowerRecord;
 use crate::report::{LogEntry, Report};
 use std::collections::BTreeMap;
@@ -49,6 +51,9 @@ pub struct Scenario {
     /// What `kplay check` compares with the end state.
     #[cfg_attr(feature = "schema", schemars(default))]
     pub expect: Option<Expectations>,
+    /// A guided tour of the run (`scenarios/library/`): see `lesson.rs`.
+    #[cfg_attr(feature = "schema", schemars(default))]
+    pub lesson: Option<Lesson>,
 }
 
 /// The initial state of a scenario table.
@@ -253,6 +258,9 @@ impl Scenario {
     /// The cluster at step 0: configuration, placement and initial state applied.
     pub fn build(&self) -> Result<Cluster, ScenarioError> {
         self.config.validate()?;
+        if let Some(l) = &self.lesson {
+            l.validate().map_err(|(path, message)| ScenarioError::Invalid { path, message })?;
+        }
         let mut assignment = Cluster::default_placement(&self.config, self.seed)?;
         let initial = self.initial.clone().unwrap_or_default();
         let n = self.config.brokers;
@@ -315,6 +323,31 @@ impl Scenario {
             events.extend(c.apply(&step.0).map_err(|error| ScenarioError::Step { index, error })?);
         }
         Ok((c, events))
+    }
+
+    /// The whole run recorded in a [`Timeline`] (one recorded step per command, and one per
+    /// queued item of a `step` command), left at its last step.
+    pub fn timeline(&self) -> Result<Timeline, ScenarioError> {
+        self.timeline_with_starts().map(|(t, _)| t)
+    }
+
+    /// [`Scenario::timeline`], and the recorded step each command started from, then the
+    /// last step (one more entry than `steps`).
+    pub fn timeline_with_starts(&self) -> Result<(Timeline, Vec<u64>), ScenarioError> {
+        let mut t = Timeline::new(self.build()?);
+        let mut starts = Vec::with_capacity(self.steps.len() + 1);
+        for (index, step) in self.steps.iter().enumerate() {
+            starts.push(t.step());
+            t.apply(step.0.clone()).map_err(|error| ScenarioError::Step { index, error })?;
+        }
+        starts.push(t.step());
+        Ok((t, starts))
+    }
+
+    /// A lesson's recorded run and its lesson block; an error if the file has none.
+    pub fn lesson_timeline(&self) -> Result<(Timeline, Lesson), ScenarioError> {
+        let lesson = self.lesson.clone().ok_or_else(|| invalid("lesson", "this scenario has no `lesson` block"))?;
+        Ok((self.timeline()?, lesson))
     }
 }
 

@@ -58,6 +58,12 @@ impl Timeline {
         &self.inputs
     }
 
+    /// The recorded input of the step after the current one, when the current step is behind
+    /// the last recorded one (after a jump back, or in a recorded lesson).
+    pub fn next_input(&self) -> Option<&Command> {
+        self.inputs.get((self.step() - self.base_step()) as usize)
+    }
+
     /// The events of step `step` (1-based), if recorded.
     pub fn events_of(&self, step: u64) -> &[TimedEvent] {
         step.checked_sub(self.base_step() + 1)

@@ -1,8 +1,10 @@
 // Browser benchmarks of the release build (run after `trunk build --release`):
 //   node tests/bench/page-bench.mjs            (DIST=other/dir to measure another build)
-// Prints: first cluster render after navigation (median of 5), frame work while playing at
-// 4× on the default cluster (p50/p95), step back at step 10,000, and 12 brokers × 50
-// partitions while playing (frame work and frames per second). Measured in the page with the
+// Prints: first cluster render after navigation (median of 5; a returning user's sandbox, and
+// a newcomer's library), frame work while playing at 4× on the default cluster (p50/p95),
+// the same with Chromium's CPU throttled 4× (a low-end school laptop), step back at step
+// 10,000, 12 brokers × 50 partitions while playing, opening a lesson, a tour's Next
+// animating, and compare mode at 4×. Measured in the page with the
 // Performance API: a frame's work is the time from its requestAnimationFrame timestamp to a
 // task queued from that frame (after the app's callbacks, DOM updates, style and layout).
 import { serveDist, openBrowser, openPage } from '../e2e/harness.mjs';
@@ -32,32 +34,38 @@ async function frames(page, ms) {
 async function freshPage(browser, url) {
   const { page, errors } = await openPage(browser, { width: 1280, height: 800 });
   await page.goto(url);
-  await page.evaluate(() => localStorage.clear());
+  await page.evaluate(() => { localStorage.clear(); localStorage.setItem('kplay.mode', 'sandbox'); });
   const pg = new Playground(page);
   await pg.open(url);
   return { page, errors, pg };
 }
 
+const fps = (gaps) => 1000 / (gaps.reduce((a, b) => a + b, 0) / Math.max(1, gaps.length));
+
 const server = await serveDist(process.env.DIST ?? 'dist');
 const browser = await openBrowser();
 const results = {};
 try {
-  // 1. First cluster render, median of 5 cold loads.
-  const renders = [];
-  for (let i = 0; i < 5; i++) {
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await ctx.newPage();
-    await page.addInitScript(() => {
-      new MutationObserver((_, obs) => {
-        if (document.querySelector('[data-testid="broker-1"]')) { window.__firstRender = performance.now(); obs.disconnect(); }
-      }).observe(document, { childList: true, subtree: true });
-    });
-    await page.goto(server.url);
-    await page.waitForSelector('[data-testid="broker-1"]');
-    renders.push(await page.evaluate(() => window.__firstRender));
-    await ctx.close();
+  // 1. First render, median of 5 cold loads: a returning user's sandbox (its cluster), and a
+  //    newcomer's library (its cards, fetched with the index).
+  for (const [what, selector, mode] of [['first cluster render (sandbox)', 'broker-1', 'sandbox'], ['first library render (newcomer, cards shown)', 'start-first-record', null]]) {
+    const renders = [];
+    for (let i = 0; i < 5; i++) {
+      const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const page = await ctx.newPage();
+      await page.addInitScript(([selector, mode]) => {
+        if (mode) localStorage.setItem('kplay.mode', mode);
+        new MutationObserver((_, obs) => {
+          if (document.querySelector(`[data-testid="${selector}"]`)) { window.__firstRender = performance.now(); obs.disconnect(); }
+        }).observe(document, { childList: true, subtree: true });
+      }, [selector, mode]);
+      await page.goto(server.url);
+      await page.waitForSelector(`[data-testid="${selector}"]`);
+      renders.push(await page.evaluate(() => window.__firstRender));
+      await ctx.close();
+    }
+    results[`${what} (median of 5)`] = fmt(median(renders));
   }
-  results['first cluster render (median of 5)'] = fmt(median(renders));
 
   // 2. Playing at 4× on the default cluster with records flowing: three runs of 5 s (this
   //    machine's other processes make single runs noisy); the median run's figures and the range.
@@ -118,9 +126,77 @@ try {
     await pg.play('1');
     const { work, gaps } = await frames(page, 5000);
     await pg.pause();
-    const fps = 1000 / (gaps.reduce((a, b) => a + b, 0) / gaps.length);
     results['12x50 playing at 1x: frame work p95'] = fmt(pct(work, 0.95));
-    results['12x50 playing at 1x: frames per second'] = fps.toFixed(1);
+    results['12x50 playing at 1x: frames per second'] = fps(gaps).toFixed(1);
+    await page.close();
+  }
+
+  // 5. The default cluster at 4× with the CPU throttled 4× (DevTools protocol).
+  {
+    const runs = [];
+    for (let i = 0; i < 3; i++) {
+      const { page, pg } = await freshPage(browser, server.url);
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+      await pg.produce({ value: 'x', count: 20 });
+      await pg.play('4');
+      const { work, gaps } = await frames(page, 5000);
+      await pg.pause();
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+      runs.push({ p95: pct(work, 0.95), fps: fps(gaps) });
+      await page.close();
+    }
+    runs.sort((a, b) => a.p95 - b.p95);
+    results['4x, CPU throttled 4x: frame work p95 / fps'] = `${fmt(runs[1].p95)} / ${runs[1].fps.toFixed(1)}  (p95 of 3 runs: ${runs.map((r) => r.p95.toFixed(1)).join(', ')})`;
+  }
+
+  // 6. Opening a lesson: from the click on its card to its tour at stop 1 (the file fetched,
+  //    its run recorded, its stops found, the stage drawn), median of 5.
+  {
+    const times = [];
+    for (let i = 0; i < 5; i++) {
+      const { page } = await openPage(browser, { width: 1280, height: 800 });
+      await page.goto(server.url);
+      await page.evaluate(() => localStorage.clear());
+      await page.reload();
+      await page.waitForSelector('[data-testid="lesson-kip-101-scenario-2"]');
+      times.push(await page.evaluate(() => new Promise((resolve) => {
+        const t0 = performance.now();
+        new MutationObserver((_, obs) => {
+          if (document.querySelector('[data-testid="tour"][data-stop="1"]') && document.querySelector('[data-testid="broker-1"]')) { obs.disconnect(); resolve(performance.now() - t0); }
+        }).observe(document, { childList: true, subtree: true, attributes: true });
+        document.querySelector('[data-testid="lesson-kip-101-scenario-2"]').click();
+      })));
+      await page.close();
+    }
+    results['open a lesson (click → tour at stop 1, median of 5)'] = fmt(median(times));
+  }
+
+  // 7. Next: the animation to the following stop at 1× (first-record, stop 2 → 3), frames per
+  //    second while it plays; and compare mode (KIP-101 scenario 1) playing at 4×.
+  {
+    const { page } = await openPage(browser, { width: 1280, height: 800 });
+    const pg = new Playground(page);
+    await pg.openLibrary(server.url);
+    await pg.openLesson('first-record');
+    await pg.next();
+    const measuring = frames(page, 1500);
+    await pg.tid('tour-next').click();
+    const { gaps } = await measuring;
+    results['Next animating at 1x: frames per second'] = fps(gaps).toFixed(1);
+    await page.close();
+  }
+  {
+    const { page } = await openPage(browser, { width: 1280, height: 800 });
+    const pg = new Playground(page);
+    await pg.openLibrary(server.url);
+    await pg.openLesson('kip-101-scenario-1');
+    await pg.tid('compare-toggle').click();
+    await pg.tid('compare').waitFor();
+    await pg.play('4');
+    const { work, gaps } = await frames(page, 3000);
+    await pg.pause();
+    results['compare mode at 4x: frames per second / work p95'] = `${fps(gaps).toFixed(1)} / ${fmt(pct(work, 0.95))}`;
     await page.close();
   }
 } finally {

@@ -5,7 +5,7 @@ import { readFile, mkdir } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { chromium } from 'playwright-core';
 
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.json': 'application/json' };
 export const ARTIFACTS = 'tests/e2e/artifacts';
 
 export async function serveDist(dir = 'dist') {
@@ -43,9 +43,11 @@ export async function openPage(browser, viewport = { width: 1280, height: 800 })
   return { page, errors };
 }
 
-export async function screenshot(page, name) {
+/** A screenshot; `fullPage: false` takes what a person sees first, scrolled to the top. */
+export async function screenshot(page, name, { fullPage = true } = {}) {
   await mkdir(ARTIFACTS, { recursive: true });
   const path = join(ARTIFACTS, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  if (!fullPage) await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path, fullPage });
   return path;
 }

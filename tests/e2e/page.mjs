@@ -4,9 +4,40 @@ import assert from 'node:assert/strict';
 export class Playground {
   constructor(page) { this.page = page; }
   tid(id) { return this.page.locator(`[data-testid="${id}"]`); }
+  /** Opens the page on the sandbox (a newcomer lands on the lessons: go to the sandbox). */
   async open(url) {
     await this.page.goto(url);
+    await this.page.locator('[data-testid="broker-1"], [data-testid="library"]').first().waitFor();
+    if (await this.tid('library').count()) await this.tid('open-sandbox').click();
     await this.tid('broker-1').waitFor();
+  }
+  /** Opens the page on the library. */
+  async openLibrary(url) {
+    await this.page.goto(url);
+    await this.page.locator('[data-testid="broker-1"], [data-testid="library"]').first().waitFor();
+    if (!(await this.tid('library').count())) await this.tid('open-library').click();
+    await this.page.locator('[data-testid^="lesson-"]').first().waitFor();
+  }
+  /** Opens a lesson from the library by its id and waits for its tour. */
+  async openLesson(id) {
+    await this.tid(`lesson-${id}`).click();
+    await this.page.locator(`[data-testid="tour"][data-lesson="${id}"]`).waitFor();
+  }
+  async tourStop() { return Number(await this.attr('tour', 'data-stop')); }
+  async tourStops() { return Number(await this.attr('tour', 'data-stops')); }
+  /** Next, then waits for the tour to arrive at the following stop (playing paused again). */
+  async next() {
+    const before = await this.tourStop();
+    await this.tid('tour-next').click();
+    await this.page.waitForFunction((n) => {
+      const t = document.querySelector('[data-testid="tour"]');
+      return t && Number(t.dataset.stop) === n && document.querySelector('[data-testid="play"]');
+    }, before + 1, { timeout: 60_000 });
+  }
+  async back() {
+    const before = await this.tourStop();
+    await this.tid('tour-back').click();
+    await this.page.waitForFunction((n) => Number(document.querySelector('[data-testid="tour"]')?.dataset.stop) === n, before - 1);
   }
   async attr(id, name) { return this.tid(id).getAttribute(name); }
   async step() { await this.tid('step').click(); }

@@ -11,6 +11,9 @@ after(async () => { await browser?.close(); await server?.close(); });
 test('the release build shows three brokers with a controller and no errors', async () => {
   const { page, errors } = await openPage(browser);
   await page.goto(server.url);
+  // A newcomer lands on the lessons; the sandbox is one click away.
+  await page.waitForSelector('[data-testid="library"]', { timeout: 10_000 });
+  await page.click('[data-testid="open-sandbox"]');
   await page.waitForSelector('[data-testid="broker-3"]', { timeout: 10_000 });
   assert.equal(await page.locator('[data-testid^="broker-"]').count(), 3);
   for (const id of [1, 2, 3]) {

@@ -5,8 +5,12 @@ use crate::cluster_view::{Brokers, NetworkStrip, Partitions};
 use crate::controls::Controls;
 use crate::i18n::{tr, Ui};
 use crate::inspector::Inspector;
+use crate::lessons::compare::CompareView;
+use crate::lessons::library::Library;
+use crate::lessons::tour::TourPanel;
 use crate::panels::{EventLog, InvariantPanel};
-use crate::sim::Sim;
+use crate::sim::{Mode, Sim};
+use crate::spacetime::SpaceTime;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -29,11 +33,16 @@ fn run_loop(sim: Sim, last: f64) {
     });
 }
 
-/// True when a key press is meant for a form field, not for the shortcuts.
+/// True when a key press is meant for a form field, not for the shortcuts. On a focused
+/// button only Space and the arrows are its own (a click, a move); N and B still turn the
+/// tour's pages after a click on, say, the language switch.
 fn typing(ev: &web_sys::KeyboardEvent) -> bool {
-    ev.target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON"))
+    let key = ev.key();
+    ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|e| match e.tag_name().as_str() {
+        "INPUT" | "SELECT" | "TEXTAREA" => true,
+        "BUTTON" | "SUMMARY" => matches!(key.as_str(), " " | "Enter" | "ArrowLeft" | "ArrowRight"),
+        _ => false,
+    })
 }
 
 /// The playground page.
@@ -74,14 +83,32 @@ pub fn App() -> impl IntoView {
                 sim.playing.set(false);
                 sim.step_back();
             }
+            // A lesson's stops: N (or Page Down) for Next, B (or Page Up) for Back.
+            "n" | "N" | "PageDown" if sim.mode.get_untracked() == Mode::Lesson => {
+                ev.prevent_default();
+                sim.next_stop();
+            }
+            "b" | "B" | "PageUp" if sim.mode.get_untracked() == Mode::Lesson => {
+                ev.prevent_default();
+                sim.playing.set(false);
+                sim.back_stop();
+            }
             _ => {}
         }
     });
     on_cleanup(move || keys.remove());
     let lang = sim.lang;
+    let mode = sim.mode;
+    let tab = move |m: Mode| if mode.get() == m { "tab active" } else { "tab" };
     view! {
-        <header class="top">
-            <h1>{tr(lang, Ui::Title)}</h1>
+        <header class=move || if mode.get() == Mode::Library { "top library-mode" } else { "top" }>
+            <div class="title-row">
+                <h1>{tr(lang, Ui::Title)}</h1>
+                <nav class="tabs" aria-label="Views">
+                    <button class=move || tab(Mode::Library) data-testid="open-library" aria-pressed=move || (mode.get() == Mode::Library).to_string() on:click=move |_| sim.show_library()>{tr(lang, Ui::Lessons)}</button>
+                    <button class=move || tab(Mode::Sandbox) data-testid="open-sandbox" aria-pressed=move || (mode.get() == Mode::Sandbox).to_string() on:click=move |_| sim.show_sandbox()>{tr(lang, Ui::Sandbox)}</button>
+                </nav>
+            </div>
             <Controls />
         </header>
         {move || sim.error.get().map(|e| view! {
@@ -90,21 +117,34 @@ pub fn App() -> impl IntoView {
                 <button class="link" on:click=move |_| sim.error.set(None)>{tr(lang, Ui::Close)}</button>
             </div>
         })}
-        <p class="hint">{tr(lang, Ui::Hint)}</p>
-        <div class="layout">
-            <main class="stage">
-                <Brokers />
-                <NetworkStrip />
-                <Partitions />
-            </main>
-            <aside class="side">
-                <ProducePanel />
-                <ConsumerPanel />
-                <InvariantPanel />
-                <EventLog />
-                <Inspector />
-                <SettingsPanel />
-            </aside>
-        </div>
+        {move || match mode.get() {
+            Mode::Library => view! { <Library /> }.into_any(),
+            Mode::Lesson if sim.compare.with(Option::is_some) => view! {
+                <div class="compare-layout">
+                    <TourPanel />
+                    <CompareView />
+                </div>
+            }.into_any(),
+            m => view! {
+                {(m == Mode::Sandbox).then(|| view! { <p class="hint">{tr(lang, Ui::Hint)}</p> })}
+                <div class="layout">
+                    <main class="stage">
+                        {(m == Mode::Lesson).then(|| view! { <TourPanel /> })}
+                        <Brokers />
+                        <NetworkStrip />
+                        <Partitions />
+                        <SpaceTime open=m == Mode::Lesson />
+                    </main>
+                    <aside class="side">
+                        <ProducePanel />
+                        <ConsumerPanel />
+                        <InvariantPanel />
+                        <EventLog />
+                        <Inspector />
+                        <SettingsPanel />
+                    </aside>
+                </div>
+            }.into_any(),
+        }}
     }
 }

@@ -41,9 +41,13 @@ pub fn Controls() -> impl IntoView {
         let done = reader.clone();
         let on_loadend = wasm_bindgen::closure::Closure::once_into_js(move || {
             let text = done.result().ok().and_then(|v| v.as_string());
-            match text.map(|t| Session::from_json(&t)) {
-                Some(Ok(s)) => sim.replace(s),
-                Some(Err(e)) => sim.error.set(Some(format!("{name}: {e}"))),
+            // A lesson file opens as a lesson (its tour), any other scenario as the sandbox.
+            match text {
+                Some(t) if t.contains("\"lesson\"") && kplay_core::Scenario::from_json(&t).is_ok_and(|s| s.lesson.is_some()) => sim.open_lesson(&t),
+                Some(t) => match Session::from_json(&t) {
+                    Ok(s) => sim.replace(s),
+                    Err(e) => sim.error.set(Some(format!("{name}: {e}"))),
+                },
                 None => sim.error.set(Some(format!("{name}: the file could not be read"))),
             }
         });

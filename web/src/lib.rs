@@ -9,6 +9,8 @@
 //! - [`cluster_view`]: brokers, the network strip, partitions and their logs.
 //! - [`panels`]: event narration, invariants. [`inspector`]: a replica's or a partition's details.
 //! - [`actions`]: produce, consume, settings.
+//! - [`lessons`]: the library view and a lesson's tour panel (lessons are fetched, not compiled in).
+//! - [`spacetime`]: the run as a Lamport diagram (lanes, arrows, marks that jump).
 //! - [`i18n`]: every user-visible string, one catalogue per language.
 //! - [`view`], [`layout`], [`markup`], [`session`], [`storage`]: plain data, geometry, and the
 //!   markup of the parts that change every frame (native tests).
@@ -20,9 +22,11 @@ pub mod controls;
 pub mod i18n;
 pub mod inspector;
 pub mod layout;
+pub mod lessons;
 pub mod markup;
 pub mod panels;
 pub mod session;
+pub mod spacetime;
 pub mod sim;
 pub mod storage;
 pub mod view;

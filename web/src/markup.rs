@@ -96,8 +96,10 @@ pub fn track_html(testid: &str, r: &ReplicaView, window_start: i64, l: Lang) -> 
     h.push_str("</div>");
     // A marker's line sits in the 2 px gap before the cell of its offset.
     let left = |o: i64| (o.max(window_start) - window_start) * CELL_PX - 2;
-    let _ = write!(h, r#"<span class="marker hw" style="left:{}px" title="{}">{} {}</span>"#, left(r.hw), t(l, Ui::HighWatermark), t(l, Ui::Hw), r.hw);
-    let _ = write!(h, r#"<span class="marker leo" style="left:{}px" title="{}">{} {}</span>"#, left(r.leo), t(l, Ui::LogEndOffset), t(l, Ui::Leo), r.leo);
+    // `hw-{topic}-{p}-{broker}` and `leo-…`: what a lesson's stop can point at.
+    let id = testid.strip_prefix("log-cell-").unwrap_or(testid);
+    let _ = write!(h, r#"<span class="marker hw" data-testid="hw-{id}" style="left:{}px" title="{}">{} {}</span>"#, left(r.hw), t(l, Ui::HighWatermark), t(l, Ui::Hw), r.hw);
+    let _ = write!(h, r#"<span class="marker leo" data-testid="leo-{id}" style="left:{}px" title="{}">{} {}</span>"#, left(r.leo), t(l, Ui::LogEndOffset), t(l, Ui::Leo), r.leo);
     h
 }
 
@@ -277,8 +279,8 @@ mod tests {
         assert!(h.contains("title=\"offset 1 · epoch 1 · k&lt;=&lt;b&gt;&amp;&quot;x&#39;\""), "{h}");
         assert!(h.contains(r#"<span class="v">&lt;b&gt;</span>"#), "{h}");
         assert!(!h.contains("<b>"), "{h}");
-        assert!(h.contains(r#"<span class="marker hw" style="left:28px" title="high watermark">HW 1</span>"#), "{h}");
-        assert!(h.contains(r#"<span class="marker leo" style="left:58px" title="log end offset">LEO 2</span>"#), "{h}");
+        assert!(h.contains(r#"<span class="marker hw" data-testid="hw-t-0-1" style="left:28px" title="high watermark">HW 1</span>"#), "{h}");
+        assert!(h.contains(r#"<span class="marker leo" data-testid="leo-t-0-1" style="left:58px" title="log end offset">LEO 2</span>"#), "{h}");
     }
 
     #[test]
@@ -291,7 +293,7 @@ mod tests {
         let drawn = |o: i64| h.contains(&format!(r#""c-{o}""#));
         assert!(!drawn(start - 1) && drawn(start) && drawn(39));
         assert!(!h.contains("margin-left"), "consecutive offsets need no gap: {h}");
-        assert!(h.contains(&format!(r#"<span class="marker leo" style="left:{}px""#, WINDOW * CELL_PX - 2)), "markers in window coordinates: {h}");
+        assert!(h.contains(&format!(r#"<span class="marker leo" data-testid="leo-c" style="left:{}px""#, WINDOW * CELL_PX - 2)), "markers in window coordinates: {h}");
         // A gap in the offsets (say, compacted away) keeps the later cells at their offsets.
         let r = ReplicaView { leo: 5, hw: 5, cells: vec![cell(0, 0, "a"), cell(3, 0, "d"), cell(4, 1, "e")], ..ReplicaView::default() };
         let h = track_html("c", &r, 0, Lang::En);
@@ -374,7 +376,7 @@ mod tests {
         assert!(h.contains(r#"<div class="replica stale" data-testid="replica-orders-1-2""#) && h.contains(r#"<span class="role leader" title="오래된 리더">리더</span>"#), "{h}");
         assert!(h.contains(r#"<small>리더 없음 · "#) && h.contains(r#"<span class="badge bad">"#), "{h}");
         assert!(h.contains(r#"title="오프셋 0 · 에포크 2 · v""#) && h.contains(r#"title="하이 워터마크">HW 1</span>"#), "{h}");
-        assert!(h.contains(r#"<p class="truncation" data-testid="truncation-orders-1-1">✂ #7 · 브로커 1가 orders-1를 잘라냅니다"#), "{h}");
+        assert!(h.contains(r#"<p class="truncation" data-testid="truncation-orders-1-1">✂ #7 · 1번 브로커가 orders-1 파티션을 잘라냅니다"#), "{h}");
     }
 
     #[test]

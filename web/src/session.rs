@@ -6,7 +6,7 @@ use kplay_core::command::Step;
 use kplay_core::config::{ClusterConfig, NetworkConfig};
 use kplay_core::scenario::{Scenario, FORMAT_VERSION};
 use kplay_core::timeline::Timeline;
-use kplay_core::{Cluster, Command};
+use kplay_core::Command;
 
 /// The seed of a fresh session.
 pub const DEFAULT_SEED: u64 = 1;
@@ -54,6 +54,7 @@ impl Session {
             initial: None,
             steps: Vec::new(),
             expect: None,
+            lesson: None,
         };
         Session::from_scenario(origin)
     }
@@ -62,11 +63,7 @@ impl Session {
     /// Its `expect` block is kept, so an imported file exports with its expectations (which
     /// `kplay check` then holds against whatever the user changed).
     pub fn from_scenario(mut s: Scenario) -> Result<Session, String> {
-        let cluster: Cluster = s.build().map_err(|e| e.to_string())?;
-        let mut timeline = Timeline::new(cluster);
-        for (i, step) in s.steps.iter().enumerate() {
-            timeline.apply(step.0.clone()).map_err(|e| format!("steps[{i}]: {e}"))?;
-        }
+        let timeline = s.timeline().map_err(|e| e.to_string())?;
         s.steps.clear();
         Ok(Session { origin: s, timeline })
     }

@@ -3,6 +3,8 @@
 //! signals and call these methods; nothing else touches the simulation.
 
 use crate::i18n::Lang;
+use crate::lessons::{self, Index, OpenLesson};
+use kplay_core::lesson::{Alignment, Text};
 use crate::session::Session;
 use crate::storage;
 use crate::view::ClusterView;
@@ -18,6 +20,27 @@ pub enum Selection {
     Replica(TopicPartition, u32),
     /// A partition (the controller's view).
     Partition(TopicPartition),
+}
+
+/// What the page shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// The user's own cluster.
+    Sandbox,
+    /// The lessons, as cards.
+    Library,
+    /// A lesson, with its tour panel.
+    Lesson,
+}
+
+impl Mode {
+    fn code(self) -> &'static str {
+        match self {
+            Mode::Sandbox => "sandbox",
+            Mode::Library => "library",
+            Mode::Lesson => "lesson",
+        }
+    }
 }
 
 /// The page state. `Copy`: signals and a stored value.
@@ -54,6 +77,34 @@ pub struct Sim {
     pub revision: RwSignal<u64>,
     /// Frames since play started: the event log is rebuilt on every few frames only.
     frames: StoredValue<u64>,
+    /// What the page shows.
+    pub mode: RwSignal<Mode>,
+    /// The open lesson, if any (its session is the one on the stage).
+    pub lesson: RwSignal<Option<OpenLesson>>,
+    /// The library's index, once fetched (or why it could not be).
+    pub index: RwSignal<Option<Result<Index, String>>>,
+    /// The user's sandbox session while a lesson is on the stage: never overwritten by one.
+    sandbox: StoredValue<Option<Session>>,
+    /// Where "Next" stops playing.
+    play_until: StoredValue<Option<u64>>,
+    /// Compare mode's other side, if open.
+    pub compare: RwSignal<Option<CompareState>>,
+    /// False for compare mode's side b: it never writes to storage.
+    persist: bool,
+    /// The owner the page's state was made under: side b's signals are made there too, not
+    /// under the panel whose click opened it (which a re-render disposes).
+    owner: StoredValue<Option<Owner>>,
+}
+
+/// Compare mode: side b's `Sim`, how its steps align with side a's, and the sides' names.
+#[derive(Clone)]
+pub struct CompareState {
+    /// Side b (side a is the page's own `Sim`).
+    pub b: Sim,
+    /// Side a's step → side b's.
+    pub align: Alignment,
+    /// The sides' names.
+    pub labels: (Text, Text),
 }
 
 /// While playing, the event log is rebuilt once per this many frames (nobody reads it at
@@ -63,17 +114,49 @@ const LOG_EVERY_FRAMES: u64 = 8;
 impl Sim {
     /// The page state, restored from localStorage when a saved session is there.
     pub fn new() -> Sim {
-        let (session, restore_error) = match storage::load_session() {
+        let (sandbox, mut restore_error) = match storage::load_session() {
             Some(text) => match Session::from_json(&text) {
                 Ok(mut s) => {
                     if let Some(step) = storage::load_step() {
                         s.timeline.jump_to(step);
                     }
-                    (s, None)
+                    (Some(s), None)
                 }
-                Err(e) => (Session::fresh(), Some(format!("The saved session could not be restored ({e}); a fresh one was started."))),
+                Err(e) => (None, Some(format!("The saved session could not be restored ({e}); a fresh one was started."))),
             },
-            None => (Session::fresh(), None),
+            None => (None, None),
+        };
+        // A newcomer (nothing saved) starts with the lessons, not an empty sandbox.
+        let mut mode = match storage::load_mode().as_deref() {
+            Some("lesson") => Mode::Lesson,
+            Some("library") => Mode::Library,
+            Some(_) => Mode::Sandbox,
+            None if sandbox.is_some() => Mode::Sandbox,
+            None => Mode::Library,
+        };
+        let mut lesson = None;
+        let mut session = None;
+        if mode == Mode::Lesson {
+            match storage::load_lesson().map(|(source, step, forked)| (lessons::open(&source), step, forked)) {
+                Some((Ok((mut s, mut open)), step, forked)) => {
+                    if let Some(f) = forked.and_then(|text| Session::from_json(&text).ok()) {
+                        s = f;
+                        open.forked = true;
+                    }
+                    s.timeline.jump_to(step);
+                    session = Some(s);
+                    lesson = Some(open);
+                }
+                Some((Err(e), ..)) => restore_error = Some(format!("The saved lesson could not be reopened ({e}).")),
+                None => {}
+            }
+            if lesson.is_none() {
+                mode = Mode::Library;
+            }
+        }
+        let (session, sandbox) = match session {
+            Some(s) => (s, sandbox),
+            None => (sandbox.unwrap_or_else(Session::fresh), None),
         };
         let sim = Sim {
             // Filled in by the `publish` below.
@@ -93,9 +176,90 @@ impl Sim {
             revision: RwSignal::new(0),
             frames: StoredValue::new(0),
             session: StoredValue::new(session),
+            mode: RwSignal::new(mode),
+            lesson: RwSignal::new(lesson),
+            index: RwSignal::new(None),
+            sandbox: StoredValue::new(sandbox),
+            play_until: StoredValue::new(None),
+            compare: RwSignal::new(None),
+            persist: true,
+            owner: StoredValue::new(Owner::current()),
         };
         sim.publish();
         sim
+    }
+
+    /// Compare mode's side b: its own session, the main page's language, speed and filters,
+    /// and no storage.
+    fn side(main: &Sim, session: Session) -> Sim {
+        let sim = Sim {
+            view: RwSignal::new(ClusterView::default()),
+            step: RwSignal::new(0),
+            last_step: RwSignal::new(0),
+            log_revision: RwSignal::new(0),
+            violations: RwSignal::new(Vec::new()),
+            playing: RwSignal::new(false),
+            speed: main.speed,
+            visual_ms: RwSignal::new(0.0),
+            lang: main.lang,
+            hide_heartbeats: main.hide_heartbeats,
+            show_messages: main.show_messages,
+            selected: RwSignal::new(None),
+            error: main.error,
+            revision: RwSignal::new(0),
+            frames: StoredValue::new(0),
+            session: StoredValue::new(session),
+            mode: RwSignal::new(Mode::Lesson),
+            lesson: RwSignal::new(None),
+            index: main.index,
+            sandbox: StoredValue::new(None),
+            play_until: StoredValue::new(None),
+            compare: RwSignal::new(None),
+            persist: false,
+            owner: main.owner,
+        };
+        sim.publish();
+        sim
+    }
+
+    /// Opens the open lesson's comparison: side a (its tour) here, side b beside it, both on
+    /// the lesson's steps.
+    pub fn open_compare(&self) {
+        let Some(source) = self.lesson.with_untracked(|l| l.as_ref().map(|l| l.source.clone())) else { return };
+        match lessons::open_compare(&source) {
+            Ok((a, open, b, align, labels)) => {
+                self.playing.set(false);
+                self.play_until.set_value(None);
+                self.session.set_value(a);
+                self.lesson.set(Some(open));
+                let owner = self.owner.get_value();
+                let side = match owner {
+                    Some(o) => o.with(|| Sim::side(self, b)),
+                    None => Sim::side(self, b),
+                };
+                self.compare.set(Some(CompareState { b: side, align, labels }));
+                self.publish();
+            }
+            Err(e) => self.error.set(Some(e)),
+        }
+    }
+
+    /// Leaves compare mode: the lesson as its file sets it, at the same stop.
+    pub fn close_compare(&self) {
+        if self.compare.get_untracked().is_some() {
+            self.compare.set(None);
+            self.back_to_tour();
+        }
+    }
+
+    /// Side b follows side a to the matching step.
+    fn follow(&self) {
+        if let Some(c) = self.compare.get_untracked() {
+            let target = c.align.b_of(self.step.get_untracked());
+            c.b.session.update_value(|s| s.timeline.jump_to(target));
+            c.b.publish_frame();
+            c.b.visual_ms.set(self.visual_ms.get_untracked());
+        }
     }
 
     /// Reads the session.
@@ -126,15 +290,36 @@ impl Sim {
             }
         });
         self.revision.update(|r| *r += 1);
+        self.follow();
     }
 
-    /// Writes the session to localStorage.
+    /// Writes the session to localStorage: a lesson in its own keys, so that it never
+    /// overwrites the user's sandbox.
     fn save(&self) {
-        self.session.with_value(|s| storage::save_session(&s.to_json(), s.timeline.step()));
+        if !self.persist {
+            return;
+        }
+        storage::save_mode(self.mode.get_untracked().code());
+        let lesson = self.lesson.with_untracked(|l| l.as_ref().map(|l| l.forked));
+        self.session.with_value(|s| match lesson {
+            None => storage::save_session(&s.to_json(), s.timeline.step()),
+            Some(forked) => storage::save_lesson_step(s.timeline.step(), forked.then(|| s.to_json()).as_deref()),
+        });
+    }
+
+    /// A user's command in a lesson is free play from that moment: the tour is set aside.
+    fn fork_on_command(&self) {
+        if self.compare.get_untracked().is_some() {
+            self.compare.set(None);
+        }
+        if self.lesson.with_untracked(|l| l.as_ref().is_some_and(|l| !l.forked)) {
+            self.fork();
+        }
     }
 
     /// Runs a user command as the next step.
     pub fn command(&self, cmd: Command) {
+        self.fork_on_command();
         let result = self.session.try_update_value(|s| s.apply(cmd)).unwrap_or(Ok(()));
         self.error.set(result.err());
         self.publish();
@@ -142,6 +327,7 @@ impl Sim {
 
     /// Runs several commands, stopping at the first error.
     pub fn commands(&self, cmds: Vec<Command>) {
+        self.fork_on_command();
         let result = self.session.try_update_value(|s| cmds.into_iter().try_for_each(|c| s.apply(c))).unwrap_or(Ok(()));
         self.error.set(result.err());
         self.publish();
@@ -205,8 +391,31 @@ impl Sim {
     pub fn tick(&self, real_ms: f64, budget: usize) {
         let target = self.visual_ms.get_untracked() + real_ms * self.speed.get_untracked();
         let mut processed = 0;
+        // A lesson plays its recorded run (paced by the cluster's clock, commands at once)
+        // until the next stop or the end; free play handles the queue.
+        let replay = self.lesson.with_untracked(|l| l.as_ref().is_some_and(|l| !l.forked));
+        let until = self.play_until.get_value();
+        let mut arrived = false;
         self.session.update_value(|s| {
             while processed < budget {
+                if until.is_some_and(|u| s.timeline.step() >= u) {
+                    arrived = true;
+                    break;
+                }
+                if replay {
+                    match s.timeline.next_input() {
+                        None => {
+                            arrived = true;
+                            break;
+                        }
+                        Some(Command::Step { .. }) if s.timeline.cluster().next_event_time().is_none_or(|t| t as f64 > target) => break,
+                        Some(_) => {}
+                    }
+                    let next = s.timeline.step() + 1;
+                    s.timeline.jump_to(next);
+                    processed += 1;
+                    continue;
+                }
                 match s.timeline.cluster().next_event_time() {
                     Some(t) if (t as f64) <= target => {
                         s.timeline.step_next();
@@ -241,6 +450,136 @@ impl Sim {
         }
         let now = self.session.with_value(|s| s.timeline.cluster().now_ms() as f64);
         self.visual_ms.set(if processed == budget { now } else { target.max(now) });
+        if arrived {
+            self.play_until.set_value(None);
+            self.pause();
+        }
+    }
+
+    /// Opens a lesson file's text (from the library or a link): the user's sandbox is kept
+    /// aside, untouched, until they go back to it.
+    pub fn open_lesson(&self, source: &str) {
+        match lessons::open(source) {
+            Ok((session, open)) => {
+                self.playing.set(false);
+                self.play_until.set_value(None);
+                // Swapped, not cloned: a session's clone would copy its whole history.
+                let previous = self.session.try_update_value(|s| std::mem::replace(s, session));
+                if self.lesson.with_untracked(Option::is_none) {
+                    self.sandbox.set_value(previous);
+                }
+                storage::save_lesson_source(source);
+                self.selected.set(None);
+                self.lesson.set(Some(open));
+                self.mode.set(Mode::Lesson);
+                self.error.set(None);
+                self.publish();
+            }
+            Err(e) => self.error.set(Some(e)),
+        }
+    }
+
+    /// Fetches a lesson of the library by its file name and opens it.
+    pub fn fetch_lesson(&self, file: String) {
+        let sim = *self;
+        leptos::task::spawn_local(async move {
+            match lessons::fetch_text(&format!("{}{file}", lessons::LIBRARY_DIR)).await {
+                Ok(text) => sim.open_lesson(&text),
+                Err(e) => sim.error.set(Some(e)),
+            }
+        });
+    }
+
+    /// Fetches the library's index once.
+    pub fn fetch_index(&self) {
+        if self.index.with_untracked(|i| matches!(i, Some(Ok(_)))) {
+            return;
+        }
+        let sim = *self;
+        leptos::task::spawn_local(async move {
+            let url = format!("{}index.json", lessons::LIBRARY_DIR);
+            let index = lessons::fetch_text(&url).await.and_then(|t| Index::parse(&t));
+            sim.index.set(Some(index));
+        });
+    }
+
+    /// Shows the library (a lesson stays open behind it).
+    pub fn show_library(&self) {
+        self.playing.set(false);
+        self.mode.set(Mode::Library);
+        self.fetch_index();
+        storage::save_mode(Mode::Library.code());
+    }
+
+    /// Back to the open lesson from the library.
+    pub fn show_lesson(&self) {
+        if self.lesson.with_untracked(Option::is_some) {
+            self.mode.set(Mode::Lesson);
+            storage::save_mode(Mode::Lesson.code());
+        }
+    }
+
+    /// Back to the user's own sandbox, as they left it.
+    pub fn show_sandbox(&self) {
+        self.playing.set(false);
+        self.play_until.set_value(None);
+        if self.lesson.with_untracked(Option::is_some) {
+            let sandbox = self.sandbox.try_update_value(Option::take).flatten();
+            let s = sandbox
+                .or_else(|| storage::load_session().and_then(|t| Session::from_json(&t).ok()))
+                .unwrap_or_else(Session::fresh);
+            self.session.set_value(s);
+            self.lesson.set(None);
+            self.selected.set(None);
+        }
+        self.mode.set(Mode::Sandbox);
+        self.publish();
+    }
+
+    /// "Next": plays, at the chosen speed, until the next stop.
+    pub fn next_stop(&self) {
+        let Some(target) = self.lesson.with_untracked(|l| l.as_ref().and_then(|l| l.next_after(self.step.get_untracked()))) else { return };
+        self.play_until.set_value(Some(target));
+        self.playing.set(true);
+    }
+
+    /// "Back": to the previous stop, exactly.
+    pub fn back_stop(&self) {
+        let now = self.step.get_untracked();
+        if let Some(target) = self.lesson.with_untracked(|l| l.as_ref().and_then(|l| l.back_before(now))) {
+            self.play_until.set_value(None);
+            self.jump(target);
+        }
+    }
+
+    /// Back to the tour's first stop.
+    pub fn restart_tour(&self) {
+        if let Some(first) = self.lesson.with_untracked(|l| l.as_ref().map(|l| l.steps[0])) {
+            self.play_until.set_value(None);
+            self.jump(first);
+        }
+    }
+
+    /// "Try it yourself": free play from this exact moment. The lesson's recorded future is
+    /// dropped by the first command; "back to the tour" reopens the lesson.
+    pub fn fork(&self) {
+        self.playing.set(false);
+        self.play_until.set_value(None);
+        self.lesson.update(|l| {
+            if let Some(l) = l {
+                l.forked = true;
+            }
+        });
+        self.save();
+    }
+
+    /// Leaves free play: the lesson again, at the stop where it was left.
+    pub fn back_to_tour(&self) {
+        let Some((source, step)) = self.lesson.with_untracked(|l| l.as_ref().map(|l| (l.source.clone(), l.stop_at(self.step.get_untracked()).map(|i| l.steps[i])))) else { return };
+        self.open_lesson(&source);
+        if let Some(step) = step {
+            self.jump(step);
+        }
     }
 
     /// Switches the language (remembered).

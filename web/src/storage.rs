@@ -4,6 +4,10 @@
 const SESSION: &str = "kplay.session.v1";
 const STEP: &str = "kplay.step.v1";
 const LANG: &str = "kplay.lang";
+const MODE: &str = "kplay.mode";
+const LESSON_SOURCE: &str = "kplay.lesson.source.v1";
+const LESSON_STEP: &str = "kplay.lesson.step.v1";
+const LESSON_FORK: &str = "kplay.lesson.fork.v1";
 
 #[cfg(target_arch = "wasm32")]
 fn storage() -> Option<web_sys::Storage> {
@@ -54,6 +58,36 @@ pub fn load_lang() -> Option<String> {
 /// Saves the language code.
 pub fn save_lang(code: &str) {
     set(LANG, code);
+}
+
+/// What the page showed last (`sandbox`, `library`, `lesson`).
+pub fn load_mode() -> Option<String> {
+    get(MODE)
+}
+
+/// Saves what the page shows.
+pub fn save_mode(mode: &str) {
+    set(MODE, mode);
+}
+
+/// The open lesson: its file's text, its step, and the free-play session forked from it.
+pub fn load_lesson() -> Option<(String, u64, Option<String>)> {
+    let step = get(LESSON_STEP).and_then(|s| s.parse().ok()).unwrap_or(0);
+    Some((get(LESSON_SOURCE)?, step, get(LESSON_FORK).filter(|f| !f.is_empty())))
+}
+
+/// Saves the lesson file being opened (its free play, if any, is forgotten).
+pub fn save_lesson_source(text: &str) {
+    set(LESSON_SOURCE, text);
+    set(LESSON_FORK, "");
+    set(LESSON_STEP, "0");
+}
+
+/// Saves the lesson's step, and its free-play session once forked. The sandbox's keys are
+/// not touched.
+pub fn save_lesson_step(step: u64, fork: Option<&str>) {
+    set(LESSON_STEP, &step.to_string());
+    set(LESSON_FORK, fork.unwrap_or(""));
 }
 
 /// The storage keys, for the panic overlay's reset button.

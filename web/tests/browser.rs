@@ -15,6 +15,9 @@ fn query_all(host: &web_sys::HtmlElement, selector: &str) -> Vec<web_sys::Elemen
 
 #[wasm_bindgen_test]
 async fn app_shows_three_brokers_one_controller_and_a_leader_per_partition() {
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    storage.clear().unwrap();
+    storage.set_item("kplay.mode", "sandbox").unwrap();
     let host: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&host).unwrap();
     let handle = leptos::mount::mount_to(host.clone(), kplay_web::app::App);
@@ -34,6 +37,25 @@ async fn app_shows_three_brokers_one_controller_and_a_leader_per_partition() {
         assert!(isr.split(',').any(|b| b == leader), "the leader {leader} is in the ISR {isr}");
         assert_eq!(p.get_attribute("data-leader-epoch").as_deref(), Some("0"));
     }
+    drop(handle);
+    host.remove();
+}
+
+/// A newcomer (nothing saved) is led to the lessons, with the sandbox one click away.
+#[wasm_bindgen_test]
+async fn a_first_visit_opens_the_library_and_the_sandbox_is_one_click_away() {
+    web_sys::window().unwrap().local_storage().unwrap().unwrap().clear().unwrap();
+    let host: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&host).unwrap();
+    let handle = leptos::mount::mount_to(host.clone(), kplay_web::app::App);
+    tick().await;
+    assert!(find(&host, "[data-testid='library']").is_some(), "the library leads");
+    assert!(query_all(&host, "[data-testid^='broker-']").is_empty());
+    let sandbox: web_sys::HtmlElement = find(&host, "[data-testid='open-sandbox']").unwrap().unchecked_into();
+    sandbox.click();
+    tick().await;
+    assert!(find(&host, "[data-testid='library']").is_none());
+    assert_eq!(query_all(&host, "[data-testid^='broker-']").len(), 3);
     drop(handle);
     host.remove();
 }

@@ -22,6 +22,7 @@ use crate::controller::ElectionType;
 use crate::epoch_cache::EpochEntry;
 use crate::event::CrashKind;
 use crate::ids::{BrokerId, ControllerEpoch, LeaderEpoch, MessageId, Offset, PartitionEpoch};
+use crate::lesson::{Compare, Lesson, Level, Side, Stop, StopAt, Text};
 use crate::log::LogConfig;
 use crate::message::Acks;
 use crate::report::LogEntry;
@@ -233,7 +234,7 @@ impl<'v> Fields<'v> {
 
 impl FromJson for Scenario {
     fn read(v: &Value, path: Path<'_>) -> Read<Self> {
-        let f = Fields::open(v, path, &["version", "name", "description", "seed", "config", "initial", "steps", "expect"])?;
+        let f = Fields::open(v, path, &["version", "name", "description", "seed", "config", "initial", "steps", "expect", "lesson"])?;
         Ok(Scenario {
             version: f.req("version")?,
             name: f.or("name", String::new())?,
@@ -243,7 +244,78 @@ impl FromJson for Scenario {
             initial: f.opt("initial")?,
             steps: f.or("steps", Vec::new())?,
             expect: f.opt("expect")?,
+            lesson: f.opt("lesson")?,
         })
+    }
+}
+
+impl FromJson for Text {
+    fn read(v: &Value, path: Path<'_>) -> Read<Self> {
+        let f = Fields::open(v, path, &["en", "ko"])?;
+        Ok(Text { en: f.req("en")?, ko: f.req("ko")? })
+    }
+}
+
+impl FromJson for Level {
+    fn read(v: &Value, path: Path<'_>) -> Read<Self> {
+        name(v, path, &[("intro", Level::Intro), ("intermediate", Level::Intermediate), ("advanced", Level::Advanced)])
+    }
+}
+
+impl FromJson for Lesson {
+    fn read(v: &Value, path: Path<'_>) -> Read<Self> {
+        let f = Fields::open(v, path, &["id", "title", "summary", "level", "topics", "learn", "tour", "compare"])?;
+        Ok(Lesson {
+            id: f.req("id")?,
+            title: f.req("title")?,
+            summary: f.req("summary")?,
+            level: f.req("level")?,
+            topics: f.or("topics", Vec::new())?,
+            learn: f.or("learn", Vec::new())?,
+            tour: f.or("tour", Vec::new())?,
+            compare: f.opt("compare")?,
+        })
+    }
+}
+
+impl FromJson for Compare {
+    fn read(v: &Value, path: Path<'_>) -> Read<Self> {
+        let f = Fields::open(v, path, &["a", "b"])?;
+        Ok(Compare { a: f.req("a")?, b: f.req("b")? })
+    }
+}
+
+impl FromJson for Side {
+    fn read(v: &Value, path: Path<'_>) -> Read<Self> {
+        let f = Fields::open(v, path, &["label", "truncation_mode", "unclean_leader_election", "min_insync_replicas", "acks"])?;
+        Ok(Side {
+            label: f.req("label")?,
+            truncation_mode: f.opt("truncation_mode")?,
+            unclean_leader_election: f.opt("unclean_leader_election")?,
+            min_insync_replicas: f.opt("min_insync_replicas")?,
+            acks: f.opt("acks")?,
+        })
+    }
+}
+
+impl FromJson for Stop {
+    fn read(v: &Value, path: Path<'_>) -> Read<Self> {
+        let f = Fields::open(v, path, &["at", "caption", "rules", "look", "question", "answer"])?;
+        Ok(Stop {
+            at: f.or("at", StopAt::default())?,
+            caption: f.req("caption")?,
+            rules: f.or("rules", Vec::new())?,
+            look: f.or("look", Vec::new())?,
+            question: f.opt("question")?,
+            answer: f.opt("answer")?,
+        })
+    }
+}
+
+impl FromJson for StopAt {
+    fn read(v: &Value, path: Path<'_>) -> Read<Self> {
+        let f = Fields::open(v, path, &["event", "partition", "broker", "nth", "step"])?;
+        Ok(StopAt { event: f.opt("event")?, partition: f.opt("partition")?, broker: f.opt("broker")?, nth: f.opt("nth")?, step: f.opt("step")? })
     }
 }
 

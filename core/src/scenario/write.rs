@@ -12,6 +12,7 @@ use crate::controller::ElectionType;
 use crate::epoch_cache::EpochEntry;
 use crate::event::CrashKind;
 use crate::ids::{BrokerId, ControllerEpoch, LeaderEpoch, MessageId, Offset, PartitionEpoch};
+use crate::lesson::{Compare, Lesson, Level, Side, Stop, StopAt, Text};
 use crate::log::LogConfig;
 use crate::message::Acks;
 use crate::report::LogEntry;
@@ -131,6 +132,77 @@ impl ToJson for Scenario {
             .put_some("initial", &self.initial)
             .put("steps", &self.steps)
             .put_some("expect", &self.expect)
+            .put_some("lesson", &self.lesson)
+            .done()
+    }
+}
+
+impl ToJson for Text {
+    fn write(&self) -> Value {
+        Object::new().put("en", &self.en).put("ko", &self.ko).done()
+    }
+}
+
+impl ToJson for Level {
+    fn write(&self) -> Value {
+        Value::from(self.name())
+    }
+}
+
+impl ToJson for Lesson {
+    fn write(&self) -> Value {
+        Object::new()
+            .put("id", &self.id)
+            .put("title", &self.title)
+            .put("summary", &self.summary)
+            .put("level", &self.level)
+            .put("topics", &self.topics)
+            .put("learn", &self.learn)
+            .put("tour", &self.tour)
+            .put_some("compare", &self.compare)
+            .done()
+    }
+}
+
+impl ToJson for Compare {
+    fn write(&self) -> Value {
+        Object::new().put("a", &self.a).put("b", &self.b).done()
+    }
+}
+
+impl ToJson for Side {
+    fn write(&self) -> Value {
+        Object::new()
+            .put("label", &self.label)
+            .put_some("truncation_mode", &self.truncation_mode)
+            .put_some("unclean_leader_election", &self.unclean_leader_election)
+            .put_some("min_insync_replicas", &self.min_insync_replicas)
+            .put_some("acks", &self.acks)
+            .done()
+    }
+}
+
+impl ToJson for Stop {
+    fn write(&self) -> Value {
+        Object::new()
+            .put("at", &self.at)
+            .put("caption", &self.caption)
+            .put("rules", &self.rules)
+            .put("look", &self.look)
+            .put_some("question", &self.question)
+            .put_some("answer", &self.answer)
+            .done()
+    }
+}
+
+impl ToJson for StopAt {
+    fn write(&self) -> Value {
+        Object::new()
+            .put_some("event", &self.event)
+            .put_some("partition", &self.partition)
+            .put_some("broker", &self.broker)
+            .put_some("nth", &self.nth)
+            .put_some("step", &self.step)
             .done()
     }
 }
@@ -288,6 +360,14 @@ impl ToJson for ReplicaExpectation {
             .put_some("epoch_cache", &self.epoch_cache)
             .put_some("state", &self.state)
             .done()
+    }
+}
+
+/// Here rather than in `command.rs`, so that commands do not depend on the scenario format.
+impl Step {
+    /// The step as one line of scenario JSON.
+    pub fn to_json(&self) -> String {
+        ToJson::write(self).to_string()
     }
 }
 

@@ -93,6 +93,48 @@ pub fn ui(k: Ui) -> &'static str {
         Unknown => "알 수 없음",
         Never => "없음",
         AnyPartition => "키 / 라운드 로빈",
+        Lessons => "레슨",
+        Sandbox => "샌드박스",
+        LibraryIntro => "레슨을 골라 보세요. 각 레슨은 실제 장애를 한 단계씩 재생하고, 중요한 순간에 멈춰서 카프카 프로토콜의 어떤 규칙이 작동하는지 알려 줍니다.",
+        Search => "레슨 검색",
+        StartHere => "여기서 시작하세요",
+        LevelIntro => "입문",
+        LevelIntermediate => "중급",
+        LevelAdvanced => "고급",
+        StopsWord => "정지점 {}개",
+        TourNext => "다음",
+        TourBack => "이전",
+        TourRestart => "처음부터",
+        TourFork => "직접 해 보기",
+        TourResume => "투어로 돌아가기",
+        FreePlay => "자유 실행: 지금 이 순간부터 모든 컨트롤을 쓸 수 있습니다. 투어는 기다립니다.",
+        Question => "예측해 보세요",
+        ShowAnswer => "정답 보기",
+        LookAt => "주목할 곳",
+        Loading => "레슨을 불러오는 중…",
+        NoMatch => "맞는 레슨이 없습니다.",
+        Learn => "배울 내용",
+        Moving => "다음 정지점까지 재생 중…",
+        TourEnd => "투어가 끝났습니다. 직접 해 보거나 다른 레슨을 골라 보세요.",
+        BackToLesson => "레슨으로 돌아가기",
+        TopicProduceFetch => "프로듀스와 페치",
+        TopicPartitionsKeys => "파티션과 키",
+        TopicSegments => "세그먼트와 인덱스",
+        TopicHighWatermark => "하이 워터마크",
+        TopicIsr => "ISR(동기화된 레플리카)",
+        TopicAcks => "acks 설정",
+        TopicMinIsr => "min.insync.replicas 설정",
+        TopicLeaderEpoch => "리더 에포크",
+        TopicFailover => "리더 장애 조치",
+        TopicTruncation => "트렁케이션",
+        TopicUnclean => "언클린 리더 선출",
+        TopicController => "컨트롤러",
+        TopicCrashRecovery => "장애와 복구",
+        SpaceTime => "시공간 다이어그램 (브로커마다 한 줄, 표시를 누르면 그 단계로 이동)",
+        Compare => "나란히 비교하기",
+        CompareLeave => "비교 끝내기",
+        CompareSame => "지금은 양쪽의 레코드, 리더, 불변식이 모두 같습니다.",
+        CompareDiff => "다른 점",
         HelpText => "이 페이지는 카프카 파티션 복제 프로토콜을 결정적으로 시뮬레이션합니다 (KRaft 시대 규칙 + \
 주키퍼 방식의 컨트롤러 에포크). 따르는 규칙마다 PROTOCOL.md의 이름(P1, L4, T5 …)을 붙였습니다. 단순화한 점: \
 파티션마다 따로 페치합니다(페치 세션으로 묶지 않음). 레코드 크기는 근사값입니다. 컨트롤러는 한 브로커의 역할이며 \
@@ -118,16 +160,16 @@ fn n(text: String, rule: &'static str, why: &str, tone: &'static str) -> Narrati
 pub fn narrate(e: &Event) -> Narration {
     match e {
         Event::Sent { from, to, message, .. } => n(format!("{from} → {to}: {message}"), "", "", "normal"),
-        Event::Delivered { from, to, kind, .. } => n(format!("{from}의 {kind}가 {to}에 도착"), "", "", "normal"),
+        Event::Delivered { from, to, kind, .. } => n(format!("{from}의 {kind} 메시지가 {to}에 도착"), "", "", "normal"),
         Event::Dropped { reason, .. } => n(format!("메시지 유실: {reason}"), "", "", "bad"),
         Event::ProduceSent { tp, to, acks, value, .. } => n(
-            format!("프로듀서가 {value:?}를 {tp}(리더: 브로커 {to})에 acks={acks}로 보냅니다"),
+            format!("프로듀서가 {value:?} 레코드를 {tp} 파티션(리더: {to}번 브로커)에 보냅니다 (acks={acks})"),
             "P1",
             "쓰기는 리더만 받습니다.",
             "normal",
         ),
         Event::Appended { broker, tp, offset, epoch, value, .. } => n(
-            format!("리더 {broker}가 {value:?}를 {tp}의 오프셋 {offset}에 추가합니다 (리더 에포크 {epoch})"),
+            format!("리더인 {broker}번 브로커가 {value:?} 레코드를 {tp}의 오프셋 {offset}에 추가합니다 (리더 에포크 {epoch})"),
             "P3",
             "모든 레코드에는 그것을 쓴 리더의 에포크가 찍힙니다.",
             "normal",
@@ -151,45 +193,45 @@ pub fn narrate(e: &Event) -> Narration {
             "bad",
         ),
         Event::SegmentRolled { broker, tp, base_offset } => n(
-            format!("브로커 {broker}가 {tp}의 새 세그먼트를 오프셋 {base_offset}부터 시작합니다"),
+            format!("{broker}번 브로커가 {tp}의 새 세그먼트를 오프셋 {base_offset}부터 시작합니다"),
             "G1",
             "활성 세그먼트가 가득 찼습니다 (segment.bytes 또는 레코드 수 한도).",
             "normal",
         ),
         Event::Replicated { broker, tp, from, to } => n(
-            format!("팔로워 {broker}가 {tp}의 오프셋 {from}..{}를 복제했습니다. LEO는 이제 {to}", to.0 - 1),
+            format!("팔로워인 {broker}번 브로커가 {tp}의 오프셋 {from}..{} 구간을 복제했습니다. LEO는 이제 {to}", to.0 - 1),
             "R4",
             "팔로워는 리더의 에포크를 그대로 유지합니다.",
             "normal",
         ),
         Event::DivergenceDetected { leader, follower, tp, epoch, end_offset } => n(
-            format!("리더 {leader}가 팔로워 {follower}의 {tp} 로그가 갈라졌음을 발견: 에포크 {epoch}는 오프셋 {end_offset}에서 끝납니다"),
+            format!("리더인 {leader}번 브로커가 팔로워인 {follower}번 브로커의 {tp} 로그가 갈라졌음을 발견: 리더 로그의 에포크 {epoch} 구간은 오프셋 {end_offset}에서 끝납니다"),
             "L4",
             "팔로워의 마지막 에포크가 리더에게서는 더 일찍 끝납니다.",
             "important",
         ),
         Event::Truncated { broker, tp, from, to, rule, leader_epoch, leader_end_offset } => match rule {
             TruncationRule::LossyCrash => n(
-                format!("브로커 {broker}가 {tp}의 오프셋 {to}..{}를 잃었습니다: 플러시되지 않았던 데이터입니다", from.0 - 1),
+                format!("{broker}번 브로커가 {tp}의 오프셋 {to}..{} 구간을 잃었습니다: 플러시되지 않았던 데이터입니다", from.0 - 1),
                 "B1",
                 "페이지 캐시를 잃는 장애는 로그를 복구 지점까지 되돌립니다.",
                 "bad",
             ),
             TruncationRule::HwTruncation => n(
-                format!("브로커 {broker}가 {tp}를 하이 워터마크 {to}까지 잘라냅니다 (구버전 HW 방식)"),
+                format!("{broker}번 브로커가 {tp} 파티션을 하이 워터마크 {to}까지 잘라냅니다 (구버전 HW 방식)"),
                 "B4",
                 "KIP-101 이전에는 팔로워가 HW까지 잘라냈고, 커밋된 데이터가 사라질 수 있었습니다.",
                 "bad",
             ),
             TruncationRule::R2 => n(
-                format!("브로커 {broker}가 {tp}를 {from}에서 {to}로 잘라냅니다: 리더의 로그는 {leader_end_offset}에서 끝납니다"),
+                format!("{broker}번 브로커가 {tp} 파티션을 오프셋 {to}까지 잘라냅니다 (LEO {from} → {to}): 리더의 로그는 {leader_end_offset}에서 끝납니다"),
                 "R2",
                 "OFFSET_OUT_OF_RANGE: 팔로워의 로그가 리더보다 깁니다.",
                 "important",
             ),
             _ => n(
                 format!(
-                    "브로커 {broker}가 {tp}를 잘라냅니다: 리더에 따르면 에포크 {leader_epoch}는 오프셋 {leader_end_offset}에서 끝남 → {to}까지 트렁케이트 (갈라진 꼬리 {to}..{} 삭제)",
+                    "{broker}번 브로커가 {tp} 파티션을 잘라냅니다: 리더에 따르면 에포크 {leader_epoch} 구간은 오프셋 {leader_end_offset}에서 끝남 → {to}까지 트렁케이트 (갈라진 꼬리 {to}..{} 삭제)",
                     from.0 - 1
                 ),
                 rule.id(),
@@ -198,19 +240,19 @@ pub fn narrate(e: &Event) -> Narration {
             ),
         },
         Event::HighWatermark { broker, tp, from, to, leader: true } => n(
-            format!("리더 {broker}가 {tp}의 하이 워터마크를 {from}에서 {to}로 올립니다: {to} 미만의 오프셋이 커밋되었습니다"),
+            format!("리더인 {broker}번 브로커가 {tp}의 하이 워터마크를 {from}에서 {to}까지 올립니다: {to} 미만의 오프셋이 커밋되었습니다"),
             "H2",
             "HW = 리더와 (최대) ISR의 LEO 중 가장 작은 값.",
             "important",
         ),
         Event::HighWatermark { broker, tp, from, to, leader: false } => n(
-            format!("팔로워 {broker}가 {tp}의 HW {to}를 받았습니다 (이전 {from})"),
+            format!("팔로워인 {broker}번 브로커가 {tp}의 HW를 받았습니다: {to} (이전 {from})"),
             "R4",
             "팔로워는 페치 응답으로 HW를 받으므로 한 왕복 늦습니다.",
             "normal",
         ),
         Event::IsrProposed { broker, tp, from, to, reason } => n(
-            format!("리더 {broker}가 컨트롤러에 {tp}의 ISR을 {}에서 {}로 바꾸자고 요청합니다", set(from), set(to)),
+            format!("리더인 {broker}번 브로커가 컨트롤러에 {tp}의 ISR 변경({} → {})을 요청합니다", set(from), set(to)),
             "S3",
             match reason {
                 IsrChangeReason::OutOfSync => "팔로워가 replica.lag.time.max.ms 안에 따라잡지 못했습니다.",
@@ -220,7 +262,7 @@ pub fn narrate(e: &Event) -> Narration {
             "normal",
         ),
         Event::IsrChanged { tp, from, to, partition_epoch, reason } => n(
-            format!("컨트롤러가 {tp}의 ISR을 {} → {}로 확정합니다 (파티션 에포크 {partition_epoch})", set(from), set(to)),
+            format!("컨트롤러가 {tp}의 ISR 변경({} → {})을 확정합니다 (파티션 에포크 {partition_epoch})", set(from), set(to)),
             if *reason == IsrChangeReason::Fenced { "S6" } else { "S4" },
             match reason {
                 IsrChangeReason::Fenced => "펜싱된 브로커는 모든 ISR에서 빠집니다 (ISR을 비우지는 않음).",
@@ -235,7 +277,7 @@ pub fn narrate(e: &Event) -> Narration {
         }
         Event::LeaderElected { tp, leader, leader_epoch, kind, isr, .. } => n(
             match leader {
-                Some(l) => format!("컨트롤러가 브로커 {l}를 {tp}의 리더로 선출합니다. 리더 에포크 {leader_epoch}, ISR {}", set(isr)),
+                Some(l) => format!("컨트롤러가 {l}번 브로커를 {tp}의 리더로 선출합니다. 리더 에포크 {leader_epoch}, ISR {}", set(isr)),
                 None => format!("{tp}에 리더가 없습니다 (에포크 {leader_epoch}): 사용할 수 있는 ISR 멤버가 없습니다"),
             },
             "E2",
@@ -249,74 +291,74 @@ pub fn narrate(e: &Event) -> Narration {
             if *kind == ElectionKind::Unclean || leader.is_none() { "bad" } else { "important" },
         ),
         Event::BecameLeader { broker, tp, leader_epoch, leso } => n(
-            format!("브로커 {broker}가 에포크 {leader_epoch}에서 {tp}의 리더가 됩니다. 이 에포크는 오프셋 {leso}에서 시작합니다"),
+            format!("{broker}번 브로커가 에포크 {leader_epoch}에서 {tp}의 리더가 됩니다. 이 에포크는 오프셋 {leso}에서 시작합니다"),
             "C2",
             "새 리더는 아무것도 쓰기 전에도 자기 에포크의 시작 오프셋을 기록합니다.",
             "important",
         ),
         Event::BecameFollower { broker, tp, leader, leader_epoch } => n(
-            format!("브로커 {broker}가 {tp}에서 브로커 {leader}를 따릅니다 (에포크 {leader_epoch})"),
+            format!("{broker}번 브로커가 {tp}에서 {leader}번 브로커를 따릅니다 (에포크 {leader_epoch})"),
             "F2",
             "새 리더 에포크가 되면 팔로워의 페처가 다시 시작됩니다.",
             "normal",
         ),
         Event::StaleStateIgnored { broker, tp, .. } => {
-            n(format!("브로커 {broker}가 {tp}의 오래된 파티션 상태를 무시합니다"), "E4", "", "normal")
+            n(format!("{broker}번 브로커가 {tp}의 오래된 파티션 상태를 무시합니다"), "E4", "", "normal")
         }
-        Event::BrokerCrashed { broker, kind } => n(format!("브로커 {broker}가 {}", crash(*kind)), "B1", "", "bad"),
+        Event::BrokerCrashed { broker, kind } => n(format!("{broker}번 브로커가 {}", crash(*kind)), "B1", "", "bad"),
         Event::BrokerRestarted { broker } => n(
-            format!("브로커 {broker}가 재시작하며 로그를 복구합니다"),
+            format!("{broker}번 브로커가 재시작하며 로그를 복구합니다"),
             "B2",
             "재시작한 브로커의 레플리카는 모두 동기화되지 않은 팔로워로 시작합니다.",
             "important",
         ),
         Event::LogRecovered { broker, tp, log_end_offset, high_watermark } => n(
-            format!("브로커 {broker}가 {tp}를 복구했습니다: LEO {log_end_offset}, HW {high_watermark}"),
+            format!("{broker}번 브로커가 {tp} 파티션을 복구했습니다: LEO {log_end_offset}, HW {high_watermark}"),
             "B2",
             "",
             "normal",
         ),
         Event::BrokerRegistered { broker, broker_epoch } => n(
-            format!("브로커 {broker}가 컨트롤러에 등록합니다 (브로커 에포크 {broker_epoch})"),
+            format!("{broker}번 브로커가 컨트롤러에 등록합니다 (브로커 에포크 {broker_epoch})"),
             "E1",
             "",
             "normal",
         ),
         Event::BrokerFenced { broker, reason } => {
-            n(format!("컨트롤러가 브로커 {broker}를 펜싱합니다: {reason}"), "E1", "", "important")
+            n(format!("컨트롤러가 {broker}번 브로커를 펜싱합니다: {reason}"), "E1", "", "important")
         }
-        Event::BrokerUnfenced { broker } => n(format!("컨트롤러가 브로커 {broker}의 펜싱을 풉니다"), "E1", "", "normal"),
-        Event::BrokerPaused { broker, paused: true } => n(format!("브로커 {broker}가 긴 GC 일시정지에 빠집니다"), "", "", "bad"),
-        Event::BrokerPaused { broker, paused: false } => n(format!("브로커 {broker}가 깨어납니다"), "", "", "normal"),
+        Event::BrokerUnfenced { broker } => n(format!("컨트롤러가 {broker}번 브로커의 펜싱을 풉니다"), "E1", "", "normal"),
+        Event::BrokerPaused { broker, paused: true } => n(format!("{broker}번 브로커가 긴 GC 일시정지에 빠집니다"), "", "", "bad"),
+        Event::BrokerPaused { broker, paused: false } => n(format!("{broker}번 브로커가 깨어납니다"), "", "", "normal"),
         Event::ControllerElected { broker, controller_epoch } => n(
-            format!("브로커 {broker}가 컨트롤러 에포크 {controller_epoch}로 컨트롤러가 됩니다"),
+            format!("{broker}번 브로커가 컨트롤러가 됩니다 (컨트롤러 에포크 {controller_epoch})"),
             "K1",
             "새 컨트롤러는 에포크를 올리므로 이전 컨트롤러의 요청은 거절됩니다.",
             "important",
         ),
         Event::ZombieControllerFenced { broker, controller_epoch } => n(
-            format!("이전 컨트롤러 {broker}(에포크 {controller_epoch})가 움직이려 하지만 쓰기에 실패하고 물러납니다"),
+            format!("이전 컨트롤러인 {broker}번 브로커(에포크 {controller_epoch})가 움직이려 하지만 쓰기에 실패하고 물러납니다"),
             "K1",
             "",
             "bad",
         ),
         Event::StaleControllerRejected { broker, from, request_epoch, known_epoch } => n(
-            format!("브로커 {broker}가 컨트롤러 {from}의 요청을 거절합니다: 에포크 {request_epoch} < {known_epoch}"),
+            format!("{broker}번 브로커가 이전 컨트롤러({from}번 브로커)의 요청을 거절합니다: 에포크 {request_epoch} < {known_epoch}"),
             "K1",
             "STALE_CONTROLLER_EPOCH",
             "important",
         ),
         Event::ConsumerRead { broker, tp, kind, offset, result } => n(
             match kind {
-                ReadKind::Fetch => format!("컨슈머가 브로커 {broker}에서 {tp}를 오프셋 {offset}부터 읽습니다: {result}"),
-                ReadKind::ListOffsets => format!("컨슈머가 브로커 {broker}에 {tp}의 최신 오프셋을 묻습니다: {result}"),
+                ReadKind::Fetch => format!("컨슈머가 {broker}번 브로커에서 {tp} 파티션을 오프셋 {offset}부터 읽습니다: {result}"),
+                ReadKind::ListOffsets => format!("컨슈머가 {broker}번 브로커에 {tp}의 최신 오프셋을 묻습니다: {result}"),
             },
             if *kind == ReadKind::Fetch { "Q1" } else { "Q2" },
             "컨슈머는 하이 워터마크 아래의 오프셋만 볼 수 있습니다.",
             "normal",
         ),
         Event::NetworkChanged { description } => n(format!("네트워크: {description}"), "", "", "important"),
-        Event::Flushed { broker } => n(format!("브로커 {broker}가 로그를 디스크에 플러시합니다"), "B1", "", "normal"),
+        Event::Flushed { broker } => n(format!("{broker}번 브로커가 로그를 디스크에 플러시합니다"), "B1", "", "normal"),
         Event::InvariantViolated { invariant, tp, explained, detail } => n(
             format!("{invariant} 위반{}: {detail}", tp.as_ref().map_or(String::new(), |tp| format!(" ({tp})"))),
             "§3",

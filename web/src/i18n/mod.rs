@@ -124,6 +124,48 @@ pub enum Ui {
     Unknown,
     Never,
     AnyPartition,
+    Lessons,
+    Sandbox,
+    LibraryIntro,
+    Search,
+    StartHere,
+    LevelIntro,
+    LevelIntermediate,
+    LevelAdvanced,
+    StopsWord,
+    TourNext,
+    TourBack,
+    TourRestart,
+    TourFork,
+    TourResume,
+    FreePlay,
+    Question,
+    ShowAnswer,
+    LookAt,
+    Loading,
+    NoMatch,
+    Learn,
+    Moving,
+    TourEnd,
+    BackToLesson,
+    TopicProduceFetch,
+    TopicPartitionsKeys,
+    TopicSegments,
+    TopicHighWatermark,
+    TopicIsr,
+    TopicAcks,
+    TopicMinIsr,
+    TopicLeaderEpoch,
+    TopicFailover,
+    TopicTruncation,
+    TopicUnclean,
+    TopicController,
+    TopicCrashRecovery,
+    SpaceTime,
+    Compare,
+    CompareLeave,
+    CompareSame,
+    CompareDiff,
 }
 
 /// One event in plain language.
@@ -146,6 +188,35 @@ pub fn role(name: &str) -> Ui {
         "follower" => Ui::Follower,
         "offline" => Ui::Offline,
         _ => Ui::NoRole,
+    }
+}
+
+/// A seed-note topic's name (`kplay_core::lesson::TOPICS`).
+pub fn topic(id: &str) -> Ui {
+    use Ui::*;
+    match id {
+        "produce-fetch" => TopicProduceFetch,
+        "partitions-keys" => TopicPartitionsKeys,
+        "segments" => TopicSegments,
+        "high-watermark" => TopicHighWatermark,
+        "isr" => TopicIsr,
+        "acks" => TopicAcks,
+        "min-isr" => TopicMinIsr,
+        "leader-epoch" => TopicLeaderEpoch,
+        "failover" => TopicFailover,
+        "truncation" => TopicTruncation,
+        "unclean-election" => TopicUnclean,
+        "controller" => TopicController,
+        _ => TopicCrashRecovery,
+    }
+}
+
+/// A lesson level's name.
+pub fn level(name: &str) -> Ui {
+    match name {
+        "intro" => Ui::LevelIntro,
+        "intermediate" => Ui::LevelIntermediate,
+        _ => Ui::LevelAdvanced,
     }
 }
 
@@ -218,9 +289,22 @@ mod tests {
     }
 
     #[test]
+    fn every_topic_of_the_core_has_a_name_in_both_languages() {
+        for (id, _) in kplay_core::lesson::TOPICS {
+            let k = topic(id);
+            assert_ne!(t(Lang::En, k), t(Lang::Ko, k), "{id}");
+        }
+        let names: Vec<&str> = kplay_core::lesson::TOPICS.iter().map(|(id, _)| t(Lang::En, topic(id))).collect();
+        let mut distinct = names.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(distinct.len(), names.len(), "two topics share a name: {names:?}");
+    }
+
+    #[test]
     fn every_ui_key_has_text_in_both_languages() {
         use Ui::*;
-        for k in [Title, Hint, Play, Pause, Step, StepBack, Reset, Produce, Crash, Events, Invariants, HelpText] {
+        for k in [Title, Hint, Play, Pause, Step, StepBack, Reset, Produce, Crash, Events, Invariants, HelpText, Lessons, Sandbox, LibraryIntro, TourNext, TourBack, TourFork, FreePlay, ShowAnswer, Loading, TourEnd] {
             assert!(!t(Lang::En, k).is_empty() && !t(Lang::Ko, k).is_empty(), "{k:?}");
             assert_ne!(t(Lang::En, k), t(Lang::Ko, k), "{k:?} is not translated");
         }
