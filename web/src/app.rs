@@ -1,16 +1,16 @@
 //! The root component: the page's layout, the play loop and the keyboard shortcuts.
 
-use crate::actions::{ConsumerPanel, ProducePanel, SettingsPanel};
-use crate::cluster_view::{Brokers, NetworkStrip, Partitions};
+use crate::panels::actions::{ConsumerPanel, ProducePanel, SettingsPanel};
+use crate::stage::cluster_view::{Brokers, NetworkStrip, Partitions};
 use crate::controls::Controls;
 use crate::i18n::{tr, Ui};
-use crate::inspector::Inspector;
+use crate::panels::inspector::Inspector;
 use crate::lessons::compare::CompareView;
 use crate::lessons::library::Library;
 use crate::lessons::tour::TourPanel;
-use crate::panels::{EventLog, InvariantPanel};
+use crate::panels::events::{EventLog, InvariantPanel};
 use crate::sim::{Mode, Sim};
-use crate::spacetime::SpaceTime;
+use crate::stage::spacetime::SpaceTime;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 

@@ -105,7 +105,7 @@ async fn step_until(sim: &kplay_web::sim::Sim, done: impl Fn() -> bool) {
 /// is redrawn by partition: a step redraws the cards it changed and leaves the others alone.
 #[wasm_bindgen_test]
 async fn a_record_cell_loses_its_hatching_when_the_hw_passes_it_and_unchanged_cards_are_kept() {
-    let (sim, host) = mount_with_sim(kplay_web::cluster_view::Partitions);
+    let (sim, host) = mount_with_sim(kplay_web::stage::cluster_view::Partitions);
     tick().await;
     let leader = find(&host, "[data-testid='partition-orders-0']").unwrap().get_attribute("data-leader").unwrap();
     let cell = || find(&host, &format!("[data-testid='log-cell-orders-0-{leader}-0']"));
@@ -135,7 +135,7 @@ async fn a_record_cell_loses_its_hatching_when_the_hw_passes_it_and_unchanged_ca
 /// The event log words events, marks the current step's rows, and a click jumps there.
 #[wasm_bindgen_test]
 async fn clicking_an_event_jumps_the_page_to_its_step() {
-    let (sim, host) = mount_with_sim(kplay_web::panels::EventLog);
+    let (sim, host) = mount_with_sim(kplay_web::panels::events::EventLog);
     produce(&sim, "a");
     for _ in 0..10 {
         sim.step_forward();
@@ -167,7 +167,7 @@ async fn clicking_an_event_jumps_the_page_to_its_step() {
 /// Stepping back and forward again gives the same partitions, attribute for attribute.
 #[wasm_bindgen_test]
 async fn partitions_after_back_and_forward_are_identical() {
-    let (sim, host) = mount_with_sim(kplay_web::cluster_view::Partitions);
+    let (sim, host) = mount_with_sim(kplay_web::stage::cluster_view::Partitions);
     produce(&sim, "a");
     produce(&sim, "b");
     for _ in 0..25 {
@@ -191,7 +191,7 @@ async fn partitions_after_back_and_forward_are_identical() {
 /// The invariant panel starts all green.
 #[wasm_bindgen_test]
 async fn the_invariant_panel_starts_green() {
-    let (_sim, host) = mount_with_sim(kplay_web::panels::InvariantPanel);
+    let (_sim, host) = mount_with_sim(kplay_web::panels::events::InvariantPanel);
     tick().await;
     assert!(find(&host, "[data-testid='invariants-ok']").is_some(), "{}", host.inner_html());
     host.remove();

@@ -139,7 +139,9 @@ pub fn ui(k: Ui) -> &'static str {
 PROTOCOL.md. What it simplifies: one fetch per partition instead of batched fetch sessions; record sizes are \
 approximate; the controller is a role of one broker and its metadata store never fails; consumers read \
 directly (no consumer groups or offset commits); the HW checkpoint is written at the moment of a crash; \
-timeouts are shortened so that things happen within seconds. Same seed + same actions = the same run, \
+timeouts are shortened so that things happen within seconds; a lost fetch answer breaks the follower's connection at \
+once (Kafka notices it by a socket timeout) and the follower retries after its back-off. Lessons play a recorded run: a \
+command of yours there starts free play from that moment. Same seed + same actions = the same run, \
 every time: step back and forward freely.",
     }
 }

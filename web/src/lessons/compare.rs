@@ -4,9 +4,9 @@
 //! by command ([`kplay_core::lesson::Alignment`]). What differs is said in words: a record
 //! one side keeps and the other lost, an invariant one side breaks.
 
-use crate::cluster_view::{Brokers, NetworkStrip, Partitions};
+use crate::stage::cluster_view::{Brokers, NetworkStrip, Partitions};
 use crate::i18n::{t, tr, Lang, Ui};
-use crate::markup::escape;
+use crate::stage::markup::escape;
 use crate::sim::Sim;
 use crate::view::ClusterView;
 use kplay_core::invariants::Violation;
@@ -22,11 +22,34 @@ pub enum Difference {
     Invariant { id: String, on_a: bool },
     /// The partitions' leaders differ.
     Leader { tp: String, a: Option<u32>, b: Option<u32> },
+    /// The same produce was answered differently (`ok`, `pending` or a Kafka error).
+    Produced { value: String, a: String, b: String },
+}
+
+/// Each produce's value and answer so far (`ok`, `pending`, or the Kafka error).
+pub fn answers(c: &kplay_core::Cluster) -> Vec<(String, String)> {
+    c.produced
+        .iter()
+        .map(|p| {
+            let result = match &p.result {
+                None => "pending".to_string(),
+                Some(Ok(_)) => "ok".to_string(),
+                Some(Err(e)) => e.to_string(),
+            };
+            (p.value.clone(), result)
+        })
+        .collect()
 }
 
 /// What differs between the two sides now: records by replica, leaders, and invariants.
-pub fn differences(a: &ClusterView, b: &ClusterView, va: &[Violation], vb: &[Violation]) -> Vec<Difference> {
+pub fn differences(a: &ClusterView, b: &ClusterView, va: &[Violation], vb: &[Violation], pa: &[(String, String)], pb: &[(String, String)]) -> Vec<Difference> {
     let mut out = Vec::new();
+    // The sides run the same steps, so their produces pair up in order.
+    for ((value, ra), (_, rb)) in pa.iter().zip(pb) {
+        if ra != rb {
+            out.push(Difference::Produced { value: value.clone(), a: ra.clone(), b: rb.clone() });
+        }
+    }
     for pa in &a.partitions {
         let Some(pb) = b.partitions.iter().find(|p| p.topic == pa.topic && p.partition == pa.partition) else { continue };
         let tp = pa.tp().to_string();
@@ -88,6 +111,24 @@ pub fn differences_html(diffs: &[Difference], labels: (&str, &str), l: Lang) -> 
             (Difference::Invariant { id, on_a }, Lang::Ko) => {
                 write!(h, r#"<li class="diff invariant">불변식 {} 위반은 “{}” 쪽에서만 일어납니다.</li>"#, escape(id), side(*on_a))
             }
+            (Difference::Produced { value, a, b }, Lang::En) => write!(
+                h,
+                r#"<li class="diff produced">The producer of <b>{}</b> was answered {} on “{}” but {} on “{}”.</li>"#,
+                escape(value),
+                escape(a),
+                side(true),
+                escape(b),
+                side(false)
+            ),
+            (Difference::Produced { value, a, b }, Lang::Ko) => write!(
+                h,
+                r#"<li class="diff produced"><b>{}</b> 레코드의 프로듀서가 받은 응답: “{}” 쪽은 {}, “{}” 쪽은 {}.</li>"#,
+                escape(value),
+                side(true),
+                escape(a),
+                side(false),
+                escape(b)
+            ),
             (Difference::Leader { tp, a, b }, l) => {
                 let name = |x: &Option<u32>| x.map_or_else(|| t(l, Ui::NoLeader).to_string(), |b| format!("B{b}"));
                 let word = t(l, Ui::Leader);
@@ -145,7 +186,8 @@ pub fn CompareView() -> impl IntoView {
         sim.revision.track();
         b.revision.track();
         let (va, vb) = (sim.view.get(), b.view.get());
-        differences(&va, &vb, &sim.violations.get(), &b.violations.get())
+        let (pa, pb) = (sim.with_session(|s| answers(s.timeline.cluster())), b.with_session(|s| answers(s.timeline.cluster())));
+        differences(&va, &vb, &sim.violations.get(), &b.violations.get(), &pa, &pb)
     });
     let list = move || diffs.with(|d| differences_html(d, (la2.get(code()), lb2.get(code())), lang.get()));
     view! {
@@ -187,7 +229,7 @@ mod tests {
     fn the_record_one_side_keeps_and_the_other_lost_is_named() {
         let a = view(&[(0, "m1"), (1, "m2")], 1);
         let b = view(&[(0, "m1")], 2);
-        let d = differences(&a, &b, &[], &[]);
+        let d = differences(&a, &b, &[], &[], &[], &[]);
         assert_eq!(d[0], Difference::Leader { tp: "t-0".into(), a: Some(1), b: Some(2) });
         assert_eq!(d[1], Difference::Record { tp: "t-0".into(), broker: 1, offset: 1, value: "m2".into(), on_a: true });
         assert_eq!(d.len(), 2);
@@ -197,6 +239,11 @@ mod tests {
         let ko = differences_html(&d, ("A", "B"), Lang::Ko);
         assert!(ko.contains("1번 브로커의 t-0: 오프셋 1의 <b>m2</b> 레코드는 “A” 쪽에만 있습니다."), "{ko}");
         assert!(difference_css(&d).contains(r#"[data-testid="compare-side-a"] [data-testid="log-cell-t-0-1-1"]"#));
-        assert!(differences(&a, &a, &[], &[]).is_empty());
+        assert!(differences(&a, &a, &[], &[], &[], &[]).is_empty());
+        let told = |r: &str| vec![("m1".to_string(), "ok".to_string()), ("x".to_string(), r.to_string())];
+        let d = differences(&a, &a, &[], &[], &told("ok"), &told("REQUEST_TIMED_OUT"));
+        assert_eq!(d, vec![Difference::Produced { value: "x".into(), a: "ok".into(), b: "REQUEST_TIMED_OUT".into() }]);
+        let h = differences_html(&d, ("acks=1", "acks=all"), Lang::En);
+        assert!(h.contains("The producer of <b>x</b> was answered ok on “acks=1” but REQUEST_TIMED_OUT on “acks=all”."), "{h}");
     }
 }

@@ -4,7 +4,7 @@
 
 use super::{Card, Index};
 use crate::i18n::{level, t, topic, tr, Lang, Ui};
-use crate::markup::{clicked, escape};
+use crate::stage::markup::{clicked, escape};
 use crate::sim::Sim;
 use leptos::prelude::*;
 use std::fmt::Write;

@@ -5,7 +5,7 @@
 
 use super::OpenLesson;
 use crate::i18n::{t, tr, Lang, Ui};
-use crate::markup::{clicked, escape};
+use crate::stage::markup::{clicked, escape};
 use crate::sim::Sim;
 use leptos::prelude::*;
 use std::fmt::Write;

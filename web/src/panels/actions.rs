@@ -1,7 +1,7 @@
 //! What the user makes happen: produce, consume, and the cluster's settings.
 
 use crate::i18n::{t, tr, Ui};
-use crate::markup::escape;
+use crate::stage::markup::escape;
 use crate::session::{page_config, Session, DEFAULT_SEED};
 use crate::sim::Sim;
 use kplay_core::config::{TopicConfig, TruncationMode};

@@ -5,7 +5,7 @@
 //! drawn, so it costs the same at step 50 and at step 50,000.
 
 use crate::i18n::{narrate, t, tr, Lang, Ui};
-use crate::markup::{clicked, escape};
+use crate::stage::markup::{clicked, escape};
 use crate::sim::Sim;
 use kplay_core::event::Event;
 use kplay_core::message::Node;

@@ -1,11 +1,11 @@
 //! The stage: broker cards (with their fault buttons), the network strip with messages in
 //! flight, and one card per partition with each replica's log drawn as cells — all drawn as
-//! markup (see [`crate::markup`]); the components here hold the reactivity and the clicks.
+//! markup (see [`crate::stage::markup`]); the components here hold the reactivity and the clicks.
 
 use crate::i18n::{t, tr, Ui};
-use crate::layout::{node_x, STRIP_HEIGHT, STRIP_WIDTH};
+use crate::stage::layout::{node_x, STRIP_HEIGHT, STRIP_WIDTH};
 use crate::sim::{Selection, Sim};
-use crate::markup::{brokers_html, clicked, messages_svg, partition_head_html, replica_row_html};
+use crate::stage::markup::{brokers_html, clicked, messages_svg, partition_head_html, replica_row_html};
 use crate::view::PartitionView;
 use kplay_core::event::CrashKind;
 use kplay_core::ids::BrokerId;

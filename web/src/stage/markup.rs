@@ -12,7 +12,7 @@
 //! or `data-action` and are handled by one listener on their section.
 
 use crate::i18n::{narrate, role, t, Lang, Ui};
-use crate::layout::{message_xy, progress, CELL_PX};
+use crate::stage::layout::{message_xy, progress, CELL_PX};
 use crate::view::{BrokerView, MessageView, PartitionView, ReplicaView};
 use kplay_core::ids::TopicPartition;
 use std::fmt::Write;
@@ -260,7 +260,7 @@ pub fn messages_svg(messages: &[MessageView], now: f64, brokers: u32, reduced_mo
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::layout::node_x;
+    use crate::stage::layout::node_x;
     use crate::view::{CellView, TruncationView};
     use kplay_core::event::TruncationRule;
     use kplay_core::ids::{LeaderEpoch, Offset};

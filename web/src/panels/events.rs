@@ -1,9 +1,9 @@
 //! The side panels that explain: the event narration and the invariant checker (the
-//! inspector is in [`crate::inspector`]).
+//! inspector is in [`crate::panels::inspector`]).
 
 use crate::i18n::{narrate, t, tr, Lang, Narration, Ui};
 use kplay_core::timeline::Timeline;
-use crate::markup::{clicked, escape};
+use crate::stage::markup::{clicked, escape};
 use crate::sim::Sim;
 use leptos::prelude::*;
 use std::fmt::Write;

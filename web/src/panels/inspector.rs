@@ -5,7 +5,7 @@
 //! written as one HTML string (natively tested below) rather than as reactive elements.
 
 use crate::i18n::{role, t, tr, Lang, Ui};
-use crate::markup::escape;
+use crate::stage::markup::escape;
 use crate::sim::{Selection, Sim};
 use crate::view::{replica_detail, ReplicaDetail};
 use kplay_core::ids::TopicPartition;
