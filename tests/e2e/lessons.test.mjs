@@ -256,3 +256,29 @@ test('the space-time diagram draws the run as lanes and arrows, and a click on a
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a URL opens a lesson at a stop, in Korean; a bad parameter is named and the rest still applies', async () => {
+  const { page, errors } = await openPage(browser);
+  const pg = new Playground(page);
+  const card = index.lessons.find((l) => l.id === 'kip-101-scenario-1');
+  const lesson = (await lessonFile(card.file)).lesson;
+  await page.goto(`${server.url}?lesson=kip-101-scenario-1&stop=3&lang=ko&speed=4`);
+  await page.locator('[data-testid="tour"][data-stop="3"]').waitFor();
+  assert.equal(await pg.tid('tour-caption').textContent(), lesson.tour[2].caption.ko);
+  assert.equal(await pg.tid('speed').inputValue(), '4');
+  assert.equal(await pg.tid('param-error').count(), 0);
+  await page.goto(`${server.url}?lesson=old-leader-truncates&stop=99&colour=red&lang=fr`);
+  await pg.tid('param-error').waitFor();
+  await page.locator('[data-testid="tour"][data-lesson="old-leader-truncates"]').waitFor();
+  await page.waitForFunction(() => /stop/.test(document.querySelector('[data-testid="param-error"]').textContent));
+  const message = await pg.tid('param-error').textContent();
+  assert.match(message, /unknown URL parameter `colour`/);
+  assert.match(message, /`lang`: expected en or ko, found `fr`/);
+  assert.match(message, /`stop`: the lesson has \d+ stops, not 99/);
+  await page.goto(`${server.url}?lesson=no-such-lesson`);
+  await page.waitForFunction(() => /no lesson `no-such-lesson`/.test(document.querySelector('[data-testid="param-error"]')?.textContent ?? ''));
+  await pg.tid('param-error').locator('button').click();
+  assert.equal(await pg.tid('param-error').count(), 0, 'dismissible');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -50,6 +50,8 @@ fn typing(ev: &web_sys::KeyboardEvent) -> bool {
 pub fn App() -> impl IntoView {
     let sim = Sim::new();
     provide_context(sim);
+    let (params, errors) = crate::embed::params::from_location();
+    sim.apply_params(params, errors);
     Effect::new(move |_| {
         if sim.playing.get() {
             run_loop(sim, now_ms());
@@ -111,6 +113,12 @@ pub fn App() -> impl IntoView {
             </div>
             <Controls />
         </header>
+        {move || sim.param_error.get().map(|e| view! {
+            <div class="status error" role="alert" data-testid="param-error">
+                <span>{e}</span>
+                <button class="link" on:click=move |_| sim.param_error.set(None)>{tr(lang, Ui::Close)}</button>
+            </div>
+        })}
         {move || sim.error.get().map(|e| view! {
             <div class="status error" role="alert" data-testid="error">
                 <span>{e}</span>

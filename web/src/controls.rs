@@ -7,8 +7,8 @@ use crate::sim::Sim;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// Speeds offered, simulated ms per real ms.
-const SPEEDS: [(&str, f64); 7] = [("0.1", 0.1), ("0.25", 0.25), ("0.5", 0.5), ("1", 1.0), ("2", 2.0), ("4", 4.0), ("10", 10.0)];
+/// Speeds offered, simulated ms per real ms (the URL's `speed` takes the same).
+use crate::embed::params::SPEEDS;
 
 fn download(name: &str, text: &str) {
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
@@ -81,7 +81,7 @@ pub fn Controls() -> impl IntoView {
             <button data-testid="reset" on:click=move |_| sim.reset()>{tr(lang, Ui::Reset)}</button>
             <label class="speed">
                 {tr(lang, Ui::Speed)}
-                <select data-testid="speed" on:change=move |ev| {
+                <select data-testid="speed" prop:value=move || SPEEDS.iter().find(|(_, s)| *s == sim.speed.get()).map_or("1", |(l, _)| *l) on:change=move |ev| {
                     let v = event_target_value(&ev);
                     sim.speed.set(SPEEDS.iter().find(|(label, _)| *label == v).map_or(1.0, |(_, s)| *s));
                 }>

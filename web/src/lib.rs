@@ -13,12 +13,14 @@
 //!   (`events`), a replica's or a partition's details (`inspector`).
 //! - [`lessons`]: the library view, a lesson's tour panel and compare mode (lessons are
 //!   fetched, not compiled in).
+//! - [`embed`]: URL parameters (`?lesson=…&stop=…&lang=…`).
 //! - [`i18n`]: every user-visible string, one catalogue per language.
 //! - [`sim`]: the page's controller; [`session`], [`storage`], [`view`]: the session, the
 //!   browser's storage and the plain data the components draw (native tests).
 
 pub mod app;
 pub mod controls;
+pub mod embed;
 pub mod i18n;
 pub mod lessons;
 pub mod panels;

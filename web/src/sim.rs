@@ -3,6 +3,7 @@
 //! signals and call these methods; nothing else touches the simulation.
 
 use crate::i18n::Lang;
+use crate::embed::params::Params;
 use crate::lessons::{self, Index, OpenLesson};
 use kplay_core::lesson::{Alignment, Text};
 use crate::session::Session;
@@ -73,6 +74,8 @@ pub struct Sim {
     pub selected: RwSignal<Option<Selection>>,
     /// The last command's error, shown to the user.
     pub error: RwSignal<Option<String>>,
+    /// What was wrong with the page's URL parameters, shown until dismissed.
+    pub param_error: RwSignal<Option<String>>,
     /// Changes on every publish (for derived data such as the inspector).
     pub revision: RwSignal<u64>,
     /// Frames since play started: the event log is rebuilt on every few frames only.
@@ -174,6 +177,7 @@ impl Sim {
             show_messages: RwSignal::new(false),
             selected: RwSignal::new(None),
             error: RwSignal::new(restore_error),
+            param_error: RwSignal::new(None),
             revision: RwSignal::new(0),
             frames: StoredValue::new(0),
             session: StoredValue::new(session),
@@ -207,6 +211,7 @@ impl Sim {
             show_messages: main.show_messages,
             selected: RwSignal::new(None),
             error: main.error,
+            param_error: main.param_error,
             revision: RwSignal::new(0),
             frames: StoredValue::new(0),
             session: StoredValue::new(session),
@@ -488,6 +493,69 @@ impl Sim {
                 Ok(text) => sim.open_lesson(&text),
                 Err(e) => sim.error.set(Some(e)),
             }
+        });
+    }
+
+    /// Applies the page's URL parameters: the language and speed at once (the language is not
+    /// remembered), then the lesson (fetched by its id through the library's index) at its
+    /// stop or step, playing if asked. Every problem is named in `param_error`.
+    pub fn apply_params(&self, p: Params, mut errors: Vec<String>) {
+        if let Some(l) = p.lang {
+            self.lang.set(l);
+        }
+        if let Some(s) = p.speed {
+            self.speed.set(s);
+        }
+        let show = move |sim: Sim, errors: Vec<String>| sim.param_error.set((!errors.is_empty()).then(|| errors.join(" · ")));
+        let Some(id) = p.lesson.clone() else {
+            if let Some(step) = p.step {
+                self.jump(step);
+            }
+            if p.autoplay {
+                self.playing.set(true);
+            }
+            show(*self, errors);
+            return;
+        };
+        show(*self, errors.clone());
+        let sim = *self;
+        leptos::task::spawn_local(async move {
+            let index = lessons::fetch_text(&format!("{}index.json", lessons::LIBRARY_DIR)).await.and_then(|t| Index::parse(&t));
+            let file = match &index {
+                Ok(i) => {
+                    let file = i.cards.iter().find(|c| c.id == id).map(|c| c.file.clone());
+                    if file.is_none() {
+                        errors.push(format!("URL parameter `lesson`: the library has no lesson `{id}`"));
+                    }
+                    file
+                }
+                Err(e) => {
+                    errors.push(e.clone());
+                    None
+                }
+            };
+            sim.index.set(Some(index));
+            let Some(file) = file else {
+                show(sim, errors);
+                return;
+            };
+            match lessons::fetch_text(&format!("{}{file}", lessons::LIBRARY_DIR)).await {
+                Ok(text) => sim.open_lesson(&text),
+                Err(e) => errors.push(e),
+            }
+            let steps = sim.lesson.with_untracked(|l| l.as_ref().map(|l| l.steps.clone()).unwrap_or_default());
+            if let Some(n) = p.stop {
+                match steps.get(n - 1) {
+                    Some(step) => sim.jump(*step),
+                    None => errors.push(format!("URL parameter `stop`: the lesson has {} stops, not {n}", steps.len())),
+                }
+            } else if let Some(step) = p.step {
+                sim.jump(step);
+            }
+            if p.autoplay {
+                sim.next_stop();
+            }
+            show(sim, errors);
         });
     }
 
