@@ -282,3 +282,35 @@ test('a URL opens a lesson at a stop, in Korean; a bad parameter is named and th
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('embed=1: a compact lesson for an iframe that never touches the reader\'s own storage', async () => {
+  const { page, errors } = await openPage(browser, { width: 800, height: 500 });
+  const pg = new Playground(page);
+  // The reader's own session first.
+  await pg.open(server.url);
+  await pg.produce({ value: 'mine', partition: '0' });
+  await pg.step();
+  const before = await page.evaluate(() => JSON.stringify(Object.entries(localStorage).sort()));
+  await page.goto(`${server.url}?lesson=old-leader-truncates&stop=2&embed=1`);
+  await page.locator('[data-testid="tour"][data-stop="2"]').waitFor();
+  assert.equal(await pg.attr('app', 'data-mode'), 'embed');
+  assert.equal(await page.locator('aside.side').isVisible(), false, 'the panels fold away');
+  assert.equal(await pg.tid('open-full').getAttribute('href'), `${server.url}?lesson=old-leader-truncates&stop=2`);
+  assert.equal(await pg.tid('open-full').getAttribute('target'), '_blank');
+  await screenshot(page, 'embed-800x500', { fullPage: false });
+  await pg.tid('speed').selectOption('10');
+  await pg.next();
+  await pg.tid('panels-toggle').click();
+  assert.equal(await page.locator('aside.side').isVisible(), true);
+  await pg.tid('tour-fork').click();
+  await pg.tid('step').click();
+  await pg.tid('lang-ko').click();
+  assert.equal(await page.evaluate(() => JSON.stringify(Object.entries(localStorage).sort())), before, 'storage untouched');
+  // And the full page still opens the reader's own session.
+  await page.goto(server.url);
+  await pg.tid('broker-1').waitFor();
+  assert.equal(await pg.attr('app', 'data-mode'), 'full');
+  assert.equal(await page.locator('html').getAttribute('lang'), 'en', 'the embed\'s language choice was not remembered');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -48,10 +48,14 @@ fn typing(ev: &web_sys::KeyboardEvent) -> bool {
 /// The playground page.
 #[component]
 pub fn App() -> impl IntoView {
-    let sim = Sim::new();
-    provide_context(sim);
     let (params, errors) = crate::embed::params::from_location();
+    let embedded = params.embed;
+    let sim = if embedded { Sim::embedded() } else { Sim::new() };
+    provide_context(sim);
     sim.apply_params(params, errors);
+    // Embedded: the side panels fold away; a link opens the full playground in a new tab.
+    let panels = RwSignal::new(false);
+    let full = embedded.then(|| web_sys::window().and_then(|w| w.location().href().ok()).map(|h| crate::embed::params::full_page_url(&h)).unwrap_or_default());
     Effect::new(move |_| {
         if sim.playing.get() {
             run_loop(sim, now_ms());
@@ -102,10 +106,20 @@ pub fn App() -> impl IntoView {
     let lang = sim.lang;
     let mode = sim.mode;
     let tab = move |m: Mode| if mode.get() == m { "tab active" } else { "tab" };
+    let app_class = move || match (embedded, panels.get()) {
+        (false, _) => "app",
+        (true, false) => "app embed",
+        (true, true) => "app embed panels-open",
+    };
     view! {
+        <div class=app_class data-testid="app" data-mode=if embedded { "embed" } else { "full" }>
         <header class=move || if mode.get() == Mode::Library { "top library-mode" } else { "top" }>
             <div class="title-row">
                 <h1>{tr(lang, Ui::Title)}</h1>
+                {full.map(|href| view! {
+                    <a class="open-full" data-testid="open-full" href=href target="_blank" rel="noopener">{tr(lang, Ui::OpenFull)}" ↗"</a>
+                    <button class="panels-toggle" data-testid="panels-toggle" aria-pressed=move || panels.get().to_string() on:click=move |_| panels.update(|p| *p = !*p)>{tr(lang, Ui::PanelsToggle)}</button>
+                })}
                 <nav class="tabs" aria-label="Views">
                     <button class=move || tab(Mode::Library) data-testid="open-library" aria-pressed=move || (mode.get() == Mode::Library).to_string() on:click=move |_| sim.show_library()>{tr(lang, Ui::Lessons)}</button>
                     <button class=move || tab(Mode::Sandbox) data-testid="open-sandbox" aria-pressed=move || (mode.get() == Mode::Sandbox).to_string() on:click=move |_| sim.show_sandbox()>{tr(lang, Ui::Sandbox)}</button>
@@ -154,5 +168,6 @@ pub fn App() -> impl IntoView {
                 </div>
             }.into_any(),
         }}
+        </div>
     }
 }

@@ -92,8 +92,10 @@ pub struct Sim {
     play_until: StoredValue<Option<u64>>,
     /// Compare mode's other side, if open.
     pub compare: RwSignal<Option<CompareState>>,
-    /// False for compare mode's side b: it never writes to storage.
+    /// False for compare mode's side b and an embedded page: they never touch storage.
     persist: bool,
+    /// An embedded page (`embed=1`): the compact layout.
+    pub embedded: bool,
     /// The owner the page's state was made under: side b's signals are made there too, not
     /// under the panel whose click opened it (which a re-render disposes).
     owner: StoredValue<Option<Owner>>,
@@ -118,7 +120,17 @@ const LOG_EVERY_FRAMES: u64 = 30;
 impl Sim {
     /// The page state, restored from localStorage when a saved session is there.
     pub fn new() -> Sim {
-        let (sandbox, mut restore_error) = match storage::load_session() {
+        Sim::with_storage(true)
+    }
+
+    /// The page state of an embedded page (`embed=1`): it neither reads nor writes the
+    /// browser's storage, so an embedded lesson never touches the reader's own session.
+    pub fn embedded() -> Sim {
+        Sim::with_storage(false)
+    }
+
+    fn with_storage(persist: bool) -> Sim {
+        let (sandbox, mut restore_error) = match storage::load_session().filter(|_| persist) {
             Some(text) => match Session::from_json(&text) {
                 Ok(mut s) => {
                     if let Some(step) = storage::load_step() {
@@ -131,7 +143,8 @@ impl Sim {
             None => (None, None),
         };
         // A newcomer (nothing saved) starts with the lessons, not an empty sandbox.
-        let mut mode = match storage::load_mode().as_deref() {
+        let mut mode = match storage::load_mode().filter(|_| persist).as_deref() {
+            _ if !persist => Mode::Sandbox,
             Some("lesson") => Mode::Lesson,
             Some("library") => Mode::Library,
             Some(_) => Mode::Sandbox,
@@ -173,6 +186,7 @@ impl Sim {
             speed: RwSignal::new(1.0),
             visual_ms: RwSignal::new(0.0),
             lang: RwSignal::new(Lang::from_code(&storage::load_lang().unwrap_or_default())),
+            embedded: !persist,
             hide_heartbeats: RwSignal::new(true),
             show_messages: RwSignal::new(false),
             selected: RwSignal::new(None),
@@ -187,7 +201,7 @@ impl Sim {
             sandbox: StoredValue::new(sandbox),
             play_until: StoredValue::new(None),
             compare: RwSignal::new(None),
-            persist: true,
+            persist,
             owner: StoredValue::new(Owner::current()),
         };
         sim.publish();
@@ -207,6 +221,7 @@ impl Sim {
             speed: main.speed,
             visual_ms: RwSignal::new(0.0),
             lang: main.lang,
+            embedded: main.embedded,
             hide_heartbeats: main.hide_heartbeats,
             show_messages: main.show_messages,
             selected: RwSignal::new(None),
@@ -474,7 +489,9 @@ impl Sim {
                 if self.lesson.with_untracked(Option::is_none) {
                     self.sandbox.set_value(previous);
                 }
-                storage::save_lesson_source(source);
+                if self.persist {
+                    storage::save_lesson_source(source);
+                }
                 self.selected.set(None);
                 self.lesson.set(Some(open));
                 self.mode.set(Mode::Lesson);
@@ -577,14 +594,18 @@ impl Sim {
         self.playing.set(false);
         self.mode.set(Mode::Library);
         self.fetch_index();
-        storage::save_mode(Mode::Library.code());
+        if self.persist {
+            storage::save_mode(Mode::Library.code());
+        }
     }
 
     /// Back to the open lesson from the library.
     pub fn show_lesson(&self) {
         if self.lesson.with_untracked(Option::is_some) {
             self.mode.set(Mode::Lesson);
-            storage::save_mode(Mode::Lesson.code());
+            if self.persist {
+                storage::save_mode(Mode::Lesson.code());
+            }
         }
     }
 
@@ -595,7 +616,7 @@ impl Sim {
         if self.lesson.with_untracked(Option::is_some) {
             let sandbox = self.sandbox.try_update_value(Option::take).flatten();
             let s = sandbox
-                .or_else(|| storage::load_session().and_then(|t| Session::from_json(&t).ok()))
+                .or_else(|| storage::load_session().filter(|_| self.persist).and_then(|t| Session::from_json(&t).ok()))
                 .unwrap_or_else(Session::fresh);
             self.session.set_value(s);
             self.lesson.set(None);
@@ -654,7 +675,9 @@ impl Sim {
     /// Switches the language (remembered).
     pub fn set_lang(&self, lang: Lang) {
         self.lang.set(lang);
-        storage::save_lang(lang.code());
+        if self.persist {
+            storage::save_lang(lang.code());
+        }
     }
 }
 

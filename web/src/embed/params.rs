@@ -12,6 +12,7 @@ pub const KNOWN: &[(&str, &str)] = &[
     ("lang", "en or ko"),
     ("speed", "one of 0.1, 0.25, 0.5, 1, 2, 4, 10"),
     ("autoplay", "1 (play from the opening moment) or 0"),
+    ("embed", "1 (the compact layout for an iframe, which never touches the reader's storage) or 0"),
 ];
 
 /// The speeds the toolbar offers, as written and as numbers (matched as text: parsing floats
@@ -33,6 +34,8 @@ pub struct Params {
     pub speed: Option<f64>,
     /// Play from the opening moment.
     pub autoplay: bool,
+    /// The compact layout for an iframe.
+    pub embed: bool,
 }
 
 /// `%41` and `+` decoded; malformed escapes kept as written.
@@ -87,11 +90,14 @@ pub fn parse(query: &str) -> (Params, Vec<String>) {
                 Some((_, s)) => p.speed = Some(*s),
                 None => errors.push(expected("one of 0.1, 0.25, 0.5, 1, 2, 4, 10")),
             },
-            "autoplay" => match v.as_str() {
-                "1" | "true" | "" => p.autoplay = true,
-                "0" | "false" => p.autoplay = false,
-                _ => errors.push(expected("1 or 0")),
-            },
+            "autoplay" | "embed" => {
+                let flag = if k == "embed" { &mut p.embed } else { &mut p.autoplay };
+                match v.as_str() {
+                    "1" | "true" | "" => *flag = true,
+                    "0" | "false" => *flag = false,
+                    _ => errors.push(expected("1 or 0")),
+                }
+            }
             "lesson" => errors.push(expected("a lesson id (a-z, 0-9 and -)")),
             _ => {
                 let names: Vec<&str> = KNOWN.iter().map(|(n, _)| *n).collect();
@@ -104,6 +110,18 @@ pub fn parse(query: &str) -> (Params, Vec<String>) {
         p.stop = None;
     }
     (p, errors)
+}
+
+/// The page's URL for the full playground: the same parameters without `embed`.
+pub fn full_page_url(href: &str) -> String {
+    let (base, query) = href.split_once('?').unwrap_or((href, ""));
+    let query = query.split('#').next().unwrap_or("");
+    let kept: Vec<&str> = query.split('&').filter(|p| !p.is_empty() && !p.starts_with("embed=") && *p != "embed").collect();
+    if kept.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}?{}", kept.join("&"))
+    }
 }
 
 /// The page's own query string.
@@ -120,14 +138,15 @@ mod tests {
     fn every_parameter_is_read_and_a_bad_one_is_named_with_what_it_takes() {
         let (p, e) = parse("?lesson=kip-101-scenario-1&stop=3&lang=ko&speed=0.5&autoplay=1&step=12");
         assert!(e.is_empty(), "{e:?}");
-        assert_eq!(p, Params { lesson: Some("kip-101-scenario-1".into()), stop: Some(3), step: Some(12), lang: Some(Lang::Ko), speed: Some(0.5), autoplay: true });
+        assert_eq!(p, Params { lesson: Some("kip-101-scenario-1".into()), stop: Some(3), step: Some(12), lang: Some(Lang::Ko), speed: Some(0.5), autoplay: true, embed: false });
+        assert!(parse("embed=1").0.embed && !parse("embed=0").0.embed);
         let (p, e) = parse("lesson=first-record&stop=zero&lang=fr&speed=3&colour=red&autoplay=yes");
         assert_eq!(p.lesson.as_deref(), Some("first-record"), "the others still apply");
         assert_eq!(e.len(), 5, "{e:?}");
         assert!(e[0].contains("`stop`: expected a stop number from 1, found `zero`"), "{e:?}");
         assert!(e[1].contains("`lang`: expected en or ko, found `fr`"));
         assert!(e[2].contains("`speed`: expected one of 0.1"));
-        assert!(e[3].starts_with("unknown URL parameter `colour`: the page reads lesson, stop, step, lang, speed, autoplay"));
+        assert!(e[3].starts_with("unknown URL parameter `colour`: the page reads lesson, stop, step, lang, speed, autoplay, embed"));
         assert!(e[4].contains("`autoplay`: expected 1 or 0"));
         let (_, e) = parse("lesson=%3Cscript%3E");
         assert!(e[0].contains("`lesson`: expected a lesson id") && e[0].contains("`<script>`"), "{e:?}");
@@ -135,5 +154,7 @@ mod tests {
         assert!(p.stop.is_none() && e[0].contains("needs a `lesson`"));
         assert_eq!(parse("").0, Params::default());
         assert_eq!(decode("a%20b+c%zz%4"), "a b c%zz%4");
+        assert_eq!(full_page_url("http://h/p/?lesson=x&embed=1&stop=2"), "http://h/p/?lesson=x&stop=2");
+        assert_eq!(full_page_url("http://h/p/?embed=1"), "http://h/p/");
     }
 }

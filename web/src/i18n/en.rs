@@ -134,6 +134,8 @@ pub fn ui(k: Ui) -> &'static str {
         CompareLeave => "Leave the comparison",
         CompareSame => "Both sides hold the same records, leaders and invariants here.",
         CompareDiff => "What differs",
+        OpenFull => "Open the full playground",
+        PanelsToggle => "Panels",
         HelpText => "This page runs a deterministic simulation of Kafka's partition replication protocol \
 (KRaft-era rules with a ZooKeeper-style controller epoch). Each rule it follows is named (P1, L4, T5 …) after \
 PROTOCOL.md. What it simplifies: one fetch per partition instead of batched fetch sessions; record sizes are \

@@ -166,6 +166,8 @@ pub enum Ui {
     CompareLeave,
     CompareSame,
     CompareDiff,
+    OpenFull,
+    PanelsToggle,
 }
 
 /// One event in plain language.
