@@ -199,6 +199,27 @@ try {
     results['compare mode at 4x: frames per second / work p95'] = `${fps(gaps).toFixed(1)} / ${fmt(pct(work, 0.95))}`;
     await page.close();
   }
+
+  // 8. The space-time diagram open on a run of ~3,000 recorded steps, playing at 4×: it draws a
+  //    window of steps, so its cost must not grow with the run.
+  {
+    const { page, pg } = await freshPage(browser, server.url);
+    const steps = [];
+    for (let i = 0; i < 120; i++) {
+      steps.push({ do: 'produce', topic: 'orders', value: `v${i}`, acks: 'all' });
+      steps.push({ do: 'step', count: 24 });
+    }
+    const config = await page.evaluate(() => JSON.parse(localStorage.getItem('kplay.session.v1')).config);
+    await pg.tid('import').setInputFiles({ name: 'st.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ version: 1, name: 'st', seed: 1, config, steps })) });
+    await page.waitForFunction(() => /step 3000 /.test(document.querySelector('[data-testid="clock"]').textContent), null, { timeout: 60_000 });
+    await page.locator('[data-testid="spacetime"] summary').click();
+    await page.locator('[data-testid="spacetime"] line.arrow').first().waitFor({ state: 'attached' });
+    await pg.play('4');
+    const { work, gaps } = await frames(page, 4000);
+    await pg.pause();
+    results['space-time open at step 3,000, 4x: fps / work p95'] = `${fps(gaps).toFixed(1)} / ${fmt(pct(work, 0.95))}`;
+    await page.close();
+  }
 } finally {
   await browser.close();
   await server.close();
