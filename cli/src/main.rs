@@ -63,6 +63,20 @@ fn load(path: &PathBuf) -> Result<Scenario, String> {
     Scenario::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
+/// Prints a command's text, or its error (exit 2: the file cannot be read, run or toured).
+fn print_text(file: &std::path::Path, text: Result<String, String>) -> ExitCode {
+    match text {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {}: {e}", file.display());
+            ExitCode::from(2)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
@@ -91,26 +105,8 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Cmd::Tour { file, lang } => match load(&file).and_then(|s| tour::text(&s, &lang)) {
-            Ok(text) => {
-                print!("{text}");
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("error: {}: {e}", file.display());
-                ExitCode::from(2)
-            }
-        },
-        Cmd::Compare { file } => match load(&file).and_then(|s| tour::compare_text(&s)) {
-            Ok(text) => {
-                print!("{text}");
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("error: {}: {e}", file.display());
-                ExitCode::from(2)
-            }
-        },
+        Cmd::Tour { file, lang } => print_text(&file, load(&file).and_then(|s| tour::text(&s, &lang))),
+        Cmd::Compare { file } => print_text(&file, load(&file).and_then(|s| tour::compare_text(&s))),
         Cmd::Library { files } => {
             let mut lessons = Vec::new();
             for f in &files {

@@ -2,7 +2,7 @@
 //! commands, and publishes plain views into signals after each change. Components read the
 //! signals and call these methods; nothing else touches the simulation.
 
-use crate::i18n::Lang;
+use crate::i18n::{t, Lang, Ui};
 use crate::embed::params::Params;
 use crate::lessons::{self, Index, OpenLesson};
 use kplay_core::lesson::{Alignment, Text};
@@ -123,13 +123,15 @@ impl Sim {
         Sim::with_storage(true)
     }
 
-    /// The page state of an embedded page (`embed=1`): it neither reads nor writes the
-    /// browser's storage, so an embedded lesson never touches the reader's own session.
+    /// The page state of an embedded page (`embed=1`): it writes nothing to the browser's
+    /// storage and opens none of the reader's sessions (it reads only their language), so an
+    /// embedded lesson never touches the reader's own work.
     pub fn embedded() -> Sim {
         Sim::with_storage(false)
     }
 
     fn with_storage(persist: bool) -> Sim {
+        let lang = Lang::from_code(&storage::load_lang().unwrap_or_default());
         let (sandbox, mut restore_error) = match storage::load_session().filter(|_| persist) {
             Some(text) => match Session::from_json(&text) {
                 Ok(mut s) => {
@@ -138,7 +140,7 @@ impl Sim {
                     }
                     (Some(s), None)
                 }
-                Err(e) => (None, Some(format!("The saved session could not be restored ({e}); a fresh one was started."))),
+                Err(e) => (None, Some(format!("{} ({e})", t(lang, Ui::SessionNotRestored)))),
             },
             None => (None, None),
         };
@@ -164,7 +166,7 @@ impl Sim {
                     session = Some(s);
                     lesson = Some(open);
                 }
-                Some((Err(e), ..)) => restore_error = Some(format!("The saved lesson could not be reopened ({e}).")),
+                Some((Err(e), ..)) => restore_error = Some(format!("{} ({e})", t(lang, Ui::LessonNotReopened))),
                 None => {}
             }
             if lesson.is_none() {
@@ -175,8 +177,19 @@ impl Sim {
             Some(s) => (s, sandbox),
             None => (sandbox.unwrap_or_else(Session::fresh), None),
         };
-        let sim = Sim {
-            // Filled in by the `publish` below.
+        let mut sim = Sim::blank(session, persist);
+        sim.lang = RwSignal::new(lang);
+        sim.error = RwSignal::new(restore_error);
+        sim.mode = RwSignal::new(mode);
+        sim.lesson = RwSignal::new(lesson);
+        sim.sandbox = StoredValue::new(sandbox);
+        sim.publish();
+        sim
+    }
+
+    /// A page state around `session` with every signal at its start (nothing published yet).
+    fn blank(session: Session, persist: bool) -> Sim {
+        Sim {
             view: RwSignal::new(ClusterView::default()),
             step: RwSignal::new(0),
             last_step: RwSignal::new(0),
@@ -185,60 +198,34 @@ impl Sim {
             playing: RwSignal::new(false),
             speed: RwSignal::new(1.0),
             visual_ms: RwSignal::new(0.0),
-            lang: RwSignal::new(Lang::from_code(&storage::load_lang().unwrap_or_default())),
+            lang: RwSignal::new(Lang::En),
             embedded: !persist,
             hide_heartbeats: RwSignal::new(true),
             show_messages: RwSignal::new(false),
             selected: RwSignal::new(None),
-            error: RwSignal::new(restore_error),
+            error: RwSignal::new(None),
             param_error: RwSignal::new(None),
             revision: RwSignal::new(0),
             frames: StoredValue::new(0),
             session: StoredValue::new(session),
-            mode: RwSignal::new(mode),
-            lesson: RwSignal::new(lesson),
+            mode: RwSignal::new(Mode::Sandbox),
+            lesson: RwSignal::new(None),
             index: RwSignal::new(None),
-            sandbox: StoredValue::new(sandbox),
+            sandbox: StoredValue::new(None),
             play_until: StoredValue::new(None),
             compare: RwSignal::new(None),
             persist,
             owner: StoredValue::new(Owner::current()),
-        };
-        sim.publish();
-        sim
+        }
     }
 
     /// Compare mode's side b: its own session, the main page's language, speed and filters,
     /// and no storage.
     fn side(main: &Sim, session: Session) -> Sim {
-        let sim = Sim {
-            view: RwSignal::new(ClusterView::default()),
-            step: RwSignal::new(0),
-            last_step: RwSignal::new(0),
-            log_revision: RwSignal::new(0),
-            violations: RwSignal::new(Vec::new()),
-            playing: RwSignal::new(false),
-            speed: main.speed,
-            visual_ms: RwSignal::new(0.0),
-            lang: main.lang,
-            embedded: main.embedded,
-            hide_heartbeats: main.hide_heartbeats,
-            show_messages: main.show_messages,
-            selected: RwSignal::new(None),
-            error: main.error,
-            param_error: main.param_error,
-            revision: RwSignal::new(0),
-            frames: StoredValue::new(0),
-            session: StoredValue::new(session),
-            mode: RwSignal::new(Mode::Lesson),
-            lesson: RwSignal::new(None),
-            index: main.index,
-            sandbox: StoredValue::new(None),
-            play_until: StoredValue::new(None),
-            compare: RwSignal::new(None),
-            persist: false,
-            owner: main.owner,
-        };
+        let mut sim = Sim::blank(session, false);
+        sim.mode = RwSignal::new(Mode::Lesson);
+        (sim.speed, sim.lang, sim.embedded, sim.hide_heartbeats, sim.show_messages) = (main.speed, main.lang, main.embedded, main.hide_heartbeats, main.show_messages);
+        (sim.error, sim.param_error, sim.index, sim.owner) = (main.error, main.param_error, main.index, main.owner);
         sim.publish();
         sim
     }
@@ -484,6 +471,7 @@ impl Sim {
             Ok((session, open)) => {
                 self.playing.set(false);
                 self.play_until.set_value(None);
+                self.compare.set(None);
                 // Swapped, not cloned: a session's clone would copy its whole history.
                 let previous = self.session.try_update_value(|s| std::mem::replace(s, session));
                 if self.lesson.with_untracked(Option::is_none) {
@@ -613,6 +601,7 @@ impl Sim {
     pub fn show_sandbox(&self) {
         self.playing.set(false);
         self.play_until.set_value(None);
+        self.compare.set(None);
         if self.lesson.with_untracked(Option::is_some) {
             let sandbox = self.sandbox.try_update_value(Option::take).flatten();
             let s = sandbox

@@ -136,6 +136,8 @@ pub fn ui(k: Ui) -> &'static str {
         CompareDiff => "What differs",
         OpenFull => "Open the full playground",
         PanelsToggle => "Panels",
+        SessionNotRestored => "The saved session could not be restored; a fresh one was started.",
+        LessonNotReopened => "The saved lesson could not be reopened.",
         HelpText => "This page runs a deterministic simulation of Kafka's partition replication protocol \
 (KRaft-era rules with a ZooKeeper-style controller epoch). Each rule it follows is named (P1, L4, T5 …) after \
 PROTOCOL.md. What it simplifies: one fetch per partition instead of batched fetch sessions; record sizes are \

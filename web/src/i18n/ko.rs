@@ -137,6 +137,8 @@ pub fn ui(k: Ui) -> &'static str {
         CompareDiff => "다른 점",
         OpenFull => "전체 플레이그라운드 열기",
         PanelsToggle => "패널",
+        SessionNotRestored => "저장된 세션을 복원하지 못해 새 세션을 시작했습니다.",
+        LessonNotReopened => "저장된 레슨을 다시 열지 못했습니다.",
         HelpText => "이 페이지는 카프카 파티션 복제 프로토콜을 결정적으로 시뮬레이션합니다 (KRaft 시대 규칙 + \
 주키퍼 방식의 컨트롤러 에포크). 따르는 규칙마다 PROTOCOL.md의 이름(P1, L4, T5 …)을 붙였습니다. 단순화한 점: \
 파티션마다 따로 페치합니다(페치 세션으로 묶지 않음). 레코드 크기는 근사값입니다. 컨트롤러는 한 브로커의 역할이며 \

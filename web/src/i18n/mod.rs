@@ -168,6 +168,8 @@ pub enum Ui {
     CompareDiff,
     OpenFull,
     PanelsToggle,
+    SessionNotRestored,
+    LessonNotReopened,
 }
 
 /// One event in plain language.
