@@ -3,7 +3,7 @@
 #   0. clippy, warnings denied (clippy.toml forbids HashMap/HashSet/Instant: determinism)
 #   1. native unit, conformance and CLI tests (cargo test)
 #   2. wasm-bindgen-tests: the core in Node (determinism vs native), the page in Chromium
-#   3. the release Trunk build
+#   3. the release Trunk build, and again under a sub-path (/course/kplay/)
 #   4. browser end-to-end tests (node:test + playwright-core + Debian's Chromium)
 # and checks the bundle sizes against their budget (300 kB gzip).
 set -euo pipefail
@@ -13,6 +13,8 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 step "lints (clippy, native and the page on wasm32)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo clippy --target wasm32-unknown-unknown -p kplay-web --all-targets --locked -- -D warnings
+# The postMessage API, not in the default page yet (docs/embed.md), still has to compile.
+cargo clippy --target wasm32-unknown-unknown -p kplay-web --features api --locked -- -D warnings
 
 step "native tests"
 cargo test --workspace --locked
@@ -27,6 +29,10 @@ step "release build (trunk)"
 rm -rf dist
 trunk build --release --offline=true
 test -f dist/index.html
+# The same page for a sub-path deploy (docs/embed.md): only the bindings and wasm-opt re-run.
+rm -rf dist-sub
+trunk build --release --offline=true --public-url /course/kplay/ --dist dist-sub
+test -f dist-sub/index.html
 
 step "browser end-to-end tests"
 node --test --test-reporter=spec tests/e2e/

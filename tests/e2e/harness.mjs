@@ -8,10 +8,21 @@ import { chromium } from 'playwright-core';
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.json': 'application/json' };
 export const ARTIFACTS = 'tests/e2e/artifacts';
 
-export async function serveDist(dir = 'dist') {
+/** The origins the tests serve: a page that asks anything of another origin fails its test
+ *  (the page must work offline once loaded and talk to no one else). */
+const OWN_ORIGINS = new Set();
+
+/** Serves `dir` on a loopback port, under `prefix` (a sub-path deploy: `/course/kplay/`). */
+export async function serveDist(dir = 'dist', prefix = '/') {
   const server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^\/+/, '');
-    const file = join(dir, path === '' ? 'index.html' : path);
+    let path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (!path.startsWith(prefix)) {
+      res.writeHead(404);
+      res.end('not under ' + prefix);
+      return;
+    }
+    path = normalize(path.slice(prefix.length)).replace(/^\/+/, '');
+    const file = join(dir, path === '' || path === '.' || path.endsWith('/') ? join(path, 'index.html') : path);
     try {
       const body = await readFile(file);
       res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
@@ -22,7 +33,9 @@ export async function serveDist(dir = 'dist') {
     }
   });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((ok) => server.close(ok)) };
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  OWN_ORIGINS.add(origin);
+  return { url: `${origin}${prefix}`, origin, close: () => new Promise((ok) => server.close(ok)) };
 }
 
 export async function openBrowser() {
@@ -40,7 +53,18 @@ export async function openPage(browser, viewport = { width: 1280, height: 800 })
   const errors = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  watchRequests(page, errors);
   return { page, errors };
+}
+
+/** Records, as an error, any request to an origin the tests do not serve, and any 404. */
+export function watchRequests(page, errors) {
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (['data:', 'blob:', 'about:'].includes(u.protocol)) return;
+    if (!OWN_ORIGINS.has(u.origin)) errors.push(`request to another origin: ${r.url()}`);
+  });
+  page.on('response', (r) => { if (r.status() >= 400) errors.push(`HTTP ${r.status()}: ${r.url()}`); });
 }
 
 /** A screenshot; `fullPage: false` takes what a person sees first, scrolled to the top. */

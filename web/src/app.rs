@@ -3,13 +3,15 @@
 use crate::panels::actions::{ConsumerPanel, ProducePanel, SettingsPanel};
 use crate::stage::cluster_view::{Brokers, NetworkStrip, Partitions};
 use crate::controls::Controls;
-use crate::i18n::{tr, Ui};
+use crate::i18n::{t, Ui};
 use crate::panels::inspector::Inspector;
 use crate::lessons::compare::CompareView;
 use crate::lessons::library::Library;
 use crate::lessons::tour::TourPanel;
 use crate::panels::events::{EventLog, InvariantPanel};
-use crate::sim::{Mode, Sim};
+use crate::embed::panel::LinkBanner;
+use crate::session::Session;
+use crate::sim::{Mode, Opening, Sim};
 use crate::stage::spacetime::SpaceTime;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -45,16 +47,68 @@ fn typing(ev: &web_sys::KeyboardEvent) -> bool {
     })
 }
 
+/// A dismissible message (`param-error`, `error`) as markup, or nothing.
+fn banner(message: RwSignal<Option<String>>, testid: &str, l: crate::i18n::Lang) -> String {
+    message.with(|m| match m {
+        Some(e) => format!(r#"<div class="status error" role="alert" data-testid="{testid}"><span>{}</span><button class="link" data-close="1">{}</button></div>"#, crate::stage::markup::escape(e), t(l, Ui::Close)),
+        None => String::new(),
+    })
+}
+
 /// The playground page.
 #[component]
 pub fn App() -> impl IntoView {
-    let (params, errors) = crate::embed::params::from_location();
+    let (params, mut errors) = crate::embed::params::from_location();
     let embedded = params.embed;
-    let sim = if embedded { Sim::embedded() } else { Sim::new() };
+    // A share link (`#s=v1.…`) or pinned cluster settings bring their own session.
+    let hash = window().location().hash().unwrap_or_default();
+    let shared = hash.strip_prefix("#s=").map(crate::embed::share::Shared::decode);
+    let opening = match shared {
+        Some(Ok(sh)) => match sh.session.as_deref().map(Session::from_json).transpose() {
+            Ok(session) => Some(Opening { lesson: sh.lesson, session, forked: sh.forked, stop: None, step: Some(sh.step), compare: sh.compare, autoplay: false }),
+            Err(e) => {
+                errors.push(format!("share link: {e}"));
+                None
+            }
+        },
+        Some(Err(e)) => {
+            errors.push(e);
+            None
+        }
+        None if params.cluster.any() => match params.cluster.session() {
+            Ok(s) => Some(Opening { session: Some(s), step: params.step, autoplay: params.autoplay, ..Opening::default() }),
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        },
+        None => None,
+    };
+    let sim = match (embedded, &opening) {
+        (true, _) => Sim::embedded(),
+        (false, Some(_)) => Sim::from_link(),
+        (false, None) => Sim::new(),
+    };
+    sim.from_link.set(!embedded && opening.is_some());
     provide_context(sim);
-    sim.apply_params(params, errors);
-    // Embedded: the side panels fold away; a link opens the full playground in a new tab.
-    let panels = RwSignal::new(false);
+    let shown = params.panels.clone();
+    let origins = params.origins.clone();
+    match opening {
+        Some(o) => {
+            sim.apply_params(crate::embed::params::Params { lesson: None, step: None, stop: None, autoplay: false, ..params }, None, Vec::new());
+            sim.open_link(o, errors);
+        }
+        None => sim.apply_params(params, None, errors),
+    }
+    #[cfg(all(target_arch = "wasm32", feature = "api"))]
+    crate::embed::host::install(sim, origins);
+    #[cfg(not(all(target_arch = "wasm32", feature = "api")))]
+    let _ = origins;
+    // Embedded: the side panels fold away (open at once when `panels=` names some); a link
+    // opens the full playground in a new tab.
+    let panels = RwSignal::new(embedded && shown.as_ref().is_some_and(|l| !l.is_empty()));
+    // `panels=`: the others are hidden by the style sheet (`.side[data-hide~=…]`).
+    let hidden: String = crate::embed::params::PANELS.iter().filter(|p| shown.as_ref().is_some_and(|l| !l.contains(p))).fold(String::new(), |h, p| h + p + " ");
     let full = embedded.then(|| web_sys::window().and_then(|w| w.location().href().ok()).map(|h| crate::embed::params::full_page_url(&h)).unwrap_or_default());
     Effect::new(move |_| {
         if sim.playing.get() {
@@ -105,40 +159,45 @@ pub fn App() -> impl IntoView {
     on_cleanup(move || keys.remove());
     let lang = sim.lang;
     let mode = sim.mode;
-    let tab = move |m: Mode| if mode.get() == m { "tab active" } else { "tab" };
     let app_class = move || match (embedded, panels.get()) {
         (false, _) => "app",
         (true, false) => "app embed",
         (true, true) => "app embed panels-open",
     };
+    // The title row: the title, an embedded page's links, the views' tabs (markup: see
+    // `stage/markup.rs` for why).
+    let title_row = move || {
+        let (l, m) = (lang.get(), mode.get());
+        let tab = |x: Mode, id: &str, label: Ui| {
+            let on = m == x;
+            format!(r#"<button class="{}" data-testid="{id}" aria-pressed="{on}">{}</button>"#, if on { "tab active" } else { "tab" }, t(l, label))
+        };
+        let embed = match &full {
+            Some(href) => format!(
+                r#"<a class="open-full" data-testid="open-full" href="{}" target="_blank" rel="noopener">{} ↗</a><button class="panels-toggle" data-testid="panels-toggle" aria-pressed="{}">{}</button>"#,
+                crate::embed::share::attribute(href),
+                t(l, Ui::OpenFull),
+                panels.get(),
+                t(l, Ui::PanelsToggle)
+            ),
+            None => String::new(),
+        };
+        format!(r#"<h1>{}</h1>{embed}<nav class="tabs" aria-label="Views">{}{}</nav>"#, t(l, Ui::Title), tab(Mode::Library, "open-library", Ui::Lessons), tab(Mode::Sandbox, "open-sandbox", Ui::Sandbox))
+    };
     view! {
         <div class=app_class data-testid="app" data-mode=if embedded { "embed" } else { "full" }>
         <header class=move || if mode.get() == Mode::Library { "top library-mode" } else { "top" }>
-            <div class="title-row">
-                <h1>{tr(lang, Ui::Title)}</h1>
-                {full.map(|href| view! {
-                    <a class="open-full" data-testid="open-full" href=href target="_blank" rel="noopener">{tr(lang, Ui::OpenFull)}" ↗"</a>
-                    <button class="panels-toggle" data-testid="panels-toggle" aria-pressed=move || panels.get().to_string() on:click=move |_| panels.update(|p| *p = !*p)>{tr(lang, Ui::PanelsToggle)}</button>
-                })}
-                <nav class="tabs" aria-label="Views">
-                    <button class=move || tab(Mode::Library) data-testid="open-library" aria-pressed=move || (mode.get() == Mode::Library).to_string() on:click=move |_| sim.show_library()>{tr(lang, Ui::Lessons)}</button>
-                    <button class=move || tab(Mode::Sandbox) data-testid="open-sandbox" aria-pressed=move || (mode.get() == Mode::Sandbox).to_string() on:click=move |_| sim.show_sandbox()>{tr(lang, Ui::Sandbox)}</button>
-                </nav>
-            </div>
+            <div class="title-row" inner_html=title_row on:click=move |ev| match crate::stage::markup::clicked(&ev, "data-testid").and_then(|e| e.get_attribute("data-testid")).as_deref() {
+                Some("panels-toggle") => panels.update(|p| *p = !*p),
+                Some("open-library") => sim.show_library(),
+                Some("open-sandbox") => sim.show_sandbox(),
+                _ => {}
+            }></div>
             <Controls />
         </header>
-        {move || sim.param_error.get().map(|e| view! {
-            <div class="status error" role="alert" data-testid="param-error">
-                <span>{e}</span>
-                <button class="link" on:click=move |_| sim.param_error.set(None)>{tr(lang, Ui::Close)}</button>
-            </div>
-        })}
-        {move || sim.error.get().map(|e| view! {
-            <div class="status error" role="alert" data-testid="error">
-                <span>{e}</span>
-                <button class="link" on:click=move |_| sim.error.set(None)>{tr(lang, Ui::Close)}</button>
-            </div>
-        })}
+        <div inner_html=move || banner(sim.param_error, "param-error", lang.get()) on:click=move |ev| if crate::stage::markup::clicked(&ev, "data-close").is_some() { sim.param_error.set(None) }></div>
+        <LinkBanner />
+        <div inner_html=move || banner(sim.error, "error", lang.get()) on:click=move |ev| if crate::stage::markup::clicked(&ev, "data-close").is_some() { sim.error.set(None) }></div>
         {move || match mode.get() {
             Mode::Library => view! { <Library /> }.into_any(),
             Mode::Lesson if sim.compare.with(Option::is_some) => view! {
@@ -148,7 +207,7 @@ pub fn App() -> impl IntoView {
                 </div>
             }.into_any(),
             m => view! {
-                {(m == Mode::Sandbox).then(|| view! { <p class="hint">{tr(lang, Ui::Hint)}</p> })}
+                <p class="hint" hidden=m != Mode::Sandbox inner_html=move || t(lang.get(), Ui::Hint)></p>
                 <div class="layout">
                     <main class="stage">
                         {(m == Mode::Lesson).then(|| view! { <TourPanel /> })}
@@ -157,7 +216,7 @@ pub fn App() -> impl IntoView {
                         <Partitions />
                         <SpaceTime open=m == Mode::Lesson />
                     </main>
-                    <aside class="side">
+                    <aside class="side" data-hide=hidden.clone()>
                         <ProducePanel />
                         <ConsumerPanel />
                         <InvariantPanel />

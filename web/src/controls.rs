@@ -25,7 +25,19 @@ fn download(name: &str, text: &str) {
     let _ = web_sys::Url::revoke_object_url(&url);
 }
 
-/// The toolbar.
+/// The speed select's options, as markup.
+fn speed_options() -> String {
+    SPEEDS.iter().map(|(l, _)| format!(r#"<option value="{l}">{l}×</option>"#)).collect()
+}
+
+/// The `data-testid` of the button a click in markup hit.
+fn clicked_id(ev: &leptos::ev::MouseEvent) -> Option<String> {
+    crate::stage::markup::clicked(ev, "data-testid")?.get_attribute("data-testid")
+}
+
+/// The toolbar. Its fixed buttons are markup with one click listener per group (as the stage
+/// is drawn: a reactive element per button cost the bundle several kilobytes); what changes
+/// while playing (play / pause, the speed, the clock, the scrubber) is reactive.
 #[component]
 pub fn Controls() -> impl IntoView {
     let sim = expect_context::<Sim>();
@@ -57,39 +69,30 @@ pub fn Controls() -> impl IntoView {
         }
         input.set_value("");
     };
+    // Play and Pause are one button that changes its role.
     view! {
         <nav class="controls" aria-label="Playback">
-            {move || if sim.playing.get() {
-                view! {
-                    <button data-testid="pause" class="primary" on:click=move |_| sim.pause() title="Space">
-                        "❚❚ " {tr(lang, Ui::Pause)}
-                    </button>
-                }.into_any()
-            } else {
-                view! {
-                    <button data-testid="play" class="primary" on:click=move |_| sim.playing.set(true) title="Space">
-                        "▶ " {tr(lang, Ui::Play)}
-                    </button>
-                }.into_any()
-            }}
-            <button data-testid="step-back" title="←" on:click=move |_| { sim.playing.set(false); sim.step_back(); }>
-                "◀ " {tr(lang, Ui::StepBack)}
+            <button class="primary" title="Space" data-testid=move || if sim.playing.get() { "pause" } else { "play" } on:click=move |_| if sim.playing.get_untracked() { sim.pause() } else { sim.playing.set(true) }>
+                {move || if sim.playing.get() { format!("❚❚ {}", t(lang.get(), Ui::Pause)) } else { format!("▶ {}", t(lang.get(), Ui::Play)) }}
             </button>
-            <button data-testid="step" title="→" on:click=move |_| { sim.playing.set(false); sim.step_forward(); }>
-                {tr(lang, Ui::Step)} " ▶"
-            </button>
-            <button data-testid="reset" on:click=move |_| sim.reset()>{tr(lang, Ui::Reset)}</button>
+            <span class="group" inner_html=move || {
+                let l = lang.get();
+                format!(r#"<button data-testid="step-back" title="←">◀ {}</button><button data-testid="step" title="→">{} ▶</button><button data-testid="reset">{}</button>"#, t(l, Ui::StepBack), t(l, Ui::Step), t(l, Ui::Reset))
+            } on:click=move |ev| match clicked_id(&ev).as_deref() {
+                Some("step-back") => { sim.playing.set(false); sim.step_back(); }
+                Some("step") => { sim.playing.set(false); sim.step_forward(); }
+                Some("reset") => sim.reset(),
+                _ => {}
+            }></span>
             <label class="speed">
                 {tr(lang, Ui::Speed)}
-                <select data-testid="speed" prop:value=move || SPEEDS.iter().find(|(_, s)| *s == sim.speed.get()).map_or("1", |(l, _)| *l) on:change=move |ev| {
+                <select data-testid="speed" inner_html=speed_options() prop:value=move || SPEEDS.iter().find(|(_, s)| *s == sim.speed.get()).map_or("1", |(l, _)| *l) on:change=move |ev| {
                     let v = event_target_value(&ev);
                     sim.speed.set(SPEEDS.iter().find(|(label, _)| *label == v).map_or(1.0, |(_, s)| *s));
-                }>
-                    {SPEEDS.iter().map(|&(label, s)| view! { <option value=label selected=s == 1.0>{label}"×"</option> }).collect_view()}
-                </select>
+                }></select>
             </label>
             <label class="scrubber">
-                <span class="clock" data-testid="clock">
+                <span class="clock" data-testid="clock" data-trace=move || { sim.step.get(); sim.with_session(|s| format!("{:016x}", s.timeline.cluster().trace_hash())) }>
                     {move || {
                         let ms = sim.visual_ms.get() as u64;
                         format!("{} {} · {} {}.{}s", t(lang.get(), Ui::StepN), sim.step.get(), t(lang.get(), Ui::Time), ms / 1000, ms % 1000 / 100)
@@ -106,18 +109,21 @@ pub fn Controls() -> impl IntoView {
                 />
             </label>
             <div class="spacer"></div>
-            <button data-testid="export" on:click=move |_| sim.with_session(|s| download("kplay-session.json", &s.to_json()))>
-                {tr(lang, Ui::Export)}
-            </button>
-            <label class="button">
-                {tr(lang, Ui::Import)}
-                <input type="file" accept=".json,application/json" data-testid="import" class="visually-hidden" on:change=import />
-            </label>
-            <button data-testid="help" on:click=move |_| help.update(|h| *h = !*h)>{tr(lang, Ui::Help)}</button>
-            <div class="lang" role="group" aria-label="Language">
-                <button class=move || if lang.get() == Lang::En { "active" } else { "" } data-testid="lang-en" on:click=move |_| sim.set_lang(Lang::En)>"EN"</button>
-                <button class=move || if lang.get() == Lang::Ko { "active" } else { "" } data-testid="lang-ko" on:click=move |_| sim.set_lang(Lang::Ko)>"한국어"</button>
-            </div>
+            <span class="group" inner_html=move || {
+                let l = lang.get();
+                let active = |x: Lang| if l == x { r#" class="active""# } else { "" };
+                format!(
+                    r#"<button data-testid="export">{}</button><label class="button">{}<input type="file" accept=".json,application/json" data-testid="import" class="visually-hidden"></label><button data-testid="help">{}</button><span class="lang" role="group" aria-label="Language"><button data-testid="lang-en"{}>EN</button><button data-testid="lang-ko"{}>한국어</button></span>"#,
+                    t(l, Ui::Export), t(l, Ui::Import), t(l, Ui::Help), active(Lang::En), active(Lang::Ko)
+                )
+            } on:click=move |ev| match clicked_id(&ev).as_deref() {
+                Some("export") => sim.with_session(|s| download("kplay-session.json", &s.to_json())),
+                Some("help") => help.update(|h| *h = !*h),
+                Some("lang-en") => sim.set_lang(Lang::En),
+                Some("lang-ko") => sim.set_lang(Lang::Ko),
+                _ => {}
+            } on:change=import></span>
+            <crate::embed::panel::ShareMenu />
         </nav>
         {move || help.get().then(|| view! {
             <div class="help" role="dialog" data-testid="help-text">

@@ -92,13 +92,35 @@ pub struct Sim {
     play_until: StoredValue<Option<u64>>,
     /// Compare mode's other side, if open.
     pub compare: RwSignal<Option<CompareState>>,
-    /// False for compare mode's side b and an embedded page: they never touch storage.
-    persist: bool,
+    /// False for compare mode's side b, an embedded page and a session opened from a link:
+    /// they never touch storage (a link's session can be kept: [`Sim::keep`]).
+    persist: StoredValue<bool>,
+    /// A session opened from a link (a share link or pinned settings), not saved until kept.
+    pub from_link: RwSignal<bool>,
     /// An embedded page (`embed=1`): the compact layout.
     pub embedded: bool,
     /// The owner the page's state was made under: side b's signals are made there too, not
     /// under the panel whose click opened it (which a re-render disposes).
     owner: StoredValue<Option<Owner>>,
+}
+
+/// What a link opens ([`Sim::open_link`]).
+#[derive(Clone, Debug, Default)]
+pub struct Opening {
+    /// A library lesson's id.
+    pub lesson: Option<String>,
+    /// A sandbox session, or the lesson's free play when `forked`.
+    pub session: Option<Session>,
+    /// The session is the lesson's free play.
+    pub forked: bool,
+    /// A tour stop, from 1.
+    pub stop: Option<usize>,
+    /// A step.
+    pub step: Option<u64>,
+    /// Open the lesson's comparison.
+    pub compare: bool,
+    /// Play from there.
+    pub autoplay: bool,
 }
 
 /// Compare mode: side b's `Sim`, how its steps align with side a's, and the sides' names.
@@ -128,6 +150,13 @@ impl Sim {
     /// embedded lesson never touches the reader's own work.
     pub fn embedded() -> Sim {
         Sim::with_storage(false)
+    }
+
+    /// The full page opened from a link that brings its own session: like an embedded page it
+    /// neither reads nor writes the reader's sessions until they keep it.
+    pub fn from_link() -> Sim {
+        let sim = Sim::with_storage(false);
+        Sim { embedded: false, ..sim }
     }
 
     fn with_storage(persist: bool) -> Sim {
@@ -200,6 +229,7 @@ impl Sim {
             visual_ms: RwSignal::new(0.0),
             lang: RwSignal::new(Lang::En),
             embedded: !persist,
+            from_link: RwSignal::new(false),
             hide_heartbeats: RwSignal::new(true),
             show_messages: RwSignal::new(false),
             selected: RwSignal::new(None),
@@ -214,7 +244,7 @@ impl Sim {
             sandbox: StoredValue::new(None),
             play_until: StoredValue::new(None),
             compare: RwSignal::new(None),
-            persist,
+            persist: StoredValue::new(persist),
             owner: StoredValue::new(Owner::current()),
         }
     }
@@ -304,7 +334,7 @@ impl Sim {
     /// Writes the session to localStorage: a lesson in its own keys, so that it never
     /// overwrites the user's sandbox.
     fn save(&self) {
-        if !self.persist {
+        if !self.persist.get_value() {
             return;
         }
         storage::save_mode(self.mode.get_untracked().code());
@@ -477,7 +507,7 @@ impl Sim {
                 if self.lesson.with_untracked(Option::is_none) {
                     self.sandbox.set_value(previous);
                 }
-                if self.persist {
+                if self.persist.get_value() {
                     storage::save_lesson_source(source);
                 }
                 self.selected.set(None);
@@ -502,66 +532,122 @@ impl Sim {
     }
 
     /// Applies the page's URL parameters: the language and speed at once (the language is not
-    /// remembered), then the lesson (fetched by its id through the library's index) at its
-    /// stop or step, playing if asked. Every problem is named in `param_error`.
-    pub fn apply_params(&self, p: Params, mut errors: Vec<String>) {
+    /// remembered), then what the link opens. Every problem is named in `param_error`.
+    pub fn apply_params(&self, p: Params, pinned: Option<Session>, errors: Vec<String>) {
         if let Some(l) = p.lang {
             self.lang.set(l);
         }
         if let Some(s) = p.speed {
             self.speed.set(s);
         }
-        let show = move |sim: Sim, errors: Vec<String>| sim.param_error.set((!errors.is_empty()).then(|| errors.join(" · ")));
-        let Some(id) = p.lesson.clone() else {
-            if let Some(step) = p.step {
+        let o = Opening { lesson: p.lesson, session: pinned, stop: p.stop, step: p.step, compare: p.compare, autoplay: p.autoplay, forked: false };
+        self.open_link(o, errors);
+    }
+
+    /// Opens what a link points at — a library lesson (fetched by its id through the index)
+    /// at its stop or step, forked or compared, or a session — playing if asked; the problems
+    /// are named in `param_error`, and what could be opened is.
+    pub fn open_link(&self, o: Opening, mut errors: Vec<String>) {
+        let show = move |sim: Sim, errors: &[String]| sim.param_error.set((!errors.is_empty()).then(|| errors.join(" · ")));
+        let Some(id) = o.lesson.clone() else {
+            if let Some(session) = o.session {
+                self.show_sandbox();
+                self.replace(session);
+            }
+            if let Some(step) = o.step {
                 self.jump(step);
             }
-            if p.autoplay {
+            if o.autoplay {
                 self.playing.set(true);
             }
-            show(*self, errors);
+            show(*self, &errors);
             return;
         };
-        show(*self, errors.clone());
+        show(*self, &errors);
         let sim = *self;
         leptos::task::spawn_local(async move {
-            let index = lessons::fetch_text(&format!("{}index.json", lessons::LIBRARY_DIR)).await.and_then(|t| Index::parse(&t));
-            let file = match &index {
-                Ok(i) => {
-                    let file = i.cards.iter().find(|c| c.id == id).map(|c| c.file.clone());
-                    if file.is_none() {
-                        errors.push(format!("URL parameter `lesson`: the library has no lesson `{id}`"));
-                    }
-                    file
-                }
-                Err(e) => {
-                    errors.push(e.clone());
-                    None
-                }
-            };
-            sim.index.set(Some(index));
-            let Some(file) = file else {
-                show(sim, errors);
+            if let Err(e) = sim.load_lesson_id(&id).await {
+                errors.push(e);
+                show(sim, &errors);
                 return;
-            };
-            match lessons::fetch_text(&format!("{}{file}", lessons::LIBRARY_DIR)).await {
-                Ok(text) => sim.open_lesson(&text),
-                Err(e) => errors.push(e),
+            }
+            if let (true, Some(s)) = (o.forked, o.session) {
+                sim.session.set_value(s);
+                sim.lesson.update(|l| {
+                    if let Some(l) = l {
+                        l.forked = true;
+                    }
+                });
+                sim.publish();
+            }
+            if o.compare {
+                if sim.lesson.with_untracked(|l| l.as_ref().is_some_and(|l| l.lesson.compare.is_some())) {
+                    sim.open_compare();
+                } else {
+                    errors.push(format!("URL parameter `compare`: the lesson `{id}` has no comparison"));
+                }
             }
             let steps = sim.lesson.with_untracked(|l| l.as_ref().map(|l| l.steps.clone()).unwrap_or_default());
-            if let Some(n) = p.stop {
+            if let Some(n) = o.stop {
                 match steps.get(n - 1) {
                     Some(step) => sim.jump(*step),
                     None => errors.push(format!("URL parameter `stop`: the lesson has {} stops, not {n}", steps.len())),
                 }
-            } else if let Some(step) = p.step {
+            } else if let Some(step) = o.step {
                 sim.jump(step);
             }
-            if p.autoplay {
+            if o.autoplay {
                 sim.next_stop();
             }
-            show(sim, errors);
+            show(sim, &errors);
         });
+    }
+
+    /// Fetches a library lesson by its id (through the index) and opens it.
+    pub async fn load_lesson_id(&self, id: &str) -> Result<(), String> {
+        let index = lessons::fetch_text(&format!("{}index.json", lessons::LIBRARY_DIR)).await.and_then(|t| Index::parse(&t));
+        let file = match &index {
+            Ok(i) => i.cards.iter().find(|c| c.id == id).map(|c| c.file.clone()).ok_or_else(|| format!("the library has no lesson `{id}`")),
+            Err(e) => Err(e.clone()),
+        };
+        self.index.set(Some(index));
+        let text = lessons::fetch_text(&format!("{}{}", lessons::LIBRARY_DIR, file?)).await?;
+        self.open_lesson(&text);
+        match self.lesson.with_untracked(|l| l.as_ref().is_some_and(|l| l.lesson.id == id)) {
+            true => Ok(()),
+            false => Err(self.error.get_untracked().unwrap_or_else(|| format!("the lesson `{id}` did not open"))),
+        }
+    }
+
+    /// Several steps forward at once ([`Sim::step_forward`]'s rule for each), drawn once.
+    pub fn steps(&self, n: u64) {
+        self.playing.set(false);
+        self.fork_on_command_if_needed(n);
+        self.session.update_value(|s| {
+            for _ in 0..n {
+                if s.timeline.step() < s.timeline.last_step() {
+                    s.timeline.jump_to(s.timeline.step() + 1);
+                } else if s.timeline.step_next().is_none() {
+                    let _ = s.apply(Command::Advance { ms: 100 });
+                }
+            }
+        });
+        self.publish();
+    }
+
+    /// A step past a lesson's recorded end is free play ([`Sim::step_forward`] does the same
+    /// through [`Sim::command`]).
+    fn fork_on_command_if_needed(&self, n: u64) {
+        if self.step.get_untracked() + n > self.last_step.get_untracked() {
+            self.fork_on_command();
+        }
+    }
+
+    /// Keeps the session a link opened as the reader's own: saved from now on.
+    pub fn keep(&self) {
+        self.persist.set_value(true);
+        self.from_link.set(false);
+        self.save();
     }
 
     /// Fetches the library's index once.
@@ -582,7 +668,7 @@ impl Sim {
         self.playing.set(false);
         self.mode.set(Mode::Library);
         self.fetch_index();
-        if self.persist {
+        if self.persist.get_value() {
             storage::save_mode(Mode::Library.code());
         }
     }
@@ -591,7 +677,7 @@ impl Sim {
     pub fn show_lesson(&self) {
         if self.lesson.with_untracked(Option::is_some) {
             self.mode.set(Mode::Lesson);
-            if self.persist {
+            if self.persist.get_value() {
                 storage::save_mode(Mode::Lesson.code());
             }
         }
@@ -605,7 +691,7 @@ impl Sim {
         if self.lesson.with_untracked(Option::is_some) {
             let sandbox = self.sandbox.try_update_value(Option::take).flatten();
             let s = sandbox
-                .or_else(|| storage::load_session().filter(|_| self.persist).and_then(|t| Session::from_json(&t).ok()))
+                .or_else(|| storage::load_session().filter(|_| self.persist.get_value()).and_then(|t| Session::from_json(&t).ok()))
                 .unwrap_or_else(Session::fresh);
             self.session.set_value(s);
             self.lesson.set(None);
@@ -664,7 +750,7 @@ impl Sim {
     /// Switches the language (remembered).
     pub fn set_lang(&self, lang: Lang) {
         self.lang.set(lang);
-        if self.persist {
+        if self.persist.get_value() {
             storage::save_lang(lang.code());
         }
     }

@@ -549,6 +549,15 @@ const COMMANDS: &[&str] = &[
     "elect",
 ];
 
+/// Here rather than in `command.rs`, so that commands do not depend on the scenario format.
+impl Step {
+    /// Reads one step as a scenario file's `steps` hold it (`{"do": "crash", "broker": 1}`),
+    /// with the same checks; an error names the field under `at` (`command.broker: …`).
+    pub fn from_value(v: &Value, at: &str) -> Result<Step, ScenarioError> {
+        <Step as FromJson>::read(v, Path::Field(&Path::Root, at))
+    }
+}
+
 /// A step: `{"do": "<command>", ...its fields}`.
 impl FromJson for Step {
     fn read(v: &Value, path: Path<'_>) -> Read<Self> {

@@ -1,4 +1,11 @@
-//! Pointing at the page from elsewhere: URL parameters that open a lesson at a stop, in a
-//! language, at a speed ([`params`]).
+//! Pointing at the page from elsewhere and putting it elsewhere: URL parameters that open a
+//! lesson at a stop or pin a sandbox ([`params`]), share links with the whole session in the
+//! fragment ([`share`]), the share menu ([`panel`]), and the postMessage API for a page that
+//! embeds this one ([`api`], wired to the window by [`host`]).
 
+pub mod api;
+#[cfg(all(target_arch = "wasm32", feature = "api"))]
+pub mod host;
+pub mod panel;
 pub mod params;
+pub mod share;

@@ -5,7 +5,7 @@
 //! one side keeps and the other lost, an invariant one side breaks.
 
 use crate::stage::cluster_view::{Brokers, NetworkStrip, Partitions};
-use crate::i18n::{t, tr, Lang, Ui};
+use crate::i18n::{t, Lang, Ui};
 use crate::stage::markup::escape;
 use crate::sim::Sim;
 use crate::view::ClusterView;
@@ -164,7 +164,7 @@ fn CompareSide(sim: Sim, side: &'static str, label: String) -> impl IntoView {
     provide_context(sim);
     view! {
         <div class="compare-side" data-testid=format!("compare-side-{side}")>
-            <h3 class="side-label">{label}</h3>
+            <h3 class="side-label" inner_html=escape(&label)></h3>
             <Brokers />
             <NetworkStrip />
             <Partitions />
@@ -196,10 +196,7 @@ pub fn CompareView() -> impl IntoView {
                 {move || view! { <CompareSide sim=sim side="a" label=la.get(code()).to_string() /> }}
                 {move || view! { <CompareSide sim=b side="b" label=lb.get(code()).to_string() /> }}
             </div>
-            <div class="panel compare-diff" data-testid="compare-diff" aria-live="polite">
-                <h3>{tr(lang, Ui::CompareDiff)}</h3>
-                <div inner_html=list></div>
-            </div>
+            <div class="panel compare-diff" data-testid="compare-diff" aria-live="polite" inner_html=move || format!("<h3>{}</h3>{}", t(lang.get(), Ui::CompareDiff), list())></div>
             <style>{move || diffs.with(|d| difference_css(d))}</style>
         </section>
     }

@@ -100,15 +100,13 @@ pub fn Library() -> impl IntoView {
     };
     view! {
         <section class="library" data-testid="library" aria-label=tr(lang, Ui::Lessons)>
-            <div class="library-head">
-                <h2>{tr(lang, Ui::Lessons)}</h2>
-                <input type="search" data-testid="library-search" aria-label=tr(lang, Ui::Search) placeholder=tr(lang, Ui::Search)
-                    on:input=move |ev| query.set(event_target_value(&ev)) />
-                {move || sim.lesson.with(Option::is_some).then(|| view! {
-                    <button data-testid="back-to-lesson" on:click=move |_| sim.show_lesson()>{tr(lang, Ui::BackToLesson)}</button>
-                })}
-            </div>
-            <p class="intro">{tr(lang, Ui::LibraryIntro)}</p>
+            <div class="library-head" inner_html=move || {
+                let l = lang.get();
+                let back = if sim.lesson.with(Option::is_some) { format!(r#"<button data-testid="back-to-lesson">{}</button>"#, t(l, Ui::BackToLesson)) } else { String::new() };
+                let search = t(l, Ui::Search);
+                format!(r#"<h2>{}</h2><input type="search" data-testid="library-search" aria-label="{search}" placeholder="{search}" value="{}">{back}"#, t(l, Ui::Lessons), escape(&query.get_untracked()))
+            } on:input=move |ev| query.set(event_target_value(&ev)) on:click=move |ev| if clicked(&ev, "data-testid").is_some_and(|e| e.get_attribute("data-testid").as_deref() == Some("back-to-lesson")) { sim.show_lesson() }></div>
+            <p class="intro" inner_html=move || t(lang.get(), Ui::LibraryIntro)></p>
             <div class="topic-filter" role="group" on:click=pick_topic inner_html=topics></div>
             <div class="library-cards" on:click=open inner_html=html></div>
         </section>

@@ -1,8 +1,8 @@
 //! What the user makes happen: produce, consume, and the cluster's settings.
 
-use crate::i18n::{t, tr, Ui};
+use crate::i18n::{t, Ui};
 use crate::stage::markup::escape;
-use crate::session::{page_config, Session, DEFAULT_SEED};
+use crate::session::{page_config, Session};
 use crate::sim::Sim;
 use kplay_core::config::{TopicConfig, TruncationMode};
 use kplay_core::event::ReadKind;
@@ -10,58 +10,72 @@ use kplay_core::message::Acks;
 use kplay_core::Command;
 use leptos::prelude::*;
 
-/// The producer: key, value, acks, count.
+/// A form field's value in markup drawn by these panels (`value`, or `checked` for a box).
+fn field(root: &web_sys::Element, name: &str) -> String {
+    let Some(e) = root.query_selector(&format!(r#"[name="{name}"]"#)).ok().flatten() else { return String::new() };
+    let checkbox = e.get_attribute("type").as_deref() == Some("checkbox");
+    let v = js_sys::Reflect::get(&e, &if checkbox { "checked" } else { "value" }.into()).unwrap_or_default();
+    if checkbox {
+        v.is_truthy().to_string()
+    } else {
+        v.as_string().unwrap_or_default()
+    }
+}
+
+/// The panel a click in it came from, when it hit the button with `testid`.
+fn button_of(ev: &leptos::ev::MouseEvent, testid: &str) -> Option<web_sys::Element> {
+    let b = crate::stage::markup::clicked(ev, "data-testid")?;
+    (b.get_attribute("data-testid").as_deref() == Some(testid)).then(|| b.closest(".panel").ok().flatten())?
+}
+
+/// The producer: key, value, partition, acks, count. Markup with one click listener, as the
+/// stage is drawn (a reactive element per field cost the bundle several kilobytes); the
+/// fields are read when "Produce" is clicked.
 #[component]
 pub fn ProducePanel() -> impl IntoView {
     let sim = expect_context::<Sim>();
     let lang = sim.lang;
-    let key = RwSignal::new(String::new());
-    let value = RwSignal::new("m".to_string());
-    let acks = RwSignal::new(Acks::All);
-    let count = RwSignal::new(1u32);
-    let partition = RwSignal::new(None::<u32>);
     let partitions = Memo::new(move |_| sim.view.with(|v| v.partitions.iter().filter(|p| p.topic == "orders").count() as u32));
-    let produce = move |_| {
+    let html = move || {
+        let l = lang.get();
+        let options: String = (0..partitions.get()).map(|p| format!(r#"<option value="{p}">{p}</option>"#)).collect();
+        format!(
+            r#"<h3>{}</h3><div class="form-row"><label>{}<input data-testid="produce-key" name="key" placeholder="—" size="6"></label><label>{}<input data-testid="produce-value" name="value" value="m" size="6"></label><label>{}<select data-testid="produce-partition" name="partition"><option value="any" selected>{}</option>{options}</select></label><label>{}<select data-testid="produce-acks" name="acks"><option value="all" selected>all</option><option value="1">1</option><option value="0">0</option></select></label><label>{}<input type="number" min="1" max="100" data-testid="produce-count" name="count" value="1"></label><button class="primary" data-testid="produce">{}</button></div>"#,
+            t(l, Ui::Producer),
+            t(l, Ui::Key),
+            t(l, Ui::Value),
+            t(l, Ui::Partition),
+            t(l, Ui::AnyPartition),
+            t(l, Ui::Acks),
+            t(l, Ui::Count),
+            t(l, Ui::Produce)
+        )
+    };
+    let click = move |ev: leptos::ev::MouseEvent| {
+        let Some(panel) = button_of(&ev, "produce") else { return };
         let topic = sim.with_session(|s| s.timeline.cluster().config().topics[0].name.clone());
-        let base = value.get_untracked();
+        let (key, base) = (field(&panel, "key"), field(&panel, "value"));
+        let acks = match field(&panel, "acks").as_str() {
+            "0" => Acks::None,
+            "1" => Acks::Leader,
+            _ => Acks::All,
+        };
+        let partition = field(&panel, "partition").parse().ok();
         let produced = sim.with_session(|s| s.timeline.cluster().produced.len());
-        let n = count.get_untracked().clamp(1, 100);
+        let n = field(&panel, "count").parse::<u32>().unwrap_or(1).clamp(1, 100);
         let cmds = (0..n)
             .map(|i| Command::Produce {
                 topic: topic.clone(),
-                partition: partition.get_untracked(),
-                key: Some(key.get_untracked()).filter(|k| !k.is_empty()),
+                partition,
+                key: Some(key.clone()).filter(|k| !k.is_empty()),
                 value: if base.is_empty() { format!("m{}", produced + i as usize) } else if n == 1 { base.clone() } else { format!("{base}{}", produced + i as usize) },
-                acks: acks.get_untracked(),
+                acks,
                 to: None,
             })
             .collect();
         sim.commands(cmds);
     };
-    view! {
-        <section class="panel produce" aria-label="Producer">
-            <h3>{tr(lang, Ui::Producer)}</h3>
-            <div class="form-row">
-                <label>{tr(lang, Ui::Key)}<input data-testid="produce-key" prop:value=move || key.get() on:input=move |ev| key.set(event_target_value(&ev)) placeholder="—" size="6" /></label>
-                <label>{tr(lang, Ui::Value)}<input data-testid="produce-value" prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) size="6" /></label>
-                <label>{tr(lang, Ui::Partition)}
-                    <select data-testid="produce-partition" on:change=move |ev| partition.set(event_target_value(&ev).parse().ok())>
-                        <option value="any" selected=true>{tr(lang, Ui::AnyPartition)}</option>
-                        {move || (0..partitions.get()).map(|p| view! { <option value=p.to_string()>{p}</option> }).collect_view()}
-                    </select>
-                </label>
-                <label>{tr(lang, Ui::Acks)}
-                    <select data-testid="produce-acks" on:change=move |ev| acks.set(match event_target_value(&ev).as_str() { "0" => Acks::None, "1" => Acks::Leader, _ => Acks::All })>
-                        <option value="all" selected=true>"all"</option>
-                        <option value="1">"1"</option>
-                        <option value="0">"0"</option>
-                    </select>
-                </label>
-                <label>{tr(lang, Ui::Count)}<input type="number" min="1" max="100" data-testid="produce-count" prop:value=move || count.get().to_string() on:input=move |ev| count.set(event_target_value(&ev).parse().unwrap_or(1)) /></label>
-                <button class="primary" data-testid="produce" on:click=produce>{tr(lang, Ui::Produce)}</button>
-            </div>
-        </section>
-    }
+    view! { <section class="panel produce" aria-label="Producer" inner_html=html on:click=click></section> }
 }
 
 /// The consumer: one position per partition; "consume" fetches from each leader at it.
@@ -104,7 +118,7 @@ pub fn ConsumerPanel() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
-    let consume = move |_| {
+    let consume = move |()| {
         let cmds = positions
             .get_untracked()
             .into_iter()
@@ -114,8 +128,7 @@ pub fn ConsumerPanel() -> impl IntoView {
     };
     view! {
         <section class="panel consumer" aria-label="Consumer">
-            <h3>{tr(lang, Ui::Consumer)}</h3>
-            <button data-testid="consume" on:click=consume>{tr(lang, Ui::Consume)}</button>
+            <div inner_html=move || format!(r#"<h3>{}</h3><button data-testid="consume">{}</button>"#, t(lang.get(), Ui::Consumer), t(lang.get(), Ui::Consume)) on:click=move |ev| if button_of(&ev, "consume").is_some() { consume(()) }></div>
             <ul class="mono consumed" data-testid="consumed" inner_html=move || {
                 let position = t(lang.get(), Ui::Position);
                 positions.with(|ps| ps.iter().map(|(tp, pos, consumed)| format!(
@@ -131,58 +144,55 @@ pub fn ConsumerPanel() -> impl IntoView {
 }
 
 /// Cluster settings; applying them starts a new session (the old one can be exported first).
+/// Markup like the producer: the fields show the session's settings and are read on "Apply".
 #[component]
 pub fn SettingsPanel() -> impl IntoView {
     let sim = expect_context::<Sim>();
     let lang = sim.lang;
-    let current = sim.with_session(|s| s.origin.config.clone());
-    let brokers = RwSignal::new(current.brokers);
-    let partitions = RwSignal::new(current.topics.first().map_or(3, |t| t.partitions));
-    let min_isr = RwSignal::new(current.min_insync_replicas);
-    let unclean = RwSignal::new(current.unclean_leader_election);
-    let lag = RwSignal::new(current.replica_lag_time_max_ms);
-    let mode = RwSignal::new(current.truncation_mode);
-    let apply = move |_| {
-        let brokers_n = brokers.get_untracked();
+    let html = move || {
+        let l = lang.get();
+        let c = sim.with_session(|s| s.origin.config.clone());
+        let modes = [(TruncationMode::Fetch, "FETCH", "FETCH (Kafka ≥ 2.7)"), (TruncationMode::Kip279, "KIP279", "KIP-279"), (TruncationMode::Kip101, "KIP101", "KIP-101 (legacy)"), (TruncationMode::Hw, "HW", "HW (legacy, < 0.11)")];
+        let options: String = modes.iter().map(|(m, v, label)| format!(r#"<option value="{v}"{}>{label}</option>"#, if *m == c.truncation_mode { " selected" } else { "" })).collect();
+        format!(
+            r#"<summary>{}</summary><div class="form-grid"><label>{}<input type="number" min="1" max="12" data-testid="setting-brokers" name="brokers" value="{}"></label><label>{}<input type="number" min="1" max="50" data-testid="setting-partitions" name="partitions" value="{}"></label><label>{}<input type="number" min="1" max="12" data-testid="setting-min-isr" name="min-isr" value="{}"></label><label>{}<input type="number" min="1" step="1000" data-testid="setting-lag" name="lag" value="{}"></label><label class="check"><input type="checkbox" data-testid="setting-unclean" name="unclean"{}>{}</label><label>{}<select data-testid="setting-mode" name="mode">{options}</select></label></div><button data-testid="apply-settings">{}</button>"#,
+            t(l, Ui::Settings),
+            t(l, Ui::Brokers),
+            c.brokers,
+            t(l, Ui::Partitions),
+            c.topics.first().map_or(3, |t| t.partitions),
+            t(l, Ui::MinIsr),
+            c.min_insync_replicas,
+            t(l, Ui::LagTime),
+            c.replica_lag_time_max_ms,
+            if c.unclean_leader_election { " checked" } else { "" },
+            t(l, Ui::UncleanElection),
+            t(l, Ui::TruncationMode),
+            t(l, Ui::ApplySettings)
+        )
+    };
+    let click = move |ev: leptos::ev::MouseEvent| {
+        let Some(panel) = button_of(&ev, "apply-settings") else { return };
+        let num = |name: &str| field(&panel, name).parse::<u32>().unwrap_or(0);
+        let brokers = num("brokers");
         let config = kplay_core::ClusterConfig {
-            brokers: brokers_n,
-            topics: vec![TopicConfig { name: "orders".into(), partitions: partitions.get_untracked(), replication_factor: brokers_n.min(3) }],
-            min_insync_replicas: min_isr.get_untracked(),
-            unclean_leader_election: unclean.get_untracked(),
-            replica_lag_time_max_ms: lag.get_untracked(),
-            truncation_mode: mode.get_untracked(),
+            brokers,
+            topics: vec![TopicConfig { name: "orders".into(), partitions: num("partitions"), replication_factor: brokers.min(3) }],
+            min_insync_replicas: num("min-isr"),
+            unclean_leader_election: field(&panel, "unclean") == "true",
+            replica_lag_time_max_ms: field(&panel, "lag").parse().unwrap_or(0),
+            truncation_mode: match field(&panel, "mode").as_str() {
+                "HW" => TruncationMode::Hw,
+                "KIP101" => TruncationMode::Kip101,
+                "KIP279" => TruncationMode::Kip279,
+                _ => TruncationMode::Fetch,
+            },
             ..page_config()
         };
-        match Session::new(config, DEFAULT_SEED) {
+        match Session::new(config, sim.with_session(|s| s.origin.seed)) {
             Ok(s) => sim.replace(s),
             Err(e) => sim.error.set(Some(e)),
         }
     };
-    let num = |sig: RwSignal<u32>| move |ev: leptos::ev::Event| sig.set(event_target_value(&ev).parse().unwrap_or(0));
-    view! {
-        <details class="panel settings">
-            <summary>{tr(lang, Ui::Settings)}</summary>
-            <div class="form-grid">
-                <label>{tr(lang, Ui::Brokers)}<input type="number" min="1" max="12" data-testid="setting-brokers" prop:value=move || brokers.get().to_string() on:input=num(brokers) /></label>
-                <label>{tr(lang, Ui::Partitions)}<input type="number" min="1" max="50" data-testid="setting-partitions" prop:value=move || partitions.get().to_string() on:input=num(partitions) /></label>
-                <label>{tr(lang, Ui::MinIsr)}<input type="number" min="1" max="12" data-testid="setting-min-isr" prop:value=move || min_isr.get().to_string() on:input=num(min_isr) /></label>
-                <label>{tr(lang, Ui::LagTime)}<input type="number" min="1" step="1000" data-testid="setting-lag" prop:value=move || lag.get().to_string() on:input=move |ev| lag.set(event_target_value(&ev).parse().unwrap_or(0)) /></label>
-                <label class="check"><input type="checkbox" data-testid="setting-unclean" prop:checked=move || unclean.get() on:change=move |ev| unclean.set(event_target_checked(&ev)) />{tr(lang, Ui::UncleanElection)}</label>
-                <label>{tr(lang, Ui::TruncationMode)}
-                    <select data-testid="setting-mode" on:change=move |ev| mode.set(match event_target_value(&ev).as_str() {
-                        "HW" => TruncationMode::Hw,
-                        "KIP101" => TruncationMode::Kip101,
-                        "KIP279" => TruncationMode::Kip279,
-                        _ => TruncationMode::Fetch,
-                    })>
-                        <option value="FETCH" selected=move || mode.get() == TruncationMode::Fetch>"FETCH (Kafka ≥ 2.7)"</option>
-                        <option value="KIP279" selected=move || mode.get() == TruncationMode::Kip279>"KIP-279"</option>
-                        <option value="KIP101" selected=move || mode.get() == TruncationMode::Kip101>"KIP-101 (legacy)"</option>
-                        <option value="HW" selected=move || mode.get() == TruncationMode::Hw>"HW (legacy, < 0.11)"</option>
-                    </select>
-                </label>
-            </div>
-            <button data-testid="apply-settings" on:click=apply>{tr(lang, Ui::ApplySettings)}</button>
-        </details>
-    }
+    view! { <details class="panel settings" inner_html=html on:click=click></details> }
 }

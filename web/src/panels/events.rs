@@ -1,7 +1,7 @@
 //! The side panels that explain: the event narration and the invariant checker (the
 //! inspector is in [`crate::panels::inspector`]).
 
-use crate::i18n::{narrate, t, tr, Lang, Narration, Ui};
+use crate::i18n::{narrate, t, Lang, Narration, Ui};
 use kplay_core::timeline::Timeline;
 use crate::stage::markup::{clicked, escape};
 use crate::sim::Sim;
@@ -117,11 +117,7 @@ pub fn EventLog() -> impl IntoView {
     };
     view! {
         <section class="panel events" aria-label="Events">
-            <h3>{tr(lang, Ui::Events)}</h3>
-            <label class="toggle">
-                <input type="checkbox" prop:checked=move || sim.show_messages.get() on:change=move |ev| sim.show_messages.set(event_target_checked(&ev)) />
-                {tr(lang, Ui::ShowMessages)}
-            </label>
+            <div inner_html=move || toggle_html(t(lang.get(), Ui::Events), t(lang.get(), Ui::ShowMessages), sim.show_messages.get_untracked()) on:change=move |ev| sim.show_messages.set(event_target_checked(&ev))></div>
             // The current step's rows are marked by one rule instead of a class on each row. It
             // is rewritten with the log, not on every step: a changed style sheet restyles the
             // whole page, which on every frame of play was a third of a frame's work with the
@@ -133,6 +129,11 @@ pub fn EventLog() -> impl IntoView {
             <ol class="event-log" data-testid="event-log" on:click=jump inner_html=html></ol>
         </section>
     }
+}
+
+/// A panel's heading and one checkbox, as markup (its `change` bubbles to the panel).
+pub fn toggle_html(title: &str, label: &str, checked: bool) -> String {
+    format!(r#"<h3>{title}</h3><label class="toggle"><input type="checkbox"{}>{label}</label>"#, if checked { " checked" } else { "" })
 }
 
 /// The checker: all good, or every violation with its evidence and a jump to its step.
@@ -150,12 +151,13 @@ pub fn InvariantPanel() -> impl IntoView {
                 .iter()
                 .map(|v| {
                     format!(
-                        r#"<li class="violation" data-invariant="{0}"><strong>⚠ {0}</strong>{1}<span class="why">{2}</span><span class="text">{3}</span><button class="link" data-jump="{4}">→ #{4}</button></li>"#,
+                        r#"<li class="violation" data-invariant="{0}" data-explained="{5}"><strong>⚠ {0}</strong>{1}<span class="why">{2}</span><span class="text">{3}</span><button class="link" data-jump="{4}">→ #{4}</button></li>"#,
                         escape(&v.invariant),
                         v.tp.as_ref().map_or(String::new(), |tp| format!(" · {}", escape(&tp.to_string()))),
                         t(l, if v.explained { Ui::ViolationExplained } else { Ui::ViolationFault }),
                         escape(&v.detail),
-                        v.step
+                        v.step,
+                        v.explained
                     )
                 })
                 .collect();
@@ -170,8 +172,7 @@ pub fn InvariantPanel() -> impl IntoView {
     };
     view! {
         <section class=move || if sim.violations.with(|v| v.is_empty()) { "panel invariants" } else { "panel invariants violated" } data-testid="invariants" aria-live="polite" on:click=jump>
-            <h3>{tr(lang, Ui::Invariants)}" (I1–I27)"</h3>
-            <div inner_html=body></div>
+            <div inner_html=move || format!("<h3>{} (I1–I27)</h3>{}", t(lang.get(), Ui::Invariants), body())></div>
         </section>
     }
 }

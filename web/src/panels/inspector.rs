@@ -4,7 +4,7 @@
 //! It is read-only text, redrawn after every step while something is selected, so it is
 //! written as one HTML string (natively tested below) rather than as reactive elements.
 
-use crate::i18n::{role, t, tr, Lang, Ui};
+use crate::i18n::{role, t, Lang, Ui};
 use crate::stage::markup::escape;
 use crate::sim::{Selection, Sim};
 use crate::view::{replica_detail, ReplicaDetail};
@@ -30,8 +30,7 @@ pub fn Inspector() -> impl IntoView {
     };
     view! {
         <section class="panel inspector" aria-label="Inspector" data-testid="inspector">
-            <h3>{tr(sim.lang, Ui::Inspector)}</h3>
-            <div inner_html=body></div>
+            <div inner_html=move || format!("<h3>{}</h3>{}", t(sim.lang.get(), Ui::Inspector), body())></div>
         </section>
     }
 }

@@ -2,7 +2,7 @@
 //! flight, and one card per partition with each replica's log drawn as cells — all drawn as
 //! markup (see [`crate::stage::markup`]); the components here hold the reactivity and the clicks.
 
-use crate::i18n::{t, tr, Ui};
+use crate::i18n::{t, Ui};
 use crate::stage::layout::{node_x, STRIP_HEIGHT, STRIP_WIDTH};
 use crate::sim::{Selection, Sim};
 use crate::stage::markup::{brokers_html, clicked, messages_svg, partition_head_html, replica_row_html};
@@ -72,23 +72,16 @@ pub fn NetworkStrip() -> impl IntoView {
     };
     view! {
         <section class="network" aria-label="Network">
-            <label class="toggle">
-                <input type="checkbox" prop:checked=move || sim.hide_heartbeats.get() on:change=move |ev| sim.hide_heartbeats.set(event_target_checked(&ev)) />
-                {tr(sim.lang, Ui::HideHeartbeats)}
-            </label>
+            <label class="toggle" inner_html=move || format!(r#"<input type="checkbox"{}>{}"#, if sim.hide_heartbeats.get_untracked() { " checked" } else { "" }, t(sim.lang.get(), Ui::HideHeartbeats)) on:change=move |ev| sim.hide_heartbeats.set(event_target_checked(&ev))></label>
             <svg viewBox=format!("0 0 {STRIP_WIDTH} {STRIP_HEIGHT}") data-testid="network" role="img" aria-label="messages in flight">
-                {move || {
+                <g inner_html=move || {
                     let (n, clients) = (count.get(), t(sim.lang.get(), Ui::Clients));
                     (0..=n).map(|id| {
                         let x = node_x(id, n);
-                        view! {
-                            <g class="node">
-                                <line x1=x y1="14" x2=x y2=STRIP_HEIGHT - 4 />
-                                <text x=x y="11" text-anchor="middle">{if id == 0 { clients.to_string() } else { format!("B{id}") }}</text>
-                            </g>
-                        }
-                    }).collect_view()
-                }}
+                        let name = if id == 0 { clients.to_string() } else { format!("B{id}") };
+                        format!(r#"<g class="node"><line x1="{x}" y1="14" x2="{x}" y2="{}"></line><text x="{x}" y="11" text-anchor="middle">{name}</text></g>"#, STRIP_HEIGHT - 4)
+                    }).collect::<String>()
+                }></g>
                 <g class="messages" data-testid="messages" inner_html=dots></g>
             </svg>
         </section>
