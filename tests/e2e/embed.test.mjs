@@ -96,9 +96,22 @@ test('a lesson\'s share link and embed code open the same stop; the embed code i
   assert.equal(await pg.attr('clock', 'data-trace'), here.trace, 'the embed code opens the same moment');
   const fresh = await browser.newContext();
   const other = await fresh.newPage();
+  const opg = new Playground(other);
+  await opg.open(server.url);
+  await opg.produce({ value: 'theirs', partition: '0' });
+  await opg.step();
+  const theirs = await other.evaluate(() => localStorage.getItem('kplay.session.v1'));
+  await other.goto('about:blank');
   await other.goto(link);
   await other.locator('[data-testid="tour"][data-stop="2"]').waitFor();
-  assert.equal(await new Playground(other).attr('clock', 'data-trace'), here.trace);
+  assert.equal(await opg.attr('clock', 'data-trace'), here.trace);
+  // Kept: the lesson is theirs now (it reopens after a reload), and their sandbox is intact.
+  await opg.tid('keep-session').click();
+  await other.reload();
+  await other.locator('[data-testid="tour"][data-stop="2"]').waitFor();
+  await opg.tid('open-sandbox').click();
+  await opg.tid('broker-1').waitFor();
+  assert.equal(await other.evaluate(() => localStorage.getItem('kplay.session.v1')), theirs, 'their sandbox is not replaced by the link\'s empty one');
   await fresh.close();
   assert.deepEqual(errors, []);
   await page.close();

@@ -569,6 +569,7 @@ impl Sim {
             if let Err(e) = sim.load_lesson_id(&id).await {
                 errors.push(e);
                 show(sim, &errors);
+                sim.from_link.set(false); // nothing of the link's to keep
                 return;
             }
             if let (true, Some(s)) = (o.forked, o.session) {
@@ -647,6 +648,12 @@ impl Sim {
     pub fn keep(&self) {
         self.persist.set_value(true);
         self.from_link.set(false);
+        // What a link's page set aside is an empty session, not the reader's sandbox: drop it,
+        // so that "Sandbox" brings back the reader's own from storage.
+        self.sandbox.set_value(None);
+        if let Some(source) = self.lesson.with_untracked(|l| l.as_ref().map(|l| l.source.clone())) {
+            storage::save_lesson_source(&source);
+        }
         self.save();
     }
 

@@ -17,6 +17,8 @@ fn base() -> String {
 pub fn shared(sim: &Sim) -> Shared {
     let step = sim.step.get_untracked();
     let (lesson, forked) = sim.lesson.with_untracked(|l| l.as_ref().map_or((None, false), |l| (Some(l.lesson.id.clone()), l.forked)));
+    // A lesson the library does not hold (an imported file) travels as its session.
+    let lesson = lesson.filter(|id| sim.index.with_untracked(|i| matches!(i, Some(Ok(i)) if i.cards.iter().any(|c| c.id == *id))));
     let session = (lesson.is_none() || forked).then(|| sim.with_session(|s| s.to_json()));
     Shared { step, lesson, forked, compare: sim.compare.with_untracked(Option::is_some), session }
 }
@@ -43,7 +45,11 @@ pub fn embed(sim: &Sim) -> String {
 /// Puts `text` on the clipboard when the browser allows it (a failure is not awaited: the
 /// text is in its box either way, and a future per button cost the bundle a kilobyte).
 fn copy(text: &str, status: web_sys::Element, lang: crate::i18n::Lang) {
-    let _ = window().navigator().clipboard().write_text(text);
+    let navigator = window().navigator();
+    // `navigator.clipboard` exists only on secure pages (https, localhost).
+    if js_sys::Reflect::has(&navigator, &"clipboard".into()).unwrap_or(false) {
+        let _ = navigator.clipboard().write_text(text);
+    }
     status.set_text_content(Some(t(lang, Ui::Copied)));
 }
 

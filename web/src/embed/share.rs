@@ -56,8 +56,8 @@ fn base64url(bytes: &[u8]) -> String {
 fn from_base64url(text: &str) -> Result<Vec<u8>, String> {
     let mut out = Vec::with_capacity(text.len() * 3 / 4);
     let (mut acc, mut bits) = (0u32, 0);
-    for (i, c) in text.bytes().enumerate() {
-        let v = ALPHABET.iter().position(|a| *a == c).ok_or_else(|| format!("share link: character {} (`{}`) is not base64url", i + 1 + PREFIX.len(), c as char))?;
+    for (i, ch) in text.chars().enumerate() {
+        let v = ALPHABET.iter().position(|a| u32::from(*a) == u32::from(ch)).ok_or_else(|| format!("share link: character {} (`{ch}`) is not base64url", i + 1 + PREFIX.len()))?;
         acc = (acc << 6) | v as u32;
         bits += 6;
         if bits >= 8 {

@@ -72,7 +72,7 @@ pub fn NetworkStrip() -> impl IntoView {
     };
     view! {
         <section class="network" aria-label="Network">
-            <label class="toggle" inner_html=move || format!(r#"<input type="checkbox"{}>{}"#, if sim.hide_heartbeats.get_untracked() { " checked" } else { "" }, t(sim.lang.get(), Ui::HideHeartbeats)) on:change=move |ev| sim.hide_heartbeats.set(event_target_checked(&ev))></label>
+            <label class="toggle" inner_html=move || format!(r#"<input type="checkbox"{}>{}"#, if sim.hide_heartbeats.get() { " checked" } else { "" }, t(sim.lang.get(), Ui::HideHeartbeats)) on:change=move |ev| sim.hide_heartbeats.set(event_target_checked(&ev))></label>
             <svg viewBox=format!("0 0 {STRIP_WIDTH} {STRIP_HEIGHT}") data-testid="network" role="img" aria-label="messages in flight">
                 <g inner_html=move || {
                     let (n, clients) = (count.get(), t(sim.lang.get(), Ui::Clients));
