@@ -118,7 +118,7 @@ test(`the monkey: ${SECONDS} s of random use (seed ${SEED})`, { timeout: (SECOND
       if (before.mode === 'stage') {
         await page.waitForFunction((t) => document.querySelector('[data-testid="clock"]')?.dataset.trace === t, before.trace, { timeout: 5000 }).catch(() => {});
         const after = await page.evaluate(() => ({ trace: document.querySelector('[data-testid="clock"]')?.dataset.trace, clock: document.querySelector('[data-testid="clock"]')?.textContent }));
-        assert.deepEqual(after, { trace: before.trace, clock: before.clock }, `a reload restores the session exactly (seed ${SEED}, after ${log.slice(-5).join(' / ')})`);
+        assert.deepEqual(after, { trace: before.trace, clock: before.clock }, `a reload restores the session exactly (seed ${SEED}, after ${log.slice(-25).join(' / ')})`);
       }
       return 'reload';
     },

@@ -408,6 +408,12 @@ impl Sim {
 
     /// A fresh session with the page's configuration.
     pub fn reset(&self) {
+        // In a lesson, Reset is the lesson from its start (a fresh sandbox under the lesson's
+        // tour would be saved as the lesson's step and reopen as another run: the monkey's find).
+        if let Some(source) = self.lesson.with_untracked(|l| l.as_ref().map(|l| l.source.clone())) {
+            self.open_lesson(&source);
+            return;
+        }
         self.playing.set(false);
         self.selected.set(None);
         self.session.set_value(Session::fresh());
@@ -417,6 +423,14 @@ impl Sim {
 
     /// Replaces the session (settings changed, or a file imported).
     pub fn replace(&self, s: Session) {
+        // A new session (an imported file, applied settings) is the sandbox, even from a lesson:
+        // it replaces the one set aside.
+        if self.lesson.with_untracked(Option::is_some) {
+            self.lesson.set(None);
+            self.sandbox.set_value(None);
+            self.compare.set(None);
+            self.mode.set(Mode::Sandbox);
+        }
         self.playing.set(false);
         self.selected.set(None);
         self.session.set_value(s);
