@@ -190,7 +190,7 @@ pub fn App() -> impl IntoView {
     view! {
         <div class=app_class data-testid="app" data-mode=if embedded { "embed" } else { "full" }>
         <header class=move || if mode.get() == Mode::Library { "top library-mode" } else { "top" }>
-            <div class="title-row" inner_html=title_row on:click=move |ev| match crate::stage::markup::clicked(&ev, "data-testid").and_then(|e| e.get_attribute("data-testid")).as_deref() {
+            <div class="title-row" inner_html=title_row on:click=move |ev| match crate::stage::markup::clicked_testid(&ev).as_deref() {
                 Some("panels-toggle") => panels.update(|p| *p = !*p),
                 Some("open-library") => sim.show_library(),
                 Some("open-sandbox") => sim.show_sandbox(),

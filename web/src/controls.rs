@@ -30,11 +30,6 @@ fn speed_options() -> String {
     SPEEDS.iter().map(|(l, _)| format!(r#"<option value="{l}">{l}×</option>"#)).collect()
 }
 
-/// The `data-testid` of the button a click in markup hit.
-fn clicked_id(ev: &leptos::ev::MouseEvent) -> Option<String> {
-    crate::stage::markup::clicked(ev, "data-testid")?.get_attribute("data-testid")
-}
-
 /// The toolbar. Its fixed buttons are markup with one click listener per group (as the stage
 /// is drawn: a reactive element per button cost the bundle several kilobytes); what changes
 /// while playing (play / pause, the speed, the clock, the scrubber) is reactive.
@@ -78,7 +73,7 @@ pub fn Controls() -> impl IntoView {
             <span class="group" inner_html=move || {
                 let l = lang.get();
                 format!(r#"<button data-testid="step-back" title="←">◀ {}</button><button data-testid="step" title="→">{} ▶</button><button data-testid="reset">{}</button>"#, t(l, Ui::StepBack), t(l, Ui::Step), t(l, Ui::Reset))
-            } on:click=move |ev| match clicked_id(&ev).as_deref() {
+            } on:click=move |ev| match crate::stage::markup::clicked_testid(&ev).as_deref() {
                 Some("step-back") => { sim.playing.set(false); sim.step_back(); }
                 Some("step") => { sim.playing.set(false); sim.step_forward(); }
                 Some("reset") => sim.reset(),
@@ -116,7 +111,7 @@ pub fn Controls() -> impl IntoView {
                     r#"<button data-testid="export">{}</button><label class="button">{}<input type="file" accept=".json,application/json" data-testid="import" class="visually-hidden"></label><button data-testid="help">{}</button><span class="lang" role="group" aria-label="Language"><button data-testid="lang-en"{}>EN</button><button data-testid="lang-ko"{}>한국어</button></span>"#,
                     t(l, Ui::Export), t(l, Ui::Import), t(l, Ui::Help), active(Lang::En), active(Lang::Ko)
                 )
-            } on:click=move |ev| match clicked_id(&ev).as_deref() {
+            } on:click=move |ev| match crate::stage::markup::clicked_testid(&ev).as_deref() {
                 Some("export") => sim.with_session(|s| download("kplay-session.json", &s.to_json())),
                 Some("help") => help.update(|h| *h = !*h),
                 Some("lang-en") => sim.set_lang(Lang::En),

@@ -106,8 +106,7 @@ pub fn LinkBanner() -> impl IntoView {
         )
     };
     let click = move |ev: leptos::ev::MouseEvent| {
-        use wasm_bindgen::JsCast;
-        if ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|e| e.get_attribute("data-testid").as_deref() == Some("keep-session")) {
+        if crate::stage::markup::clicked_testid(&ev).as_deref() == Some("keep-session") {
             sim.keep();
         }
     };

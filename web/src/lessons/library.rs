@@ -105,7 +105,7 @@ pub fn Library() -> impl IntoView {
                 let back = if sim.lesson.with(Option::is_some) { format!(r#"<button data-testid="back-to-lesson">{}</button>"#, t(l, Ui::BackToLesson)) } else { String::new() };
                 let search = t(l, Ui::Search);
                 format!(r#"<h2>{}</h2><input type="search" data-testid="library-search" aria-label="{search}" placeholder="{search}" value="{}">{back}"#, t(l, Ui::Lessons), escape(&query.get_untracked()))
-            } on:input=move |ev| query.set(event_target_value(&ev)) on:click=move |ev| if clicked(&ev, "data-testid").is_some_and(|e| e.get_attribute("data-testid").as_deref() == Some("back-to-lesson")) { sim.show_lesson() }></div>
+            } on:input=move |ev| query.set(event_target_value(&ev)) on:click=move |ev| if crate::stage::markup::clicked_testid(&ev).as_deref() == Some("back-to-lesson") { sim.show_lesson() }></div>
             <p class="intro" inner_html=move || t(lang.get(), Ui::LibraryIntro)></p>
             <div class="topic-filter" role="group" on:click=pick_topic inner_html=topics></div>
             <div class="library-cards" on:click=open inner_html=html></div>

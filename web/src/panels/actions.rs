@@ -24,8 +24,8 @@ fn field(root: &web_sys::Element, name: &str) -> String {
 
 /// The panel a click in it came from, when it hit the button with `testid`.
 fn button_of(ev: &leptos::ev::MouseEvent, testid: &str) -> Option<web_sys::Element> {
-    let b = crate::stage::markup::clicked(ev, "data-testid")?;
-    (b.get_attribute("data-testid").as_deref() == Some(testid)).then(|| b.closest(".panel").ok().flatten())?
+    let b = crate::stage::markup::clicked(ev, &format!(r#"data-testid="{testid}""#))?;
+    b.closest(".panel").ok().flatten()
 }
 
 /// The producer: key, value, partition, acks, count. Markup with one click listener, as the

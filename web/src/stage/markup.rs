@@ -37,6 +37,12 @@ pub fn clicked(ev: &web_sys::MouseEvent, attr: &str) -> Option<web_sys::Element>
     ev.target()?.dyn_into::<web_sys::Element>().ok()?.closest(&format!("[{attr}]")).ok()?
 }
 
+/// The `data-testid` of the element a click on markup hit (the buttons of markup-drawn
+/// panels are told apart by it).
+pub fn clicked_testid(ev: &web_sys::MouseEvent) -> Option<String> {
+    clicked(ev, "data-testid")?.get_attribute("data-testid")
+}
+
 /// `s` with the characters that mean something in HTML written as entities (values and keys
 /// are the user's text).
 pub fn escape(s: &str) -> String {
