@@ -1,0 +1,307 @@
+//! Commands: validating one against the cluster as it is (a clear error, nothing changed) and
+//! carrying it out.
+
+use super::{Cluster, Scheduled};
+use crate::broker::BrokerStatus;
+use crate::command::Command;
+use crate::event::{Event, ReadKind};
+use crate::fetcher;
+use crate::ids::{BrokerId, MessageId, Offset, TopicPartition};
+use crate::message::{Message, Node};
+use crate::outbox::{Outbox, Timer};
+use crate::broker::Broker;
+
+/// A command the cluster cannot carry out, with a message a course author understands.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CommandError {
+    /// No such broker.
+    #[error("there is no broker {0}")]
+    NoSuchBroker(BrokerId),
+    /// No such topic or partition.
+    #[error("there is no partition {0}")]
+    NoSuchPartition(TopicPartition),
+    /// No such in-flight message.
+    #[error("no message #{0} is in flight")]
+    NoSuchMessage(MessageId),
+    /// The broker is in the wrong state for this command.
+    #[error("broker {broker} {problem}")]
+    BrokerState {
+        /// The broker.
+        broker: BrokerId,
+        /// What is wrong.
+        problem: &'static str,
+    },
+    /// The command makes no sense now.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl Cluster {
+    // ---- commands --------------------------------------------------------------------
+
+    pub(super) fn check_broker(&self, b: BrokerId) -> Result<&Broker, CommandError> {
+        self.brokers.get(&b).ok_or(CommandError::NoSuchBroker(b))
+    }
+
+    pub(super) fn check_tp(&self, topic: &str, partition: u32) -> Result<TopicPartition, CommandError> {
+        let tp = TopicPartition::new(topic, partition);
+        if self.controller.partitions.contains_key(&tp) {
+            Ok(tp)
+        } else {
+            Err(CommandError::NoSuchPartition(tp))
+        }
+    }
+
+    pub(super) fn validate(&self, cmd: &Command) -> Result<(), CommandError> {
+        use Command as C;
+        match cmd {
+            C::Produce { topic, partition, to, .. } => {
+                if !self.config.topics.iter().any(|t| &t.name == topic) {
+                    return Err(CommandError::NoSuchPartition(TopicPartition::new(topic.clone(), partition.unwrap_or(0))));
+                }
+                if let Some(p) = partition {
+                    self.check_tp(topic, *p)?;
+                }
+                if let Some(b) = to {
+                    self.check_broker(*b)?;
+                }
+            }
+            C::Fetch { broker, topic, partition } => {
+                let tp = self.check_tp(topic, *partition)?;
+                let x = self.check_broker(*broker)?;
+                if !x.is_running() {
+                    return Err(CommandError::BrokerState { broker: *broker, problem: "is not running" });
+                }
+                let r = x.replicas.get(&tp).ok_or(CommandError::Invalid(format!("broker {broker} holds no replica of {tp}")))?;
+                match r.follower_state() {
+                    None => return Err(CommandError::Invalid(format!("broker {broker} is not a follower of {tp}"))),
+                    Some(f) if f.in_flight.is_some() => return Err(CommandError::Invalid(format!("broker {broker} already has a request for {tp} in flight"))),
+                    Some(_) => {}
+                }
+            }
+            C::Consume { topic, partition, broker, .. } | C::ListOffsets { topic, partition, broker } => {
+                self.check_tp(topic, *partition)?;
+                if let Some(b) = broker {
+                    self.check_broker(*b)?;
+                }
+            }
+            C::Crash { broker, .. } => {
+                if self.check_broker(*broker)?.status == BrokerStatus::Crashed {
+                    return Err(CommandError::BrokerState { broker: *broker, problem: "is already down" });
+                }
+            }
+            C::Restart { broker } => {
+                if self.check_broker(*broker)?.status != BrokerStatus::Crashed {
+                    return Err(CommandError::BrokerState { broker: *broker, problem: "is not down" });
+                }
+            }
+            C::Pause { broker } => {
+                if !self.check_broker(*broker)?.is_running() {
+                    return Err(CommandError::BrokerState { broker: *broker, problem: "is not running" });
+                }
+            }
+            C::Resume { broker } => {
+                if self.check_broker(*broker)?.status != BrokerStatus::Paused {
+                    return Err(CommandError::BrokerState { broker: *broker, problem: "is not paused" });
+                }
+            }
+            C::Heartbeat { broker } => {
+                if !self.check_broker(*broker)?.is_running() {
+                    return Err(CommandError::BrokerState { broker: *broker, problem: "is not running" });
+                }
+            }
+            C::Fence { broker } | C::Isolate { broker } | C::Heal { broker } | C::Slow { broker, .. } | C::Flush { broker } | C::IsrCheck { broker } => {
+                self.check_broker(*broker)?;
+            }
+            C::Cut { from, to } | C::Hold { from, to } | C::Release { from, to } | C::Link { from, to, .. } => {
+                self.check_broker(*from)?;
+                self.check_broker(*to)?;
+            }
+            C::Deliver { message } | C::Drop { message } => {
+                if !self.network.in_flight.contains_key(message) {
+                    return Err(CommandError::NoSuchMessage(*message));
+                }
+            }
+            C::Advance { .. } | C::Step { .. } => {}
+            C::AdvanceTo { time_ms } => {
+                if *time_ms < self.now_ms {
+                    return Err(CommandError::Invalid(format!("advance_to {time_ms} is in the past (now is {})", self.now_ms)));
+                }
+            }
+            C::ElectController { broker } => {
+                if let Some(b) = broker {
+                    if !self.check_broker(*b)?.is_running() {
+                        return Err(CommandError::BrokerState { broker: *b, problem: "is not running" });
+                    }
+                }
+            }
+            C::ZombieElect { broker, topic, partition, leader } => {
+                self.check_tp(topic, *partition)?;
+                self.check_broker(*leader)?;
+                if self.check_broker(*broker)?.zombie_controller_epoch.is_none() {
+                    return Err(CommandError::BrokerState { broker: *broker, problem: "does not believe it is the controller" });
+                }
+            }
+            C::Elect { topic, partition, .. } => {
+                self.check_tp(topic, *partition)?;
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn execute(&mut self, cmd: &Command, events: &mut Vec<Event>) -> Result<(), CommandError> {
+        use Command as C;
+        let mut out = Outbox::default();
+        match cmd {
+            C::Produce { topic, partition, key, value, acks, to } => self.produce(topic, *partition, key.clone(), value.clone(), *acks, *to, events),
+            C::Fetch { broker, topic, partition } => {
+                let tp = TopicPartition::new(topic.clone(), *partition);
+                let x = self.brokers.get_mut(broker).expect("validated");
+                let epoch = x.broker_epoch;
+                let r = x.replicas.get_mut(&tp).expect("validated");
+                if let Some((leader, msg)) = fetcher::next_request(r, epoch, 0) {
+                    out.send(Node::Broker(*broker), Node::Broker(leader), msg);
+                }
+            }
+            C::Consume { topic, partition, offset, broker } => self.consume(TopicPartition::new(topic.clone(), *partition), Offset(*offset), *broker, ReadKind::Fetch, events),
+            C::ListOffsets { topic, partition, broker } => self.consume(TopicPartition::new(topic.clone(), *partition), Offset::UNKNOWN, *broker, ReadKind::ListOffsets, events),
+            C::Crash { broker, kind, keep } => {
+                let was_controller = self.controller.active == Some(*broker);
+                let x = self.brokers.get_mut(broker).expect("validated");
+                if *kind == crate::event::CrashKind::Clean {
+                    if let Some(c) = self.controller.active {
+                        out.send(Node::Broker(*broker), Node::Broker(c), Message::ControlledShutdown { broker_epoch: x.broker_epoch });
+                    }
+                }
+                x.crash(&mut out, *kind, keep.map(Offset));
+                if was_controller && self.config.auto.controller_failover {
+                    out.timer(self.now_ms + self.config.controller_failover_ms, Timer::ControllerFailover);
+                }
+            }
+            C::Restart { broker } => {
+                let x = self.brokers.get_mut(broker).expect("validated");
+                x.restart(&mut out);
+                if let Some(c) = self.controller.active {
+                    out.send(Node::Broker(*broker), Node::Broker(c), Message::BrokerRegistration { previous_epoch: None });
+                }
+                self.drain(out, events);
+                self.arm_periodic_timers(Some(*broker));
+                return Ok(());
+            }
+            C::Pause { broker } => {
+                self.brokers.get_mut(broker).expect("validated").status = BrokerStatus::Paused;
+                out.event(Event::BrokerPaused { broker: *broker, paused: true });
+                if self.controller.active == Some(*broker) && self.config.auto.controller_failover {
+                    out.timer(self.now_ms + self.config.controller_failover_ms, Timer::ControllerFailover);
+                }
+            }
+            C::Resume { broker } => {
+                let x = self.brokers.get_mut(broker).expect("validated");
+                x.status = BrokerStatus::Running;
+                x.incarnation += 1; // timers set before the pause were dropped; re-arm below
+                let backlog = std::mem::take(&mut x.backlog);
+                events.push(Event::BrokerPaused { broker: *broker, paused: false });
+                for id in backlog {
+                    self.deliver(id, events);
+                }
+                self.arm_periodic_timers(Some(*broker));
+            }
+            C::Heartbeat { broker } => {
+                if let Some(c) = self.controller.active {
+                    out.send(Node::Broker(*broker), Node::Broker(c), self.heartbeat(*broker));
+                }
+            }
+            C::Fence { broker } => self.controller.fence(&self.config, &mut out, *broker, "session expired (pinned)"),
+            C::Isolate { broker } => {
+                self.network.isolated.insert(*broker, ());
+                out.event(Event::NetworkChanged { description: format!("broker {broker} isolated") });
+                if self.controller.active == Some(*broker) && self.config.auto.controller_failover {
+                    out.timer(self.now_ms + self.config.controller_failover_ms, Timer::ControllerFailover);
+                }
+            }
+            C::Heal { broker } => {
+                self.network.isolated.remove(broker);
+                self.network.slow.remove(broker);
+                let n = Node::Broker(*broker);
+                let links: Vec<(Node, Node)> = self.network.links.keys().filter(|(a, b)| *a == n || *b == n).copied().collect();
+                for (a, b) in links {
+                    for (id, at) in self.network.release(self.now_ms, a, b) {
+                        self.schedule(at, Scheduled::Deliver(id));
+                    }
+                    self.network.links.remove(&(a, b));
+                }
+                out.event(Event::NetworkChanged { description: format!("broker {broker} healed") });
+            }
+            C::Cut { from, to } => {
+                self.network.link_mut(Node::Broker(*from), Node::Broker(*to)).cut = true;
+                out.event(Event::NetworkChanged { description: format!("link {from} -> {to} cut") });
+            }
+            C::Hold { from, to } => {
+                self.network.link_mut(Node::Broker(*from), Node::Broker(*to)).held = true;
+                out.event(Event::NetworkChanged { description: format!("link {from} -> {to} held") });
+            }
+            C::Release { from, to } => {
+                for (id, at) in self.network.release(self.now_ms, Node::Broker(*from), Node::Broker(*to)) {
+                    self.schedule(at, Scheduled::Deliver(id));
+                }
+                out.event(Event::NetworkChanged { description: format!("link {from} -> {to} released") });
+            }
+            C::Slow { broker, slow } => {
+                if *slow {
+                    self.network.slow.insert(*broker, ());
+                } else {
+                    self.network.slow.remove(broker);
+                }
+                out.event(Event::NetworkChanged { description: format!("broker {broker} {}", if *slow { "slowed" } else { "at full speed" }) });
+            }
+            C::Link { from, to, extra_delay_ms, drop_permille } => {
+                let l = self.network.link_mut(Node::Broker(*from), Node::Broker(*to));
+                l.extra_delay_ms = *extra_delay_ms;
+                l.drop_permille = *drop_permille;
+                out.event(Event::NetworkChanged { description: format!("link {from} -> {to}: +{extra_delay_ms} ms, {drop_permille}‰ loss") });
+            }
+            C::Deliver { message } => {
+                self.queue.retain(|_, s| *s != Scheduled::Deliver(*message));
+                self.deliver(*message, events);
+            }
+            C::Drop { message } => {
+                self.queue.retain(|_, s| *s != Scheduled::Deliver(*message));
+                let m = self.network.in_flight.remove(message).expect("validated");
+                events.push(Event::Dropped { id: *message, reason: "dropped (pinned)".into() });
+                self.request_lost(m.from, &m.message);
+            }
+            C::Step { .. } => unreachable!("handled by apply"),
+            C::Advance { ms } => self.run_until(self.now_ms + ms, events),
+            C::AdvanceTo { time_ms } => self.run_until(*time_ms, events),
+            C::Flush { broker } => {
+                for (_, r) in self.brokers.get_mut(broker).expect("validated").replicas.iter_mut() {
+                    r.log.flush();
+                }
+                out.event(Event::Flushed { broker: *broker });
+            }
+            C::IsrCheck { broker } => self.isr_check(*broker, &mut out),
+            C::ElectController { broker } => {
+                let next = broker.or_else(|| self.failover_candidate()).ok_or(CommandError::Invalid("no broker can become controller".into()))?;
+                self.take_over_controller(next, &mut out);
+            }
+            C::ZombieElect { broker, topic, partition, leader } => {
+                let tp = TopicPartition::new(topic.clone(), *partition);
+                let x = self.brokers.get_mut(broker).expect("validated");
+                let stale = x.zombie_controller_epoch.take().expect("validated");
+                let mut st = self.controller.partitions[&tp].clone();
+                st.leader = Some(*leader);
+                st.leader_epoch = st.leader_epoch.next();
+                for r in &st.replicas {
+                    out.send(Node::Broker(*broker), Node::Broker(*r), Message::LeaderAndIsr { controller_epoch: stale, controller_id: *broker, state: st.clone() });
+                }
+                out.event(Event::ZombieControllerFenced { broker: *broker, controller_epoch: stale });
+            }
+            C::Elect { topic, partition, kind } => {
+                let tp = TopicPartition::new(topic.clone(), *partition);
+                self.controller.elect_leader(&self.config, &mut out, &tp, *kind);
+            }
+        }
+        self.drain(out, events);
+        Ok(())
+    }
+}
