@@ -2,6 +2,12 @@
 
 use wasm_bindgen::JsCast;
 
+/// Talc instead of Rust's default dlmalloc: about 4 KB less of the gzipped page, and faster
+/// (its WebAssembly benchmarks). The page is single-threaded (no `atomics`).
+#[cfg(all(not(target_feature = "atomics"), target_family = "wasm"))]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// Shows a visible error with a way out. It uses plain DOM (the wasm instance is about to
 /// abort, so nothing reactive can run after it): the buttons reload the page, one after
 /// clearing the saved session.
