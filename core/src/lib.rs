@@ -14,6 +14,7 @@
 //! - [`broker`]: crash and restart; [`controller`]: registrations, elections, ISR commits.
 //! - [`network`], [`message`]: the wire; [`outbox`]: effects as data.
 //! - [`cluster`]: the loop; [`command`]: what drives it; [`event`]: what comes out.
+//! - [`group`]: consumer groups: coordinator placement, the assignors.
 //! - [`invariants`]: the checker; [`scenario`], [`report`]: files in, JSON out.
 //! - [`timeline`]: history, exact jumps back and forward (the page's scrubber).
 //! - [`lesson`]: a scenario's guided tour: stops found in the recorded run.
@@ -31,6 +32,7 @@ pub mod controller;
 pub mod epoch_cache;
 pub mod event;
 pub mod fetcher;
+pub mod group;
 pub mod ids;
 pub mod invariants;
 pub mod lesson;

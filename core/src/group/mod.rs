@@ -1,0 +1,52 @@
+//! Consumer groups (`../shared/PROTOCOL-GROUPS.md`): where a group's coordinator lives, and the
+//! assignors. Each rule is named where it is implemented (CP…, AS…).
+//!
+//! What is here so far: coordinator placement (CP1, [`partition_for`]) and every built-in
+//! assignor ([`assignor`]: AS1–AS7, ST1 order). The coordinator's state machines (classic,
+//! KIP-848), the consumers as clients and `__consumer_offsets` as a topic of the cluster come
+//! next (issue 12); the cluster's hub will route group requests to this module, not grow them.
+
+pub mod assignor;
+
+/// The internal topic that holds every group's metadata and committed offsets.
+pub const OFFSETS_TOPIC: &str = "__consumer_offsets";
+
+/// Java's `String.hashCode`: `h = 31·h + c` over the UTF-16 code units, wrapping at 32 bits.
+pub fn java_string_hash(s: &str) -> i32 {
+    s.encode_utf16().fold(0i32, |h, c| h.wrapping_mul(31).wrapping_add(i32::from(c)))
+}
+
+/// CP1: `partitionFor(group) = Utils.abs(group.hashCode()) % offsets.topic.num.partitions`.
+/// Kafka's `Utils.abs` maps `Integer.MIN_VALUE` to 0 (plain `abs` would stay negative).
+pub fn partition_for(group_id: &str, offsets_partitions: u32) -> u32 {
+    let h = java_string_hash(group_id);
+    let abs = if h == i32::MIN { 0 } else { h.unsigned_abs() };
+    abs % offsets_partitions.max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// CP1's examples, with 50 partitions (Kafka's default `offsets.topic.num.partitions`).
+    #[test]
+    fn cp1_placement_matches_kafka() {
+        assert_eq!(java_string_hash("test"), 3_556_498);
+        assert_eq!(java_string_hash("orders"), -1_008_770_331);
+        assert_eq!(java_string_hash("my-group"), -1_906_497_762);
+        assert_eq!(java_string_hash("polygenelubricants"), i32::MIN);
+        assert_eq!(partition_for("test", 50), 48);
+        assert_eq!(partition_for("orders", 50), 31);
+        assert_eq!(partition_for("my-group", 50), 12);
+        assert_eq!(partition_for("polygenelubricants", 50), 0);
+    }
+
+    /// UTF-16, not bytes: a character outside the BMP counts as two code units.
+    #[test]
+    fn cp1_hashes_utf16_units() {
+        assert_eq!(java_string_hash("a"), 97);
+        // "한" is U+D55C, one unit; "😀" is the surrogate pair D83D DE00.
+        assert_eq!(java_string_hash("한"), 0xD55C);
+        assert_eq!(java_string_hash("😀"), 0xD83D * 31 + 0xDE00);
+    }
+}
