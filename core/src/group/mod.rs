@@ -1,12 +1,57 @@
 //! Consumer groups (`../shared/PROTOCOL-GROUPS.md`): where a group's coordinator lives, and the
-//! assignors. Each rule is named where it is implemented (CP…, AS…).
+//! assignors, the classic group's state machine. Each rule is named where it is implemented
+//! (CP…, CL…, ST…, AS…).
 //!
 //! What is here so far: coordinator placement (CP1, [`partition_for`]) and every built-in
-//! assignor ([`assignor`]: AS1–AS7, ST1 order). The coordinator's state machines (classic,
-//! KIP-848), the consumers as clients and `__consumer_offsets` as a topic of the cluster come
-//! next (issue 12); the cluster's hub will route group requests to this module, not grow them.
+//! assignor ([`assignor`]: AS1–AS7, ST1 order), and the classic group's coordinator state
+//! machine ([`classic`]: CL1–CL9, ST2, CP7's replay). The KIP-848 machine, the consumers as
+//! clients and `__consumer_offsets` as a topic of the cluster come next (issue 12); the hub will route group requests to this module, not grow them.
 
 pub mod assignor;
+pub mod classic;
+
+/// The group coordinator's error codes (§2.7), by Kafka's names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum GroupError {
+    /// COORDINATOR_LOAD_IN_PROGRESS (14): the coordinator is still replaying the log (CP4).
+    CoordinatorLoadInProgress,
+    /// COORDINATOR_NOT_AVAILABLE (15).
+    CoordinatorNotAvailable,
+    /// NOT_COORDINATOR (16).
+    NotCoordinator,
+    /// ILLEGAL_GENERATION (22).
+    IllegalGeneration,
+    /// INCONSISTENT_GROUP_PROTOCOL (23).
+    InconsistentGroupProtocol,
+    /// UNKNOWN_MEMBER_ID (25).
+    UnknownMemberId,
+    /// INVALID_SESSION_TIMEOUT (26).
+    InvalidSessionTimeout,
+    /// REBALANCE_IN_PROGRESS (27).
+    RebalanceInProgress,
+    /// MEMBER_ID_REQUIRED (79).
+    MemberIdRequired,
+    /// FENCED_INSTANCE_ID (82).
+    FencedInstanceId,
+}
+
+impl GroupError {
+    /// Kafka's name and code.
+    pub fn name(self) -> &'static str {
+        match self {
+            GroupError::CoordinatorLoadInProgress => "COORDINATOR_LOAD_IN_PROGRESS",
+            GroupError::CoordinatorNotAvailable => "COORDINATOR_NOT_AVAILABLE",
+            GroupError::NotCoordinator => "NOT_COORDINATOR",
+            GroupError::IllegalGeneration => "ILLEGAL_GENERATION",
+            GroupError::InconsistentGroupProtocol => "INCONSISTENT_GROUP_PROTOCOL",
+            GroupError::UnknownMemberId => "UNKNOWN_MEMBER_ID",
+            GroupError::InvalidSessionTimeout => "INVALID_SESSION_TIMEOUT",
+            GroupError::RebalanceInProgress => "REBALANCE_IN_PROGRESS",
+            GroupError::MemberIdRequired => "MEMBER_ID_REQUIRED",
+            GroupError::FencedInstanceId => "FENCED_INSTANCE_ID",
+        }
+    }
+}
 
 /// The internal topic that holds every group's metadata and committed offsets.
 pub const OFFSETS_TOPIC: &str = "__consumer_offsets";
