@@ -825,6 +825,58 @@ impl ClassicGroup {
         }
     }
 
+    // ---- offsets and unloading -----------------------------------------------------------
+
+    /// OC2: may this OffsetCommit be applied? `member_id` empty and `generation < 0` is a
+    /// commit from outside the group (admin, manual assignment).
+    pub fn validate_commit(&self, member_id: &str, instance_id: Option<&str>, generation: i32) -> Result<(), GroupError> {
+        if self.state == GroupState::Dead {
+            return Err(GroupError::CoordinatorNotAvailable);
+        }
+        if generation < 0 && member_id.is_empty() {
+            return if self.state == GroupState::Empty { Ok(()) } else { Err(GroupError::UnknownMemberId) };
+        }
+        if let Some(e) = self.validate_member(member_id, instance_id) {
+            return Err(e);
+        }
+        if generation != self.generation {
+            return Err(GroupError::IllegalGeneration);
+        }
+        // Accepted in PreparingRebalance (the generation bumps only at join completion: what
+        // makes committing in onPartitionsRevoked work under EAGER), refused while completing.
+        if self.state == GroupState::CompletingRebalance {
+            return Err(GroupError::RebalanceInProgress);
+        }
+        Ok(())
+    }
+
+    /// CL8: an OffsetCommit counts as a sign of life, in Stable or PreparingRebalance only.
+    pub fn commit_heard(&mut self, now: TimeMs, member_id: &str) -> Effects {
+        let mut out = Vec::new();
+        if matches!(self.state, GroupState::Stable | GroupState::PreparingRebalance) && self.members.contains_key(member_id) {
+            self.heard_from(member_id, now, &mut out);
+        }
+        out
+    }
+
+    /// CP5: the coordinator lost the group's partition. The group is Dead; parked JoinGroups
+    /// and SyncGroups are answered NOT_COORDINATOR.
+    pub fn unload(&mut self) -> Effects {
+        let mut out = Vec::new();
+        for m in self.members.values_mut() {
+            if std::mem::take(&mut m.awaiting_join) {
+                out.push(Effect::Respond { client: m.client.clone(), response: join_error(&m.id, GroupError::NotCoordinator) });
+            }
+            if std::mem::take(&mut m.awaiting_sync) {
+                out.push(Effect::Respond { client: m.client.clone(), response: Response::Sync(Err(GroupError::NotCoordinator)) });
+            }
+        }
+        if self.state != GroupState::Dead {
+            self.set_state(GroupState::Dead, "the coordinator unloaded the group", &mut out);
+        }
+        out
+    }
+
     // ---- timers --------------------------------------------------------------------------
 
     /// A timer fires. A stale one (its generation or deadline has moved on) does nothing.
