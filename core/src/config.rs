@@ -47,15 +47,21 @@ pub struct AutoConfig {
     pub flush: bool,
     /// A new controller takes over `controller_failover_ms` after the active one is lost (K1).
     pub controller_failover: bool,
+    /// `auto.leader.rebalance.enable` (PL4): the controller moves leadership back to each
+    /// partition's preferred replica every `leader_imbalance_check_interval_ms`. Kafka's default
+    /// is on; here it is off unless a scenario or the page turns it on, so that a replication
+    /// scenario keeps the leaders its elections gave (docs/fidelity.md).
+    pub leader_rebalance: bool,
 }
 
 impl AutoConfig {
-    /// Everything runs by itself: the playground's default.
+    /// Everything of PROTOCOL.md runs by itself: the playground's default (the leader
+    /// rebalance of PROTOCOL-KRAFT.md PL4 is opt-in).
     pub const ALL: AutoConfig =
-        AutoConfig { fetch: true, isr_check: true, heartbeats: true, flush: true, controller_failover: true };
+        AutoConfig { fetch: true, isr_check: true, heartbeats: true, flush: true, controller_failover: true, leader_rebalance: false };
     /// Nothing runs by itself: scenario tables.
     pub const NONE: AutoConfig =
-        AutoConfig { fetch: false, isr_check: false, heartbeats: false, flush: false, controller_failover: false };
+        AutoConfig { fetch: false, isr_check: false, heartbeats: false, flush: false, controller_failover: false, leader_rebalance: false };
 }
 
 impl Default for AutoConfig {
@@ -111,6 +117,9 @@ pub struct ClusterConfig {
     pub log_flush_interval_ms: u64,
     /// How long until another broker takes over a lost controller's role.
     pub controller_failover_ms: u64,
+    /// `leader.imbalance.check.interval.seconds` × 1000 (300 s): the auto leader rebalance's
+    /// period (PL4, with `auto.leader_rebalance`).
+    pub leader_imbalance_check_interval_ms: u64,
     /// `unclean.leader.election.enable` (E2).
     pub unclean_leader_election: bool,
     /// How followers truncate (F3).
@@ -146,6 +155,7 @@ impl Default for ClusterConfig {
             request_timeout_ms: 30_000,
             log_flush_interval_ms: 1_000,
             controller_failover_ms: 6_000,
+            leader_imbalance_check_interval_ms: 300_000,
             unclean_leader_election: false,
             truncation_mode: TruncationMode::Fetch,
             hw_requires_min_isr: true,

@@ -38,6 +38,8 @@ pub struct Controller {
     /// Partition registrations: the source of truth for leader, epochs and ISR.
     /// Invariant (I1, I2): leader and partition epochs only grow.
     pub partitions: LiteMap<TopicPartition, PartitionState>,
+    /// PL4: an auto leader rebalance run is scheduled.
+    pub rebalance_scheduled: bool,
     next_broker_epoch: i64,
 }
 
@@ -62,6 +64,7 @@ impl Controller {
             epoch: ControllerEpoch(1),
             registrations: LiteMap::new_vec(),
             partitions: LiteMap::new_vec(),
+            rebalance_scheduled: false,
             next_broker_epoch: 100,
         };
         for b in brokers {
@@ -77,6 +80,12 @@ impl Controller {
     fn next_epoch(&mut self) -> BrokerEpoch {
         self.next_broker_epoch += 1;
         BrokerEpoch(self.next_broker_epoch)
+    }
+
+    /// PL1: the partitions not led by their preferred replica (`replicas[0]`), no leader
+    /// included.
+    pub fn imbalanced(&self) -> Vec<TopicPartition> {
+        self.partitions.values().filter(|st| st.leader != st.replicas.first().copied()).map(|st| st.tp.clone()).collect()
     }
 
     /// E2 `acceptable(r)`: registered, unfenced, not shutting down.
@@ -374,6 +383,7 @@ impl Controller {
     pub fn take_over(&mut self, out: &mut Outbox, broker: BrokerId) {
         self.epoch = ControllerEpoch(self.epoch.0 + 1);
         self.active = Some(broker);
+        self.rebalance_scheduled = false; // the new controller schedules its own (PL4)
         out.event(Event::ControllerElected { broker, controller_epoch: self.epoch });
         for st in self.partitions.values() {
             self.broadcast(out, st);

@@ -156,6 +156,9 @@ pub enum Event {
     Flushed { broker: BrokerId },
     /// §3: the checker found an invariant broken.
     InvariantViolated { invariant: String, tp: Option<TopicPartition>, explained: bool, detail: String },
+    /// PL4: the controller's auto leader rebalance runs a preferred election (PL3) on each
+    /// partition not led by its preferred replica (`replicas[0]`).
+    LeaderRebalance { controller: BrokerId, imbalanced: Vec<TopicPartition> },
 }
 
 /// A consumer request kind.
@@ -316,6 +319,11 @@ impl fmt::Display for Event {
                 tp.as_ref().map_or_else(String::new, |tp| format!(" on {tp}")),
                 if *explained { "(explained by an unclean election or lossy crash)" } else { "(protocol fault)" }
             ),
+            Event::LeaderRebalance { controller, imbalanced } => write!(
+                f,
+                "PL4 controller {controller} rebalances leaders: preferred elections for {}",
+                imbalanced.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+            ),
         }
     }
 }
@@ -361,6 +369,7 @@ impl Event {
             Event::NetworkChanged { .. } => "NetworkChanged",
             Event::Flushed { .. } => "Flushed",
             Event::InvariantViolated { .. } => "InvariantViolated",
+            Event::LeaderRebalance { .. } => "LeaderRebalance",
         }
     }
 
@@ -371,7 +380,7 @@ impl Event {
         "LeaderElected", "BecameLeader", "BecameFollower", "StaleStateIgnored", "BrokerCrashed", "BrokerRestarted",
         "LogRecovered", "BrokerRegistered", "BrokerFenced", "BrokerUnfenced", "BrokerPaused", "ControllerElected",
         "ZombieControllerFenced", "StaleControllerRejected", "ConsumerRead", "NetworkChanged", "Flushed",
-        "InvariantViolated",
+        "InvariantViolated", "LeaderRebalance",
     ];
 
     /// The partition the event is about, if any.

@@ -32,6 +32,8 @@ pub enum Timer {
     AlterPartitionTimeout { broker: BrokerId, incarnation: u64, tp: TopicPartition },
     /// Another broker takes over a lost controller (K1).
     ControllerFailover,
+    /// PL4: the controller's auto leader rebalance, armed by the controller of that epoch.
+    LeaderRebalance { controller_epoch: crate::ids::ControllerEpoch },
 }
 
 /// What the broker-side handlers may read about the controller's view (metadata cache).

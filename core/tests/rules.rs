@@ -304,3 +304,46 @@ fn a_follower_whose_fetch_response_is_lost_retries_and_catches_up_after_healing(
     assert_eq!(c.replica(BrokerId(3), &tp()).expect("replica").log.log_end_offset(), Offset(3), "broker 3 fetched again after healing");
     assert!(c.controller.partitions[&tp()].isr.contains(&BrokerId(3)), "and rejoined the ISR (S2)");
 }
+
+/// `pinned`, with only the leader rebalance running by itself (controller: broker 3).
+fn rebalancing() -> Cluster {
+    let mut cfg = pinned(1).config().clone();
+    cfg.auto.leader_rebalance = true;
+    let assignment = [(tp(), vec![BrokerId(1), BrokerId(2), BrokerId(3)])].into_iter().collect();
+    let mut c = Cluster::with_assignment(cfg, 1, assignment).expect("valid");
+    c.apply(&Command::ElectController { broker: Some(BrokerId(3)) }).expect("valid");
+    c
+}
+
+fn rebalance_runs(events: &[kplay_core::TimedEvent]) -> Vec<u64> {
+    events.iter().filter(|e| matches!(e.event, kplay_core::Event::LeaderRebalance { .. })).map(|e| e.time_ms).collect()
+}
+
+/// PL4: an imbalance schedules one run `leader_imbalance_check_interval_ms` later; a run that
+/// cannot move the leader (the preferred replica is out of the ISR) writes nothing and the
+/// next run follows one interval later (KS6's note); once the preferred replica is back in the
+/// ISR, the run restores it with leaderEpoch + 1 (PL3) and no run is scheduled after it.
+#[test]
+fn pl4_auto_rebalance_retries_until_the_preferred_replica_can_lead() {
+    let mut c = rebalancing();
+    let mut events = c.apply(&Command::Elect { topic: "t".into(), partition: 0, kind: ElectionType::Clean }).expect("valid");
+    assert!(c.next_event_time().is_none(), "balanced: nothing is scheduled");
+    // Fence broker 1: broker 2 leads (epoch 1), and a run is scheduled for t = 300 s.
+    events.extend(c.apply(&Command::Fence { broker: BrokerId(1) }).expect("valid"));
+    assert_eq!(c.controller.partitions[&tp()].leader, Some(BrokerId(2)));
+    assert_eq!(c.next_event_time(), Some(300_000));
+    // Broker 1 is still out of the ISR at 300 s and 600 s: those runs move nothing.
+    events.extend(c.apply(&Command::AdvanceTo { time_ms: 600_000 }).expect("valid"));
+    assert_eq!(rebalance_runs(&events), vec![300_000, 600_000]);
+    assert_eq!(c.controller.partitions[&tp()].leader_epoch, LeaderEpoch(1));
+    // Broker 1 back in the ISR (a pinned AlterPartition stands in for its catching up).
+    let mut st = c.controller.partitions[&tp()].clone();
+    st.isr.push(BrokerId(1));
+    c.controller.partitions.insert(tp(), st);
+    c.controller.registrations.get_mut(&BrokerId(1)).expect("registered").fenced = false;
+    events.extend(c.apply(&Command::AdvanceTo { time_ms: 900_000 }).expect("valid"));
+    assert_eq!(rebalance_runs(&events), vec![300_000, 600_000, 900_000]);
+    let st = &c.controller.partitions[&tp()];
+    assert_eq!((st.leader, st.leader_epoch), (Some(BrokerId(1)), LeaderEpoch(2)), "PL3: the preferred replica, epoch + 1");
+    assert!(c.next_event_time().is_none_or(|t| t > 900_000 + 300_000), "balanced again: no further run");
+}

@@ -375,6 +375,7 @@ impl Cluster {
         for (from, to, message) in out.sends {
             self.send(from, to, message, events);
         }
+        self.maybe_schedule_leader_rebalance();
     }
 
     fn send(&mut self, from: Node, to: Node, message: Message, events: &mut Vec<Event>) {

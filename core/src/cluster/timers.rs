@@ -104,6 +104,11 @@ impl Cluster {
                     return false;
                 }
             }
+            Timer::LeaderRebalance { controller_epoch } => {
+                if !self.leader_rebalance(controller_epoch, &mut out) {
+                    return false;
+                }
+            }
             Timer::ControllerFailover => {
                 if self.controller_alive() {
                     return false;
@@ -113,6 +118,39 @@ impl Cluster {
             }
         }
         self.drain(out, events);
+        true
+    }
+
+    /// PL4 scheduling: after every controller write (every handler's effects pass through
+    /// `drain`), if no run is scheduled and some partition is imbalanced (PL1), the active
+    /// controller schedules one `leader_imbalance_check_interval_ms` from now. (Kafka's 10 ms
+    /// retry after a run that hit its cap of 1000 records never applies to 50 partitions.)
+    pub(super) fn maybe_schedule_leader_rebalance(&mut self) {
+        if !self.config.auto.leader_rebalance || self.controller.rebalance_scheduled || !self.controller_alive() || self.controller.imbalanced().is_empty() {
+            return;
+        }
+        self.controller.rebalance_scheduled = true;
+        let at = self.now_ms + self.config.leader_imbalance_check_interval_ms;
+        self.schedule(at, super::Scheduled::Timer(Timer::LeaderRebalance { controller_epoch: self.controller.epoch }));
+    }
+
+    /// PL4 run: a preferred election (PL3) for each imbalanced partition; one that cannot
+    /// move writes nothing. The run is itself a write event, so `drain` schedules the next
+    /// one if a partition is still imbalanced. False when stale or with nothing to do.
+    fn leader_rebalance(&mut self, controller_epoch: crate::ids::ControllerEpoch, out: &mut Outbox) -> bool {
+        if controller_epoch != self.controller.epoch {
+            return false; // another controller's: it schedules its own
+        }
+        self.controller.rebalance_scheduled = false;
+        if !self.controller_alive() {
+            return false;
+        }
+        let imbalanced = self.controller.imbalanced();
+        let Some(controller) = self.controller.active.filter(|_| !imbalanced.is_empty()) else { return false };
+        out.event(Event::LeaderRebalance { controller, imbalanced: imbalanced.clone() });
+        for tp in &imbalanced {
+            self.controller.elect_leader(&self.config, out, tp, crate::controller::ElectionType::Preferred);
+        }
         true
     }
 

@@ -336,6 +336,7 @@ impl FromJson for ClusterConfig {
                 "request_timeout_ms",
                 "log_flush_interval_ms",
                 "controller_failover_ms",
+                "leader_imbalance_check_interval_ms",
                 "unclean_leader_election",
                 "truncation_mode",
                 "hw_requires_min_isr",
@@ -360,6 +361,7 @@ impl FromJson for ClusterConfig {
             request_timeout_ms: f.or("request_timeout_ms", d.request_timeout_ms)?,
             log_flush_interval_ms: f.or("log_flush_interval_ms", d.log_flush_interval_ms)?,
             controller_failover_ms: f.or("controller_failover_ms", d.controller_failover_ms)?,
+            leader_imbalance_check_interval_ms: f.or("leader_imbalance_check_interval_ms", d.leader_imbalance_check_interval_ms)?,
             unclean_leader_election: f.or("unclean_leader_election", d.unclean_leader_election)?,
             truncation_mode: f.or("truncation_mode", d.truncation_mode)?,
             hw_requires_min_isr: f.or("hw_requires_min_isr", d.hw_requires_min_isr)?,
@@ -394,7 +396,7 @@ impl FromJson for LogConfig {
 
 impl FromJson for AutoConfig {
     fn read(v: &Value, path: Path<'_>) -> Read<Self> {
-        let f = Fields::open(v, path, &["fetch", "isr_check", "heartbeats", "flush", "controller_failover"])?;
+        let f = Fields::open(v, path, &["fetch", "isr_check", "heartbeats", "flush", "controller_failover", "leader_rebalance"])?;
         let d = AutoConfig::default();
         Ok(AutoConfig {
             fetch: f.or("fetch", d.fetch)?,
@@ -402,6 +404,7 @@ impl FromJson for AutoConfig {
             heartbeats: f.or("heartbeats", d.heartbeats)?,
             flush: f.or("flush", d.flush)?,
             controller_failover: f.or("controller_failover", d.controller_failover)?,
+            leader_rebalance: f.or("leader_rebalance", d.leader_rebalance)?,
         })
     }
 }

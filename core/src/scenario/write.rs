@@ -221,6 +221,7 @@ impl ToJson for ClusterConfig {
             .put("request_timeout_ms", &self.request_timeout_ms)
             .put("log_flush_interval_ms", &self.log_flush_interval_ms)
             .put("controller_failover_ms", &self.controller_failover_ms)
+            .put("leader_imbalance_check_interval_ms", &self.leader_imbalance_check_interval_ms)
             .put("unclean_leader_election", &self.unclean_leader_election)
             .put("truncation_mode", &self.truncation_mode)
             .put("hw_requires_min_isr", &self.hw_requires_min_isr)
@@ -262,6 +263,7 @@ impl ToJson for AutoConfig {
             .put("heartbeats", &self.heartbeats)
             .put("flush", &self.flush)
             .put("controller_failover", &self.controller_failover)
+            .put("leader_rebalance", &self.leader_rebalance)
             .done()
     }
 }

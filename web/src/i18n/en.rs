@@ -349,6 +349,12 @@ pub fn narrate(e: &Event) -> Narration {
         Event::BrokerUnfenced { broker } => n(format!("The controller unfences broker {broker}"), "E1", "", "normal"),
         Event::BrokerPaused { broker, paused: true } => n(format!("Broker {broker} freezes in a long GC pause"), "", "", "bad"),
         Event::BrokerPaused { broker, paused: false } => n(format!("Broker {broker} wakes up"), "", "", "normal"),
+        Event::LeaderRebalance { controller, imbalanced } => n(
+            format!("Controller {controller} rebalances leadership: a preferred election for {}", imbalanced.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")),
+            "PL4",
+            "auto.leader.rebalance.enable: every leader.imbalance.check.interval (300 s) the controller hands each partition back to its first replica, if that replica is in the ISR.",
+            "important",
+        ),
         Event::ControllerElected { broker, controller_epoch } => n(
             format!("Broker {broker} becomes the controller with controller epoch {controller_epoch}"),
             "K1",

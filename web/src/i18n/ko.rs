@@ -344,6 +344,12 @@ pub fn narrate(e: &Event) -> Narration {
         Event::BrokerUnfenced { broker } => n(format!("컨트롤러가 {broker}번 브로커의 펜싱을 풉니다"), "E1", "", "normal"),
         Event::BrokerPaused { broker, paused: true } => n(format!("{broker}번 브로커가 긴 GC 일시정지에 빠집니다"), "", "", "bad"),
         Event::BrokerPaused { broker, paused: false } => n(format!("{broker}번 브로커가 깨어납니다"), "", "", "normal"),
+        Event::LeaderRebalance { controller, imbalanced } => n(
+            format!("컨트롤러(브로커 {controller})의 리더 리밸런스: 선호 리더 선출 대상 파티션 {}", imbalanced.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")),
+            "PL4",
+            "auto.leader.rebalance.enable: 컨트롤러는 leader.imbalance.check.interval(300초)마다, 할당 목록의 첫 번째 레플리카가 ISR에 있으면 그 레플리카에게 리더를 돌려줍니다.",
+            "important",
+        ),
         Event::ControllerElected { broker, controller_epoch } => n(
             format!("{broker}번 브로커가 컨트롤러가 됩니다 (컨트롤러 에포크 {controller_epoch})"),
             "K1",
