@@ -34,6 +34,18 @@ pub enum GroupError {
     MemberIdRequired,
     /// FENCED_INSTANCE_ID (82).
     FencedInstanceId,
+    /// INVALID_REQUEST (42): a malformed KIP-848 heartbeat (KC1).
+    InvalidRequest,
+    /// GROUP_MAX_SIZE_REACHED (81).
+    GroupMaxSizeReached,
+    /// FENCED_MEMBER_EPOCH (110): the member's epoch is not the coordinator's (KC2).
+    FencedMemberEpoch,
+    /// UNRELEASED_INSTANCE_ID (111): the instance id is still held by an active member (ST5).
+    UnreleasedInstanceId,
+    /// UNSUPPORTED_ASSIGNOR (112): a server assignor the coordinator does not have (KC1).
+    UnsupportedAssignor,
+    /// STALE_MEMBER_EPOCH (113): an OffsetCommit with an epoch that is not current (OC3).
+    StaleMemberEpoch,
 }
 
 impl GroupError {
@@ -50,6 +62,12 @@ impl GroupError {
             GroupError::RebalanceInProgress => "REBALANCE_IN_PROGRESS",
             GroupError::MemberIdRequired => "MEMBER_ID_REQUIRED",
             GroupError::FencedInstanceId => "FENCED_INSTANCE_ID",
+            GroupError::InvalidRequest => "INVALID_REQUEST",
+            GroupError::GroupMaxSizeReached => "GROUP_MAX_SIZE_REACHED",
+            GroupError::FencedMemberEpoch => "FENCED_MEMBER_EPOCH",
+            GroupError::UnreleasedInstanceId => "UNRELEASED_INSTANCE_ID",
+            GroupError::UnsupportedAssignor => "UNSUPPORTED_ASSIGNOR",
+            GroupError::StaleMemberEpoch => "STALE_MEMBER_EPOCH",
         }
     }
 }
