@@ -418,7 +418,14 @@ impl Coordinator {
                 }
             }
             other => {
-                let g = ctx.groups.entry(group.to_string()).or_insert_with(|| ClassicGroup::new(group, config));
+                // Only a JoinGroup creates a group; anything else for an unknown group is
+                // answered by an empty one that is not kept (UNKNOWN_MEMBER_ID).
+                let mut scratch = ClassicGroup::new(group, config);
+                let g = match (&other, ctx.groups.contains_key(group)) {
+                    (Request::Join(_), false) => ctx.groups.entry(group.to_string()).or_insert(scratch),
+                    (_, false) => &mut scratch,
+                    (_, true) => ctx.groups.get_mut(group).expect("present"),
+                };
                 let effects = match other {
                     Request::Join(j) => g.join(now, j),
                     Request::Sync { client, member_id, instance_id, generation, assignments } => g.sync(now, &client, &member_id, instance_id.as_deref(), generation, assignments),
@@ -723,6 +730,16 @@ mod tests {
         assert_eq!((g.state, g.generation, g.leader.as_deref()), (GroupState::Stable, 1, Some("c1-1")));
         assert_eq!(ctx.offsets[GROUP][&TopicPartition::new("t", 2)], 80);
         assert!(out.iter().any(|e| matches!(e, Effect::Timer { at: 105_000, timer: Timer::Group { .. } })), "CP3: sessions restart at the load");
+    }
+
+    /// Only a JoinGroup creates a group: a heartbeat for an unknown one is answered
+    /// UNKNOWN_MEMBER_ID and leaves nothing behind.
+    #[test]
+    fn only_a_join_creates_a_group() {
+        let (mut c, p) = active();
+        let out = c.handle(0, GROUP, Request::Heartbeat { client: "x".into(), member_id: "x-1".into(), instance_id: None, generation: 1 });
+        assert_eq!(answers(&out), vec![("x", &Response::Classic(classic::Response::Heartbeat(Some(GroupError::UnknownMemberId))))]);
+        assert!(c.contexts[&p].groups.is_empty());
     }
 
     /// Records read back as written.
