@@ -8,6 +8,7 @@ use kplay_core::report::Report;
 use kplay_core::lesson::Tour;
 use kplay_core::scenario::{check_expectations, Scenario};
 
+mod oracle;
 mod tour;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -53,6 +54,26 @@ enum Cmd {
         /// The lesson files.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+    },
+    /// Print the plan the real-Kafka oracle replays (tests/oracle/run.sh): reproducibility,
+    /// topics, scaled timeouts, and the simulator's state after every step.
+    OraclePlan {
+        /// The scenario file.
+        file: PathBuf,
+    },
+    /// Compare the simulator's end state with what the oracle read from a real Kafka cluster;
+    /// exit 1 when a field differs without an explanation.
+    OracleDiff {
+        /// The scenario file.
+        file: PathBuf,
+        /// The harness's `<name>.real.json`.
+        real: PathBuf,
+        /// Explained differences: `[{scenario, field, why}]` (`*` matches any run of characters).
+        #[arg(long)]
+        explained: Option<PathBuf>,
+        /// Print every compared field, not only the differences.
+        #[arg(long)]
+        all: bool,
     },
     /// Print the JSON Schema of the scenario format.
     Schema,
@@ -102,6 +123,56 @@ fn main() -> ExitCode {
                         println!("{}", serde_json::to_string_pretty(&report).expect("report serializes"));
                     }
                     ExitCode::SUCCESS
+                }
+            }
+        }
+        Cmd::OraclePlan { file } => {
+            let result = load(&file).and_then(|s| {
+                let text = std::fs::read_to_string(&file).map_err(|e| e.to_string())?;
+                let raw: serde_json::Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+                oracle::plan(&s, &raw)
+            });
+            print_text(&file, result.map(|v| format!("{}\n", serde_json::to_string_pretty(&v).expect("plan serializes"))))
+        }
+        Cmd::OracleDiff { file, real, explained, all } => {
+            let read_json = |p: &PathBuf| -> Result<serde_json::Value, String> {
+                let t = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
+                serde_json::from_str(&t).map_err(|e| format!("{}: {e}", p.display()))
+            };
+            let result = load(&file).and_then(|s| {
+                let (cluster, _) = s.run().map_err(|e| e.to_string())?;
+                let real = read_json(&real)?;
+                let explained = explained.as_ref().map(read_json).transpose()?.unwrap_or(serde_json::Value::Null);
+                Ok((s.name.clone(), oracle::diff(&s.name, &Report::of(&cluster), &real, &explained)))
+            });
+            match result {
+                Err(e) => {
+                    eprintln!("error: {}: {e}", file.display());
+                    ExitCode::from(2)
+                }
+                Ok((name, rows)) => {
+                    let (mut agree, mut explained, mut differ) = (0, 0, 0);
+                    for r in &rows {
+                        let verdict = match (&r.explained, r.sim == r.real) {
+                            (_, true) => {
+                                agree += 1;
+                                "agree".to_string()
+                            }
+                            (Some(why), false) => {
+                                explained += 1;
+                                format!("explained: {why}")
+                            }
+                            (None, false) => {
+                                differ += 1;
+                                "DIFFER".to_string()
+                            }
+                        };
+                        if all || r.sim != r.real {
+                            println!("| {name} | {} | {} | {} | {verdict} |", r.field, r.sim, r.real);
+                        }
+                    }
+                    println!("| {name} | (total) | {} fields | {agree} agree, {explained} explained | {differ} unexplained |", rows.len());
+                    if differ == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) }
                 }
             }
         }

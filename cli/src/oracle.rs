@@ -1,0 +1,240 @@
+//! The simulator's half of the real-Kafka oracle (`tests/oracle/`, issue 15).
+//!
+//! `kplay oracle-plan FILE` turns a scenario into a plan the Java harness replays on a real
+//! Kafka 4.4 cluster: whether a real cluster can reproduce it at all (and why not), the topics
+//! with their exact assignment, the timeouts scaled for a run of seconds, and after every step the
+//! state the simulator reached — the targets the harness waits for at each settle point.
+//! `kplay oracle-diff FILE REAL` compares the simulator's end state with what the harness read
+//! from Kafka's own files, field by field.
+
+use kplay_core::config::{AutoConfig, TruncationMode};
+use kplay_core::report::{cache_text, log_text, Report};
+use kplay_core::scenario::Scenario;
+use serde_json::{json, Value};
+
+/// Real time per simulated millisecond: the real cluster runs the scenario's timeouts at a
+/// quarter, so that a session timeout of 9 s becomes 2.25 s.
+const TIME_SCALE: f64 = 0.25;
+
+/// Why a real cluster cannot replay this scenario, or `None` when it can.
+fn unsupported(s: &Scenario, raw: &Value) -> Option<String> {
+    let c = &s.config;
+    if c.brokers != 3 {
+        return Some(format!("the real cluster has 3 brokers, the scenario {}", c.brokers));
+    }
+    if c.truncation_mode != TruncationMode::Fetch
+        || !c.hw_requires_min_isr
+        || c.leader_epoch_bump_on_isr_shrink
+        || !c.controller_detects_fast_restart
+        || !c.leader_assigns_epoch_on_election
+    {
+        return Some("a legacy version knob (PROTOCOL.md §2.14) that Kafka 4.4 no longer has".into());
+    }
+    let a = c.auto;
+    if !(a.fetch && a.isr_check && a.heartbeats) || a.leader_rebalance != AutoConfig::ALL.leader_rebalance {
+        return Some("timers pinned off (config.auto): a real cluster's timers always run".into());
+    }
+    if let Some(init) = &s.initial {
+        for (i, p) in init.partitions.iter().enumerate() {
+            let first = p.replicas.as_ref().and_then(|r| r.first().copied());
+            let leader_default = match p.leader {
+                None => true,
+                Some(l) => first.is_some() && l == first,
+            };
+            let all_isr = match (&p.isr, &p.replicas) {
+                (None, _) => true,
+                (Some(isr), Some(rs)) => isr.len() == rs.len(),
+                (Some(isr), None) => isr.len() as u32 == c.topics.iter().find(|t| t.name == p.topic).map_or(0, |t| t.replication_factor),
+            };
+            if !p.logs.is_empty() || !leader_default || p.leader_epoch.is_some_and(|e| e.0 != 0) || !all_isr || p.partition_epoch.is_some_and(|e| e.0 != 0) {
+                return Some(format!("initial.partitions[{i}]: a state other than a new topic's cannot be set on a real cluster"));
+            }
+        }
+    }
+    for (i, step) in raw["steps"].as_array().into_iter().flatten().enumerate() {
+        let what = step["do"].as_str().unwrap_or("");
+        let ok = match what {
+            "produce" => {
+                let topic = step["topic"].as_str().unwrap_or("");
+                let partitions = c.topics.iter().find(|t| t.name == topic).map_or(0, |t| t.partitions);
+                step.get("to").is_none_or(Value::is_null) && (partitions == 1 || !step["partition"].is_null() || !step["key"].is_null())
+            }
+            "consume" => step.get("broker").is_none_or(Value::is_null),
+            "crash" => step.get("kind").and_then(Value::as_str).is_none_or(|k| k != "lossy"),
+            "restart" | "pause" | "resume" | "step" | "advance" | "advance_to" => true,
+            _ => false,
+        };
+        if !ok {
+            return Some(format!("steps[{i}]: `{what}` as written has no real counterpart in the oracle"));
+        }
+    }
+    None
+}
+
+/// The simulator's state after a step, as the harness compares it.
+fn target(r: &Report) -> Value {
+    let partitions: Vec<Value> = r
+        .partitions
+        .iter()
+        .map(|p| {
+            json!({
+                "topic": p.topic, "partition": p.partition, "leader": p.leader.map(|b| b.0), "isr": p.isr.iter().map(|b| b.0).collect::<Vec<_>>(),
+                "replicas": p.replicas.iter().map(|x| json!({"broker": x.broker.0, "state": x.state, "leo": x.leo})).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({"partitions": partitions, "produced_done": r.produced.iter().filter(|p| p.result != "pending").count()})
+}
+
+fn scaled(ms: u64, min: u64) -> u64 {
+    ((ms as f64 * TIME_SCALE) as u64).max(min)
+}
+
+/// The plan of a scenario (see the module doc).
+pub fn plan(s: &Scenario, raw: &Value) -> Result<Value, String> {
+    let mut c = s.build().map_err(|e| e.to_string())?;
+    let cfg = &s.config;
+    let session = scaled(cfg.broker_session_timeout_ms, 1500);
+    let timing = json!({
+        "session_ms": session,
+        "heartbeat_ms": scaled(cfg.broker_heartbeat_interval_ms, 100).min(session / 3),
+        "lag_ms": scaled(cfg.replica_lag_time_max_ms, 1000),
+        "fetch_wait_ms": scaled(cfg.replica_fetch_wait_max_ms, 50),
+        "request_timeout_ms": scaled(cfg.request_timeout_ms, 2000),
+    });
+    let mut topics = Vec::new();
+    for t in &cfg.topics {
+        let parts: Vec<Value> = c
+            .controller
+            .partitions
+            .values()
+            .filter(|st| st.tp.topic == t.name)
+            .map(|st| json!({"partition": st.tp.partition, "replicas": st.replicas.iter().map(|b| b.0).collect::<Vec<_>>()}))
+            .collect();
+        topics.push(json!({"name": t.name, "partitions": parts}));
+    }
+    let why = unsupported(s, raw);
+    let mut steps = Vec::new();
+    if why.is_none() {
+        for (index, step) in s.steps.iter().enumerate() {
+            c.apply(&step.0).map_err(|e| format!("steps[{index}]: {e}"))?;
+            steps.push(json!({"index": index, "step": raw["steps"][index], "after": target(&Report::of(&c))}));
+        }
+    }
+    Ok(json!({
+        "name": s.name, "reproducible": why.is_none(), "why": why.unwrap_or_default(), "timing": timing,
+        "min_insync_replicas": cfg.min_insync_replicas, "unclean": cfg.unclean_leader_election, "topics": topics, "steps": steps,
+    }))
+}
+
+/// One compared field.
+pub struct Row {
+    /// `t-0.leader`, `t-0.r2.log`, `produced[1]`…
+    pub field: String,
+    /// The simulator's value.
+    pub sim: String,
+    /// Kafka's value.
+    pub real: String,
+    /// Why they differ, when `explained.json` says so.
+    pub explained: Option<String>,
+}
+
+fn text(v: &Value) -> String {
+    match v {
+        Value::Null => "null".into(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn entries_text(v: &Value, f: impl Fn(&[Value]) -> String) -> String {
+    v.as_array().map_or_else(|| "-".into(), |a| f(a))
+}
+
+/// `pattern` with `*` for any run of characters matches the whole of `text`.
+fn glob(pattern: &str, text: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    if parts.len() == 1 {
+        return pattern == text;
+    }
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if !text.starts_with(first) || !text[first.len()..].ends_with(last) || text.len() < first.len() + last.len() {
+        return false;
+    }
+    let mut rest = &text[first.len()..text.len() - last.len()];
+    for part in &parts[1..parts.len() - 1] {
+        match rest.find(part) {
+            Some(i) => rest = &rest[i + part.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+/// The simulator's report and Kafka's, field by field; `explained` is `[{scenario, field, why}]`
+/// where `field` may end in `*` and `scenario` may be `*`.
+pub fn diff(name: &str, sim: &Report, real: &Value, explained: &Value) -> Vec<Row> {
+    let mut rows = Vec::new();
+    let mut push = |field: String, s: String, r: String| rows.push(Row { field, sim: s, real: r, explained: None });
+    if let Some(why) = real["unsupported"].as_str() {
+        push("reproducible".into(), "yes".into(), format!("no: {why}"));
+    } else {
+        for p in &sim.partitions {
+            let tp = format!("{}-{}", p.topic, p.partition);
+            let rp = real["partitions"]
+                .as_array()
+                .and_then(|a| a.iter().find(|x| x["topic"] == p.topic.as_str() && x["partition"] == p.partition))
+                .cloned()
+                .unwrap_or(Value::Null);
+            push(format!("{tp}.leader"), p.leader.map_or("null".into(), |b| b.0.to_string()), text(&rp["leader"]));
+            push(format!("{tp}.leader_epoch"), p.leader_epoch.0.to_string(), text(&rp["leader_epoch"]));
+            push(format!("{tp}.partition_epoch"), p.partition_epoch.0.to_string(), text(&rp["partition_epoch"]));
+            push(format!("{tp}.isr"), format!("{:?}", p.isr.iter().map(|b| b.0).collect::<Vec<_>>()), text(&rp["isr"]).replace(',', ", "));
+            for r in &p.replicas {
+                let rr = rp["replicas"].as_array().and_then(|a| a.iter().find(|x| x["broker"] == r.broker.0)).cloned().unwrap_or(Value::Null);
+                let f = |k: &str| format!("{tp}.r{}.{k}", r.broker.0);
+                push(f("state"), r.state.clone(), text(&rr["state"]));
+                push(f("leo"), r.leo.to_string(), text(&rr["leo"]));
+                push(f("hw"), r.hw.to_string(), text(&rr["hw"]));
+                push(f("log_start_offset"), r.log_start_offset.to_string(), text(&rr["log_start_offset"]));
+                let real_log = entries_text(&rr["log"], |a| {
+                    let v: Vec<String> = a.iter().map(|e| format!("({},{},{})", e["offset"], e["epoch"], text(&e["value"]))).collect();
+                    format!("[{}]", v.join(","))
+                });
+                push(f("log"), log_text(&r.log), real_log);
+                let real_cache = entries_text(&rr["epoch_cache"], |a| {
+                    let v: Vec<String> = a.iter().map(|e| format!("{}:{}", e["epoch"], e["start_offset"])).collect();
+                    format!("{{{}}}", v.join(","))
+                });
+                push(f("epoch_cache"), cache_text(&r.epoch_cache), real_cache);
+            }
+        }
+        let real_produced = real["produced"].as_array().cloned().unwrap_or_default();
+        for (i, p) in sim.produced.iter().enumerate() {
+            let r = real_produced.get(i).map_or("-".into(), |x| text(&x["result"]));
+            push(format!("produced[{i}] {} acks={}", p.value, p.acks), p.result.clone(), r);
+        }
+        let real_reads = real["reads"].as_array().cloned().unwrap_or_default();
+        for (i, r) in sim.reads.iter().enumerate() {
+            let x = real_reads.get(i).map_or("-".into(), |x| text(&x["result"]));
+            push(format!("reads[{i}] at {}", r.offset), r.result.clone(), x);
+        }
+        for s in real["settles"].as_array().into_iter().flatten() {
+            if s["reached"] == false {
+                push(format!("settle after steps[{}]", s["index"]), "reached".into(), format!("not reached: {}", text(&s["mismatch"])));
+            }
+        }
+    }
+    for row in &mut rows {
+        if row.sim == row.real {
+            continue;
+        }
+        row.explained = explained.as_array().into_iter().flatten().find_map(|e| {
+            let scen = e["scenario"].as_str().unwrap_or("");
+            let field = e["field"].as_str().unwrap_or("");
+            let field_ok = glob(field, &row.field);
+            ((scen == "*" || scen == name) && field_ok).then(|| e["why"].as_str().unwrap_or("").to_string())
+        });
+    }
+    rows
+}

@@ -1,0 +1,406 @@
+package kplay.oracle;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeSet;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.image.MetadataImage;
+import org.apache.kafka.metadata.PartitionRegistration;
+
+/**
+ * Replays `kplay oracle-plan` files on a real cluster and writes, for each, what Kafka did in the
+ * shape of `kplay run`'s report (`<out>/<name>.real.json`).
+ *
+ * <p>Usage: {@code Oracle --out DIR --work DIR PLAN...}. Plans with the same scaled timing share
+ * one cluster (started once); each scenario gets its own topics, and the cluster is made whole
+ * again (paused brokers resumed, crashed ones restarted) between scenarios.
+ *
+ * <p>A plan's `step` / `advance` commands are settle points: the harness waits until the real
+ * cluster shows the leader, ISR and log end offsets the simulator had at that point and the
+ * produce answers it had received, or until the settle timeout, so that a scenario's timing does
+ * not become a race between processes. A settle that times out is reported, never hidden.
+ */
+public final class Oracle {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static void main(String[] args) throws Exception {
+        Path out = null;
+        Path work = null;
+        List<Path> plans = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--out" -> out = Path.of(args[++i]);
+                case "--work" -> work = Path.of(args[++i]);
+                default -> plans.add(Path.of(args[i]));
+            }
+        }
+        if (out == null || work == null || plans.isEmpty()) {
+            System.err.println("usage: Oracle --out DIR --work DIR PLAN...");
+            System.exit(2);
+        }
+        Files.createDirectories(out);
+        String classpath = System.getProperty("java.class.path");
+        Map<String, List<JsonNode>> groups = new LinkedHashMap<>();
+        for (Path p : plans) {
+            ObjectNode plan = (ObjectNode) JSON.readTree(p.toFile());
+            plan.put("out", p.getFileName().toString().replaceFirst("\\.json$", "") + ".real.json");
+            if (!plan.path("reproducible").asBoolean()) {
+                ObjectNode r = JSON.createObjectNode();
+                r.put("name", plan.path("name").asText());
+                r.put("unsupported", plan.path("why").asText());
+                JSON.writerWithDefaultPrettyPrinter().writeValue(out.resolve(plan.path("out").asText()).toFile(), r);
+                System.err.println("oracle: " + plan.path("name").asText() + ": not reproducible: " + plan.path("why").asText());
+                continue;
+            }
+            groups.computeIfAbsent(timing(plan).key(), k -> new ArrayList<>()).add(plan);
+        }
+        int scenario = 0;
+        for (List<JsonNode> group : groups.values()) {
+            RealCluster.Timing t = timing(group.get(0));
+            Path root = work.resolve("cluster-" + t.key().replace('/', '-'));
+            long started = System.nanoTime();
+            try (RealCluster cluster = new RealCluster(root, t, 3, classpath)) {
+                Runtime.getRuntime().addShutdownHook(new Thread(cluster::close));
+                cluster.start();
+                System.err.printf("oracle: cluster %s up in %.1f s (%s)%n", t.key(), (System.nanoTime() - started) / 1e9, root);
+                for (JsonNode plan : group) {
+                    scenario++;
+                    long s0 = System.nanoTime();
+                    ObjectNode report = new Run(cluster, plan, "s" + scenario + "-").run();
+                    JSON.writerWithDefaultPrettyPrinter().writeValue(out.resolve(plan.path("out").asText()).toFile(), report);
+                    System.err.printf("oracle: %s replayed in %.1f s%n", plan.path("name").asText(), (System.nanoTime() - s0) / 1e9);
+                    cluster.heal();
+                }
+            }
+        }
+    }
+
+    static RealCluster.Timing timing(JsonNode plan) {
+        JsonNode t = plan.path("timing");
+        return new RealCluster.Timing(t.path("session_ms").asLong(), t.path("heartbeat_ms").asLong(),
+                t.path("lag_ms").asLong(), t.path("fetch_wait_ms").asLong());
+    }
+
+    /** One scenario's replay. */
+    static final class Run {
+        final RealCluster cluster;
+        final JsonNode plan;
+        final String prefix;
+        final Map<String, KafkaProducer<String, String>> producers = new HashMap<>();
+        final List<Object[]> produced = new ArrayList<>(); // value, acks, future
+        final ArrayNode reads = JSON.createArrayNode();
+        final ArrayNode settles = JSON.createArrayNode();
+        final long settleTimeoutMs;
+
+        Run(RealCluster cluster, JsonNode plan, String prefix) {
+            this.cluster = cluster;
+            this.plan = plan;
+            this.prefix = prefix;
+            this.settleTimeoutMs = Math.max(10_000, 4 * cluster.timing.sessionMs() + 2 * cluster.timing.lagMs());
+        }
+
+        String real(String topic) {
+            return prefix + topic;
+        }
+
+        MetadataImage image() throws Exception {
+            return Inspect.metadata(cluster.dataDir(RealCluster.CONTROLLER));
+        }
+
+        ObjectNode run() throws Exception {
+            createTopics();
+            JsonNode steps = plan.path("steps");
+            for (JsonNode s : steps) {
+                JsonNode step = s.path("step");
+                String what = step.path("do").asText();
+                switch (what) {
+                    case "produce" -> produce(step);
+                    case "consume" -> consume(step);
+                    case "crash" -> {
+                        int b = step.path("broker").asInt();
+                        if ("clean".equals(step.path("kind").asText("unclean"))) cluster.shutdown(b);
+                        else cluster.kill(b);
+                    }
+                    case "restart" -> cluster.restart(step.path("broker").asInt());
+                    case "pause" -> cluster.pause(step.path("broker").asInt());
+                    case "resume" -> cluster.resume(step.path("broker").asInt());
+                    case "step", "advance", "advance_to" -> settle(s.path("index").asInt(), s.path("after"));
+                    default -> throw new IllegalStateException("step " + s.path("index").asInt() + ": `" + what + "` has no real counterpart");
+                }
+            }
+            JsonNode last = steps.size() == 0 ? null : steps.get(steps.size() - 1);
+            if (last != null && !List.of("step", "advance", "advance_to").contains(last.path("step").path("do").asText())) {
+                settle(last.path("index").asInt(), last.path("after"));
+            }
+            for (Object[] p : produced) awaitQuietly((Future<?>) p[2], 2 * cluster.timing.sessionMs() + 3000);
+            Thread.sleep(400); // two checkpoint intervals: the HW files catch up with memory
+            ObjectNode report = snapshot();
+            producers.values().forEach(p -> p.close(Duration.ofSeconds(1)));
+            return report;
+        }
+
+        void createTopics() throws Exception {
+            List<NewTopic> topics = new ArrayList<>();
+            for (JsonNode t : plan.path("topics")) {
+                Map<Integer, List<Integer>> assignment = new LinkedHashMap<>();
+                for (JsonNode p : t.path("partitions")) {
+                    List<Integer> rs = new ArrayList<>();
+                    p.path("replicas").forEach(r -> rs.add(r.asInt()));
+                    assignment.put(p.path("partition").asInt(), rs);
+                }
+                NewTopic nt = new NewTopic(real(t.path("name").asText()), assignment);
+                nt.configs(Map.of(
+                        "min.insync.replicas", plan.path("min_insync_replicas").asText(),
+                        "unclean.leader.election.enable", String.valueOf(plan.path("unclean").asBoolean())));
+                topics.add(nt);
+            }
+            cluster.admin().createTopics(topics).all().get(30, TimeUnit.SECONDS);
+            // Every partition has its first replica as leader and its whole ISR, as the scenario starts.
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (true) {
+                boolean ready = true;
+                MetadataImage img = image();
+                for (JsonNode t : plan.path("topics")) {
+                    for (JsonNode p : t.path("partitions")) {
+                        PartitionRegistration r = Inspect.partition(img, real(t.path("name").asText()), p.path("partition").asInt());
+                        boolean ok = r != null && r.leader == p.path("replicas").get(0).asInt() && r.isr.length == p.path("replicas").size();
+                        for (JsonNode b : p.path("replicas")) {
+                            ok &= Inspect.replica(cluster.dataDir(b.asInt()), real(t.path("name").asText()), p.path("partition").asInt()) != null;
+                        }
+                        ready &= ok;
+                    }
+                }
+                if (ready) break;
+                if (System.currentTimeMillis() > deadline) throw new IllegalStateException("topics not ready after 30 s");
+                Thread.sleep(100);
+            }
+            Thread.sleep(300); // every producer's metadata refresh sees the leaders
+        }
+
+        KafkaProducer<String, String> producer(String acks) {
+            return producers.computeIfAbsent(acks, a -> {
+                Properties p = new Properties();
+                p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap());
+                p.put(ProducerConfig.ACKS_CONFIG, a);
+                // One attempt per record, as the simulator's producer: its answer is the result.
+                p.put(ProducerConfig.RETRIES_CONFIG, "0");
+                p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
+                p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+                p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+                long rt = plan.path("timing").path("request_timeout_ms").asLong();
+                p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(rt));
+                p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(rt));
+                p.put(ProducerConfig.METADATA_MAX_AGE_CONFIG, "200");
+                p.put(ProducerConfig.RECONNECT_BACKOFF_MS_CONFIG, "50");
+                p.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "50");
+                p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+                p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+                return new KafkaProducer<>(p);
+            });
+        }
+
+        void produce(JsonNode step) {
+            String acks = step.path("acks").asText("all");
+            String topic = real(step.path("topic").asText());
+            Integer partition = step.hasNonNull("partition") ? step.path("partition").asInt() : null;
+            String key = step.hasNonNull("key") ? step.path("key").asText() : null;
+            String value = step.path("value").asText();
+            Future<RecordMetadata> f = producer(acks).send(new ProducerRecord<>(topic, partition, key, value));
+            produced.add(new Object[] {value, acks, f});
+        }
+
+        void consume(JsonNode step) throws Exception {
+            String topic = real(step.path("topic").asText());
+            int partition = step.path("partition").asInt();
+            long offset = step.path("offset").asLong();
+            PartitionRegistration reg = Inspect.partition(image(), topic, partition);
+            ObjectNode read = JSON.createObjectNode();
+            read.put("broker", reg == null ? -1 : reg.leader);
+            read.put("kind", "fetch");
+            read.put("offset", offset);
+            Properties p = new Properties();
+            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap());
+            p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+            p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+            p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+            StringBuilder result = new StringBuilder();
+            try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
+                TopicPartition tp = new TopicPartition(topic, partition);
+                c.assign(List.of(tp));
+                c.seek(tp, offset);
+                // Q1: a consumer reads only below the HW; one poll answers with what is there.
+                long deadline = System.currentTimeMillis() + 1500;
+                while (System.currentTimeMillis() < deadline && result.length() == 0) {
+                    for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
+                        result.append('(').append(r.offset()).append(',').append(r.leaderEpoch().orElse(-1)).append(',').append(r.value()).append(')');
+                    }
+                }
+            } catch (Exception e) {
+                result.setLength(0);
+                result.append(Errors.forException(e).name());
+            }
+            read.put("result", result.length() == 0 ? "empty" : result.toString());
+            reads.add(read);
+        }
+
+        /** Waits until the real cluster shows what the simulator showed after this step. */
+        void settle(int index, JsonNode target) throws Exception {
+            long start = System.currentTimeMillis();
+            String mismatch = "";
+            while (true) {
+                mismatch = differs(target);
+                if (mismatch.isEmpty() || System.currentTimeMillis() - start > settleTimeoutMs) break;
+                Thread.sleep(100);
+            }
+            ObjectNode s = JSON.createObjectNode();
+            s.put("index", index);
+            s.put("reached", mismatch.isEmpty());
+            s.put("ms", System.currentTimeMillis() - start);
+            if (!mismatch.isEmpty()) s.put("mismatch", mismatch);
+            settles.add(s);
+            Thread.sleep(300); // the HW checkpoint and the clients' metadata catch up
+        }
+
+        /** What differs between the real cluster now and a plan's target, or "". */
+        String differs(JsonNode target) throws Exception {
+            long done = produced.stream().filter(p -> ((Future<?>) p[2]).isDone()).count();
+            if (done < target.path("produced_done").asLong()) return "produce answers " + done + " < " + target.path("produced_done").asLong();
+            MetadataImage img = image();
+            for (JsonNode p : target.path("partitions")) {
+                String topic = real(p.path("topic").asText());
+                int partition = p.path("partition").asInt();
+                PartitionRegistration r = Inspect.partition(img, topic, partition);
+                if (r == null) return topic + "-" + partition + " unknown";
+                int leader = p.path("leader").isNull() ? -1 : p.path("leader").asInt();
+                if (r.leader != leader) return topic + "-" + partition + " leader " + r.leader + " != " + leader;
+                TreeSet<Integer> isr = new TreeSet<>();
+                for (int b : r.isr) isr.add(b);
+                TreeSet<Integer> want = new TreeSet<>();
+                p.path("isr").forEach(b -> want.add(b.asInt()));
+                if (!isr.equals(want)) return topic + "-" + partition + " isr " + isr + " != " + want;
+                for (JsonNode rep : p.path("replicas")) {
+                    int b = rep.path("broker").asInt();
+                    if ("offline".equals(rep.path("state").asText())) {
+                        if (cluster.isAlive(b)) return "broker " + b + " still running";
+                        continue;
+                    }
+                    Inspect.Replica real = Inspect.replica(cluster.dataDir(b), topic, partition);
+                    long leo = real == null ? -1 : real.leo();
+                    if (leo != rep.path("leo").asLong()) return topic + "-" + partition + " broker " + b + " leo " + leo + " != " + rep.path("leo").asLong();
+                }
+            }
+            return "";
+        }
+
+        static void awaitQuietly(Future<?> f, long ms) {
+            try {
+                f.get(ms, TimeUnit.MILLISECONDS);
+            } catch (Exception ignored) {
+                // the outcome is read from the future below
+            }
+        }
+
+        static String result(Future<RecordMetadata> f) {
+            if (!f.isDone()) return "pending";
+            try {
+                f.get();
+                return "ok";
+            } catch (java.util.concurrent.ExecutionException e) {
+                Throwable c = e.getCause();
+                if (c instanceof org.apache.kafka.common.errors.TimeoutException) return "REQUEST_TIMED_OUT";
+                return Errors.forException(c).name();
+            } catch (Exception e) {
+                return Errors.forException(e).name();
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        ObjectNode snapshot() throws Exception {
+            MetadataImage img = image();
+            ObjectNode report = JSON.createObjectNode();
+            report.put("name", plan.path("name").asText());
+            ArrayNode parts = report.putArray("partitions");
+            for (JsonNode t : plan.path("topics")) {
+                for (JsonNode p : t.path("partitions")) {
+                    String topic = real(t.path("name").asText());
+                    int partition = p.path("partition").asInt();
+                    PartitionRegistration r = Inspect.partition(img, topic, partition);
+                    ObjectNode o = parts.addObject();
+                    o.put("topic", t.path("name").asText());
+                    o.put("partition", partition);
+                    if (r.leader < 0) o.putNull("leader");
+                    else o.put("leader", r.leader);
+                    o.put("leader_epoch", r.leaderEpoch);
+                    o.put("partition_epoch", r.partitionEpoch);
+                    ArrayNode isr = o.putArray("isr");
+                    new TreeSet<>(java.util.Arrays.stream(r.isr).boxed().toList()).forEach(isr::add);
+                    ArrayNode elr = o.putArray("elr");
+                    for (int b : r.elr) elr.add(b);
+                    o.put("leader_recovery_state", r.leaderRecoveryState.name());
+                    ArrayNode reps = o.putArray("replicas");
+                    for (int b : r.replicas) {
+                        Inspect.Replica rep = Inspect.replica(cluster.dataDir(b), topic, partition);
+                        ObjectNode x = reps.addObject();
+                        x.put("broker", b);
+                        String state = !cluster.isAlive(b) ? "offline" : r.leader == b ? "leader" : "follower";
+                        x.put("state", state);
+                        x.put("paused", cluster.isPaused(b));
+                        x.put("fenced", Inspect.fenced(img, b));
+                        if (rep == null) continue;
+                        x.put("leo", rep.leo());
+                        x.put("hw", rep.hw());
+                        x.put("log_start_offset", rep.logStartOffset());
+                        ArrayNode log = x.putArray("log");
+                        for (Inspect.Entry e : rep.log()) {
+                            ObjectNode le = log.addObject();
+                            le.put("offset", e.offset());
+                            le.put("epoch", e.epoch());
+                            le.put("value", e.value());
+                        }
+                        ArrayNode cache = x.putArray("epoch_cache");
+                        for (Inspect.EpochEntry e : rep.epochCache()) {
+                            ObjectNode ce = cache.addObject();
+                            ce.put("epoch", e.epoch());
+                            ce.put("start_offset", e.startOffset());
+                        }
+                    }
+                }
+            }
+            ArrayNode prod = report.putArray("produced");
+            for (Object[] p : produced) {
+                ObjectNode o = prod.addObject();
+                o.put("value", (String) p[0]);
+                o.put("acks", (String) p[1]);
+                o.put("result", result((Future<RecordMetadata>) p[2]));
+            }
+            report.set("reads", reads);
+            report.set("settles", settles);
+            return report;
+        }
+    }
+}
