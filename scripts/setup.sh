@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs whatever is missing, idempotently: the wasm32 target, Trunk, wasm-bindgen-cli (the
-# Cargo.lock version), Debian's Chromium + ChromeDriver, and the npm packages (wasm-opt from
+# Cargo.lock version), Debian's Chromium + ChromeDriver, a JDK and Maven (the oracle), and the npm packages (wasm-opt from
 # binaryen 132, playwright-core). A warm re-run skips every install. Sourced by serve.sh and
 # test.sh; see shared/TOOLCHAIN.md for why each pin is what it is.
 set -euo pipefail
@@ -36,6 +36,14 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || [
   say "installing Debian's chromium, chromium-driver and fonts-nanum"
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver fonts-nanum
+fi
+# The real-Kafka oracle (tests/oracle/): a JDK 17+ and Maven, which resolves Kafka 4.4.0 from
+# Maven Central on its first run (into ~/.m2, once).
+java_major() { java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1; }
+if ! command -v mvn >/dev/null || ! command -v java >/dev/null || [ "$(java_major)" -lt 17 ]; then
+  say "installing Debian's openjdk-17-jdk-headless and maven (the real-Kafka oracle)"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openjdk-17-jdk-headless maven
 fi
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm packages (binaryen 132, playwright-core)"

@@ -5,6 +5,8 @@
 #   2. wasm-bindgen-tests: the core in Node (determinism vs native), the page in Chromium
 #   3. the release Trunk build, and again under a sub-path (/course/kplay/)
 #   4. browser end-to-end tests (node:test + playwright-core + Debian's Chromium)
+#   5. the real-Kafka oracle: tests/oracle/scenarios on an Apache Kafka 4.4.0 KRaft cluster,
+#      compared field by field with the simulator (tests/oracle/run.sh; 0 unexplained differences)
 # and checks the bundle sizes against their budget (300 kB gzip).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
@@ -39,3 +41,6 @@ node --test --test-reporter=spec tests/e2e/
 
 step "bundle sizes (budget: 300 kB gzip)"
 node tests/bundle-size.mjs dist
+
+step "the real-Kafka oracle (Apache Kafka 4.4.0, KRaft, separate JVMs on 127.0.0.1)"
+ORACLE_TIMEOUT=480 tests/oracle/run.sh

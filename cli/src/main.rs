@@ -140,7 +140,7 @@ fn main() -> ExitCode {
                 serde_json::from_str(&t).map_err(|e| format!("{}: {e}", p.display()))
             };
             let result = load(&file).and_then(|s| {
-                let (cluster, _) = s.run().map_err(|e| e.to_string())?;
+                let cluster = oracle::settled_end(&s)?;
                 let real = read_json(&real)?;
                 let explained = explained.as_ref().map(read_json).transpose()?.unwrap_or(serde_json::Value::Null);
                 Ok((s.name.clone(), oracle::diff(&s.name, &Report::of(&cluster), &real, &explained)))

@@ -10,6 +10,7 @@
 use kplay_core::config::{AutoConfig, TruncationMode};
 use kplay_core::report::{cache_text, log_text, Report};
 use kplay_core::scenario::Scenario;
+use kplay_core::Command;
 use serde_json::{json, Value};
 
 /// Real time per simulated millisecond: the real cluster runs the scenario's timeouts at a
@@ -19,8 +20,8 @@ const TIME_SCALE: f64 = 0.25;
 /// Why a real cluster cannot replay this scenario, or `None` when it can.
 fn unsupported(s: &Scenario, raw: &Value) -> Option<String> {
     let c = &s.config;
-    if c.brokers != 3 {
-        return Some(format!("the real cluster has 3 brokers, the scenario {}", c.brokers));
+    if !(3..=4).contains(&c.brokers) {
+        return Some(format!("the oracle runs 3 or 4 brokers, the scenario {}", c.brokers));
     }
     if c.truncation_mode != TruncationMode::Fetch
         || !c.hw_requires_min_isr
@@ -79,11 +80,24 @@ fn target(r: &Report) -> Value {
         .map(|p| {
             json!({
                 "topic": p.topic, "partition": p.partition, "leader": p.leader.map(|b| b.0), "isr": p.isr.iter().map(|b| b.0).collect::<Vec<_>>(),
-                "replicas": p.replicas.iter().map(|x| json!({"broker": x.broker.0, "state": x.state, "leo": x.leo})).collect::<Vec<_>>(),
+                "replicas": p.replicas.iter().map(|x| json!({"broker": x.broker.0, "state": x.state, "leo": x.leo, "hw": x.hw})).collect::<Vec<_>>(),
             })
         })
         .collect();
     json!({"partitions": partitions, "produced_done": r.produced.iter().filter(|p| p.result != "pending").count()})
+}
+
+/// How long both sides let the cluster settle after the last step before the end states are
+/// compared: long enough for a fence, an ISR expiry and the catch-up after them.
+pub fn settle_ms(s: &Scenario) -> u64 {
+    2 * (s.config.replica_lag_time_max_ms + s.config.broker_session_timeout_ms)
+}
+
+/// The simulator's settled end state: every step, then [`settle_ms`] more.
+pub fn settled_end(s: &Scenario) -> Result<kplay_core::Cluster, String> {
+    let (mut c, _) = s.run().map_err(|e| e.to_string())?;
+    c.apply(&Command::Advance { ms: settle_ms(s) }).map_err(|e| format!("settling: {e}"))?;
+    Ok(c)
 }
 
 fn scaled(ms: u64, min: u64) -> u64 {
@@ -120,9 +134,13 @@ pub fn plan(s: &Scenario, raw: &Value) -> Result<Value, String> {
             c.apply(&step.0).map_err(|e| format!("steps[{index}]: {e}"))?;
             steps.push(json!({"index": index, "step": raw["steps"][index], "after": target(&Report::of(&c))}));
         }
+        // The end is compared once both sides have settled (the real one cannot stop mid-flight).
+        c.apply(&Command::Advance { ms: settle_ms(s) }).map_err(|e| format!("settling: {e}"))?;
+        let index = s.steps.len();
+        steps.push(json!({"index": index, "step": {"do": "advance", "ms": settle_ms(s)}, "after": target(&Report::of(&c)), "settle": true}));
     }
     Ok(json!({
-        "name": s.name, "reproducible": why.is_none(), "why": why.unwrap_or_default(), "timing": timing,
+        "name": s.name, "brokers": cfg.brokers, "time_scale": TIME_SCALE, "reproducible": why.is_none(), "why": why.unwrap_or_default(), "timing": timing,
         "min_insync_replicas": cfg.min_insync_replicas, "unclean": cfg.unclean_leader_election, "topics": topics, "steps": steps,
     }))
 }
@@ -171,8 +189,9 @@ fn glob(pattern: &str, text: &str) -> bool {
     true
 }
 
-/// The simulator's report and Kafka's, field by field; `explained` is `[{scenario, field, why}]`
-/// where `field` may end in `*` and `scenario` may be `*`.
+/// The simulator's report and Kafka's, field by field; `explained` is `[{scenario, field, when?, why}]`
+/// where `field` may hold `*`, `scenario` may be `*`, and `when` (`"sim|real"`) narrows an
+/// explanation to one pair of values.
 pub fn diff(name: &str, sim: &Report, real: &Value, explained: &Value) -> Vec<Row> {
     let mut rows = Vec::new();
     let mut push = |field: String, s: String, r: String| rows.push(Row { field, sim: s, real: r, explained: None });
@@ -233,7 +252,9 @@ pub fn diff(name: &str, sim: &Report, real: &Value, explained: &Value) -> Vec<Ro
             let scen = e["scenario"].as_str().unwrap_or("");
             let field = e["field"].as_str().unwrap_or("");
             let field_ok = glob(field, &row.field);
-            ((scen == "*" || scen == name) && field_ok).then(|| e["why"].as_str().unwrap_or("").to_string())
+            // `when: "A|B"`: only this pair of values (simulator | Kafka) is explained.
+            let values_ok = e["when"].as_str().is_none_or(|w| w == format!("{}|{}", row.sim, row.real));
+            ((scen == "*" || scen == name) && field_ok && values_ok).then(|| e["why"].as_str().unwrap_or("").to_string())
         });
     }
     rows

@@ -363,10 +363,10 @@ impl Controller {
         if already {
             return Message::AlterPartitionResponse { proposal_id, tp: tp.clone(), error: None, state: Some(st) };
         }
-        let recovering = st.leader_recovery_state == LeaderRecoveryState::Recovering;
-        if recovering && isr.len() > 1 {
-            return reject(out, KafkaError::InvalidRequest);
-        }
+        // S4 "a RECOVERING partition may not get ISR > 1" checks the state the request reports
+        // (ReplicationControlManager.validateAlterPartitionData). Leaders always report RECOVERED
+        // (KIP-704, see partition.rs), so the commit below marks an unclean leader's partition
+        // RECOVERED with its first ISR change, as Kafka does; the check itself cannot fire here.
         let shrank = isr.len() < st.isr.len();
         let reason = if shrank { IsrChangeReason::OutOfSync } else { IsrChangeReason::CaughtUp };
         let bump = shrank && cfg.leader_epoch_bump_on_isr_shrink;

@@ -6,7 +6,7 @@ use crate::config::TruncationMode;
 use crate::event::{Event, IsrChangeReason};
 use crate::ids::{BrokerId, LeaderEpoch, Offset, ProduceId};
 use crate::log::Record;
-use crate::message::{Acks, KafkaError, LeaderRecoveryState, Message, Node, PartitionState};
+use crate::message::{Acks, KafkaError, Message, Node, PartitionState};
 use crate::outbox::{Ctx, Outbox, Timer};
 use crate::replica::{FetchPhase, FollowerRecord, FollowerState, LeaderState, ParkedFetch, PendingProduce, Replica, Role};
 
@@ -286,9 +286,8 @@ fn maybe_expand_isr(r: &mut Replica, ctx: &Ctx, out: &mut Outbox, follower: Brok
     if leader.pending_isr.is_some() || leader.isr.contains(&follower) {
         return;
     }
-    if leader.recovery_state == LeaderRecoveryState::Recovering {
-        return; // S4: a RECOVERING partition may not grow its ISR
-    }
+    // A RECOVERING leader expands too: its request reports RECOVERED (Partition.prepareIsrExpand),
+    // so the S4 check "a RECOVERING partition may not get ISR > 1" lets it through (KIP-704).
     let Some(f) = leader.followers.get(&follower) else { return };
     if f.leo < hw || f.leo < leader.leso || !ctx.isr_eligible(follower, f.broker_epoch) {
         return;
@@ -534,10 +533,11 @@ fn become_leader(r: &mut Replica, ctx: &Ctx, out: &mut Outbox, s: &PartitionStat
         park_seq: 0,
     }));
     out.event(Event::BecameLeader { broker: r.broker, tp: r.tp.clone(), leader_epoch: s.leader_epoch, leso: leo });
-    if s.leader_recovery_state == LeaderRecoveryState::Recovering {
-        // KIP-704: the log is usable as is; report RECOVERED with the forced ISR [leader].
-        propose_isr(r, ctx, out, vec![r.broker], IsrChangeReason::Election);
-    }
+    // KIP-704: a leader elected uncleanly stays RECOVERING until its first AlterPartition, which
+    // reports RECOVERED together with the ISR change (Partition.prepareIsrExpand / prepareIsrShrink
+    // always send RECOVERED); it sends no AlterPartition of its own for it. Checked against Kafka
+    // 4.4 by the oracle (tests/oracle/scenarios/o5-unclean-election.json: no partition-epoch bump
+    // between the unclean election and the first ISR expansion).
     maybe_increment_hw(r, ctx, out);
 }
 

@@ -250,6 +250,37 @@ fn e2_unclean_election_takes_a_replica_outside_the_isr_and_marks_it_recovering()
     assert_eq!(c.checker.unclean_elections[&tp()], 1);
 }
 
+/// KIP-704 as Kafka 4.4 does it (found by the real-Kafka oracle, o5-unclean-election): the
+/// uncleanly elected leader sends no AlterPartition of its own to report RECOVERED; the
+/// partition stays RECOVERING, with its partition epoch, until the first ISR expansion, which
+/// reports RECOVERED and commits both in one partition-epoch bump.
+#[test]
+fn kip704_an_unclean_leader_reports_recovered_with_its_first_isr_expansion() {
+    use kplay_core::message::LeaderRecoveryState;
+    let mut c = pinned(1);
+    c.apply(&Command::Fence { broker: BrokerId(3) }).unwrap();
+    c.apply(&Command::Fence { broker: BrokerId(1) }).unwrap();
+    c.apply(&Command::Fence { broker: BrokerId(2) }).unwrap();
+    c.apply(&Command::Heartbeat { broker: BrokerId(3) }).unwrap();
+    c.apply(&Command::Elect { topic: "t".into(), partition: 0, kind: ElectionType::Unclean }).unwrap();
+    c.apply(&Command::Step { count: 50 }).unwrap();
+    let elected = c.controller.partitions[&tp()].clone();
+    assert_eq!(elected.leader, Some(BrokerId(3)));
+    assert_eq!(elected.leader_recovery_state, LeaderRecoveryState::Recovering, "no AlterPartition on becoming leader");
+    c.apply(&Command::Heartbeat { broker: BrokerId(2) }).unwrap();
+    c.apply(&Command::Step { count: 50 }).unwrap();
+    for _ in 0..4 {
+        fetch(&mut c, 2);
+        c.apply(&Command::Step { count: 50 }).unwrap();
+    }
+    let st = &c.controller.partitions[&tp()];
+    let mut isr = st.isr.clone();
+    isr.sort();
+    assert_eq!(isr, vec![BrokerId(2), BrokerId(3)], "a RECOVERING leader expands its ISR");
+    assert_eq!(st.leader_recovery_state, LeaderRecoveryState::Recovered);
+    assert_eq!(st.partition_epoch.0, elected.partition_epoch.0 + 1, "RECOVERED and the expansion are one change");
+}
+
 #[test]
 fn q1_consumers_read_below_the_hw_and_get_an_empty_answer_up_to_the_leo() {
     let mut c = pinned(1);

@@ -6,6 +6,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
+args=(); for f in "$@"; do args+=("$(realpath "$f")"); done; set -- "${args[@]}"
 cd "$repo"
 
 command -v java >/dev/null || { echo "oracle: java not found (JDK 17 or newer needed)" >&2; exit 2; }

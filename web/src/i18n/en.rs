@@ -152,7 +152,9 @@ PROTOCOL.md. What it simplifies: one fetch per partition instead of batched fetc
 approximate; the controller is a role of one broker and its metadata store never fails; consumers read \
 directly (no consumer groups or offset commits); the HW checkpoint is written at the moment of a crash; \
 timeouts are shortened so that things happen within seconds; a lost fetch answer breaks the follower's connection at \
-once (Kafka notices it by a socket timeout) and the follower retries after its back-off. Lessons play a recorded run: a \
+once (Kafka notices it by a socket timeout) and the follower retries after its back-off; a crash is a machine going \
+silent, so a producer waiting on it times out (a killed Kafka process closes its sockets and its client fails at once). \
+Checked against a real Kafka 4.4 cluster: docs/fidelity.md. Lessons play a recorded run: a \
 command of yours there starts free play from that moment. Same seed + same actions = the same run, \
 every time: step back and forward freely.",
     }

@@ -38,6 +38,18 @@ final class Inspect {
 
     /** The controller's committed view: the metadata log replayed from its first record. */
     static MetadataImage metadata(Path controllerDir) throws IOException {
+        return replay(controllerDir, null, null, -1);
+    }
+
+    /** Every state `topic-partition` went through, one per partition record of the metadata log. */
+    static List<PartitionRegistration> history(Path controllerDir, String topic, int partition) throws IOException {
+        List<PartitionRegistration> out = new ArrayList<>();
+        replay(controllerDir, out, topic, partition);
+        return out;
+    }
+
+    private static MetadataImage replay(Path controllerDir, List<PartitionRegistration> history, String topic, int partition)
+            throws IOException {
         Path dir = controllerDir.resolve("__cluster_metadata-0");
         MetadataDelta delta = new MetadataDelta.Builder().setImage(MetadataImage.EMPTY).build();
         for (File f : segments(dir)) {
@@ -52,6 +64,10 @@ final class Inspect {
                         String type = m.message().getClass().getSimpleName();
                         if (type.endsWith("TransactionRecord")) continue;
                         delta.replay(m.message());
+                        if (history != null && (type.equals("PartitionRecord") || type.equals("PartitionChangeRecord"))) {
+                            PartitionRegistration now = partition(delta.apply(MetadataProvenance.EMPTY), topic, partition);
+                            if (now != null && (history.isEmpty() || !history.get(history.size() - 1).equals(now))) history.add(now);
+                        }
                     }
                 }
             }

@@ -76,14 +76,15 @@ public final class Oracle {
                 System.err.println("oracle: " + plan.path("name").asText() + ": not reproducible: " + plan.path("why").asText());
                 continue;
             }
-            groups.computeIfAbsent(timing(plan).key(), k -> new ArrayList<>()).add(plan);
+            groups.computeIfAbsent(plan.path("brokers").asInt() + "x" + timing(plan).key(), k -> new ArrayList<>()).add(plan);
         }
         int scenario = 0;
         for (List<JsonNode> group : groups.values()) {
             RealCluster.Timing t = timing(group.get(0));
-            Path root = work.resolve("cluster-" + t.key().replace('/', '-'));
+            int brokers = group.get(0).path("brokers").asInt();
+            Path root = work.resolve("cluster-" + brokers + "-" + t.key().replace('/', '-'));
             long started = System.nanoTime();
-            try (RealCluster cluster = new RealCluster(root, t, 3, classpath)) {
+            try (RealCluster cluster = new RealCluster(root, t, brokers, classpath)) {
                 Runtime.getRuntime().addShutdownHook(new Thread(cluster::close));
                 cluster.start();
                 System.err.printf("oracle: cluster %s up in %.1f s (%s)%n", t.key(), (System.nanoTime() - started) / 1e9, root);
@@ -120,7 +121,7 @@ public final class Oracle {
             this.cluster = cluster;
             this.plan = plan;
             this.prefix = prefix;
-            this.settleTimeoutMs = Math.max(10_000, 4 * cluster.timing.sessionMs() + 2 * cluster.timing.lagMs());
+            this.settleTimeoutMs = Math.max(8_000, 2 * cluster.timing.sessionMs() + cluster.timing.lagMs());
         }
 
         String real(String topic) {
@@ -148,13 +149,16 @@ public final class Oracle {
                     case "restart" -> cluster.restart(step.path("broker").asInt());
                     case "pause" -> cluster.pause(step.path("broker").asInt());
                     case "resume" -> cluster.resume(step.path("broker").asInt());
-                    case "step", "advance", "advance_to" -> settle(s.path("index").asInt(), s.path("after"));
+                    case "step", "advance_to" -> settle(s.path("index").asInt(), s.path("after"), 0);
+                    // Time that passes with nothing to see (a parked fetch expiring) must pass here too.
+                    case "advance" -> settle(s.path("index").asInt(), s.path("after"),
+                            Math.min(1500, (long) (step.path("ms").asLong() * plan.path("time_scale").asDouble())));
                     default -> throw new IllegalStateException("step " + s.path("index").asInt() + ": `" + what + "` has no real counterpart");
                 }
             }
             JsonNode last = steps.size() == 0 ? null : steps.get(steps.size() - 1);
             if (last != null && !List.of("step", "advance", "advance_to").contains(last.path("step").path("do").asText())) {
-                settle(last.path("index").asInt(), last.path("after"));
+                settle(last.path("index").asInt(), last.path("after"), 0);
             }
             for (Object[] p : produced) awaitQuietly((Future<?>) p[2], 2 * cluster.timing.sessionMs() + 3000);
             Thread.sleep(400); // two checkpoint intervals: the HW files catch up with memory
@@ -201,10 +205,19 @@ public final class Oracle {
             Thread.sleep(300); // every producer's metadata refresh sees the leaders
         }
 
-        KafkaProducer<String, String> producer(String acks) {
-            return producers.computeIfAbsent(acks, a -> {
+        /**
+         * A producer per acks level and leader, bootstrapped from that leader alone: the simulator's
+         * producer always sends to the current leader, and a real client that refreshed its metadata
+         * from a frozen broker would wait a request timeout for an answer that cannot come.
+         */
+        KafkaProducer<String, String> producer(String acks, String topic, int partition) throws Exception {
+            PartitionRegistration reg = Inspect.partition(image(), topic, partition);
+            int leader = reg == null ? -1 : reg.leader;
+            String servers = leader >= 0 && cluster.brokerPorts.containsKey(leader) ? "127.0.0.1:" + cluster.brokerPorts.get(leader) : cluster.bootstrap();
+            return producers.computeIfAbsent(acks + "@" + leader, k -> {
+                String a = acks;
                 Properties p = new Properties();
-                p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap());
+                p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
                 p.put(ProducerConfig.ACKS_CONFIG, a);
                 // One attempt per record, as the simulator's producer: its answer is the result.
                 p.put(ProducerConfig.RETRIES_CONFIG, "0");
@@ -214,7 +227,7 @@ public final class Oracle {
                 long rt = plan.path("timing").path("request_timeout_ms").asLong();
                 p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(rt));
                 p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(rt));
-                p.put(ProducerConfig.METADATA_MAX_AGE_CONFIG, "200");
+                p.put(ProducerConfig.METADATA_MAX_AGE_CONFIG, "60000");
                 p.put(ProducerConfig.RECONNECT_BACKOFF_MS_CONFIG, "50");
                 p.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "50");
                 p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -223,13 +236,21 @@ public final class Oracle {
             });
         }
 
-        void produce(JsonNode step) {
+        void produce(JsonNode step) throws Exception {
             String acks = step.path("acks").asText("all");
             String topic = real(step.path("topic").asText());
             Integer partition = step.hasNonNull("partition") ? step.path("partition").asInt() : null;
             String key = step.hasNonNull("key") ? step.path("key").asText() : null;
             String value = step.path("value").asText();
-            Future<RecordMetadata> f = producer(acks).send(new ProducerRecord<>(topic, partition, key, value));
+            if (partition == null) {
+                // The default partitioner of a keyed record: murmur2 of the key, modulo the count.
+                int count = 0;
+                for (JsonNode t : plan.path("topics")) if (real(t.path("name").asText()).equals(topic)) count = t.path("partitions").size();
+                partition = org.apache.kafka.common.utils.Utils.toPositive(
+                        org.apache.kafka.common.utils.Utils.murmur2(key.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % Math.max(1, count);
+            }
+            int p = partition;
+            Future<RecordMetadata> f = producer(acks, topic, p).send(new ProducerRecord<>(topic, partition, key, value));
             produced.add(new Object[] {value, acks, f});
         }
 
@@ -269,12 +290,13 @@ public final class Oracle {
         }
 
         /** Waits until the real cluster shows what the simulator showed after this step. */
-        void settle(int index, JsonNode target) throws Exception {
+        void settle(int index, JsonNode target, long atLeastMs) throws Exception {
             long start = System.currentTimeMillis();
             String mismatch = "";
             while (true) {
                 mismatch = differs(target);
-                if (mismatch.isEmpty() || System.currentTimeMillis() - start > settleTimeoutMs) break;
+                long spent = System.currentTimeMillis() - start;
+                if ((mismatch.isEmpty() && spent >= atLeastMs) || spent > settleTimeoutMs) break;
                 Thread.sleep(100);
             }
             ObjectNode s = JSON.createObjectNode();
@@ -305,13 +327,18 @@ public final class Oracle {
                 if (!isr.equals(want)) return topic + "-" + partition + " isr " + isr + " != " + want;
                 for (JsonNode rep : p.path("replicas")) {
                     int b = rep.path("broker").asInt();
+                    // The simulator reports a paused broker as offline, as it answers nothing.
                     if ("offline".equals(rep.path("state").asText())) {
-                        if (cluster.isAlive(b)) return "broker " + b + " still running";
+                        if (cluster.isAlive(b) && !cluster.isPaused(b)) return "broker " + b + " still running";
                         continue;
                     }
+                    // Pacing only: the real cluster may run ahead of a step's intermediate state
+                    // (a follower fetching sooner); the end state is compared field by field.
                     Inspect.Replica real = Inspect.replica(cluster.dataDir(b), topic, partition);
                     long leo = real == null ? -1 : real.leo();
-                    if (leo != rep.path("leo").asLong()) return topic + "-" + partition + " broker " + b + " leo " + leo + " != " + rep.path("leo").asLong();
+                    if (leo < rep.path("leo").asLong()) return topic + "-" + partition + " broker " + b + " leo " + leo + " < " + rep.path("leo").asLong();
+                    long hw = real == null ? -1 : real.hw();
+                    if (hw < rep.path("hw").asLong()) return topic + "-" + partition + " broker " + b + " hw " + hw + " < " + rep.path("hw").asLong();
                 }
             }
             return "";
@@ -362,12 +389,17 @@ public final class Oracle {
                     ArrayNode elr = o.putArray("elr");
                     for (int b : r.elr) elr.add(b);
                     o.put("leader_recovery_state", r.leaderRecoveryState.name());
+                    ArrayNode history = o.putArray("history");
+                    for (PartitionRegistration h : Inspect.history(cluster.dataDir(RealCluster.CONTROLLER), topic, partition)) {
+                        history.add("leader " + h.leader + " epoch " + h.leaderEpoch + " partitionEpoch " + h.partitionEpoch
+                                + " isr " + java.util.Arrays.toString(h.isr) + " elr " + java.util.Arrays.toString(h.elr));
+                    }
                     ArrayNode reps = o.putArray("replicas");
                     for (int b : r.replicas) {
                         Inspect.Replica rep = Inspect.replica(cluster.dataDir(b), topic, partition);
                         ObjectNode x = reps.addObject();
                         x.put("broker", b);
-                        String state = !cluster.isAlive(b) ? "offline" : r.leader == b ? "leader" : "follower";
+                        String state = !cluster.isAlive(b) || cluster.isPaused(b) ? "offline" : r.leader == b ? "leader" : "follower";
                         x.put("state", state);
                         x.put("paused", cluster.isPaused(b));
                         x.put("fenced", Inspect.fenced(img, b));
