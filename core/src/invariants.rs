@@ -93,13 +93,15 @@ impl Found {
     }
 }
 
-fn prefix_mismatch(r: &Replica, committed: &[(LeaderEpoch, String)], from: usize) -> Option<String> {
+/// The first committed offset `r` does not hold as committed: its description, and whether a
+/// different record is there (`true`) or none (`false`).
+fn prefix_mismatch(r: &Replica, committed: &[(LeaderEpoch, String)], from: usize) -> Option<(String, bool)> {
     for (o, (e, v)) in committed.iter().enumerate().skip(from) {
         match r.log.record_at(Offset(o as i64)) {
             Some(rec) if rec.epoch == *e && rec.value == *v => {}
-            Some(rec) => return Some(format!("offset {o} is ({},{}) on broker {}, committed as ({e},{v})", rec.epoch, rec.value, r.broker)),
+            Some(rec) => return Some((format!("offset {o} is ({},{}) on broker {}, committed as ({e},{v})", rec.epoch, rec.value, r.broker), true)),
             None if (o as i64) < r.log.log_start_offset().0 => {}
-            None => return Some(format!("offset {o} ({e},{v}) is missing on broker {}", r.broker)),
+            None => return Some((format!("offset {o} ({e},{v}) is missing on broker {}", r.broker), false)),
         }
     }
     None
@@ -122,7 +124,7 @@ fn same_entries(a: &Replica, b: &Replica, from: Offset, upto: Offset) -> Option<
 
 impl Checker {
     /// `prefix_mismatch` from where the last check of this replica left off.
-    fn committed_mismatch(&mut self, r: &Replica, committed: &[(LeaderEpoch, String)]) -> Option<String> {
+    fn committed_mismatch(&mut self, r: &Replica, committed: &[(LeaderEpoch, String)]) -> Option<(String, bool)> {
         let key = (r.broker, r.tp.clone());
         let cgen = self.committed_generation.get(&r.tp).copied().unwrap_or(0);
         let gen = r.log.generation();
@@ -170,6 +172,11 @@ impl Checker {
         };
         self.verified.lists.insert(key, (fp, len));
         from.min(len)
+    }
+
+    /// Overrides how many entries of a list [`Checker::list_from`] counts as checked.
+    fn list_mark(&mut self, kind: &'static str, tp: &TopicPartition, fp: u64, checked: usize) {
+        self.verified.lists.insert((kind.to_string(), tp.clone()), (fp, checked));
     }
 
     /// Makes every check re-read every log (slow; for testing the incremental checker).
@@ -397,7 +404,12 @@ impl Checker {
         // I8, I9: the current leader holds the committed prefix and every acked write.
         let leader = st.leader.and_then(|l| c.replica(l, tp)).filter(|r| running(r) && r.leader_epoch == st.leader_epoch && r.leader_state().is_some());
         if let Some(l) = leader {
-            if let Some(d) = self.committed_mismatch(l, &committed) {
+            if let Some((d, replaced)) = self.committed_mismatch(l, &committed) {
+                // I9's second part: the leader's prefix below trueHW is the committed prefix
+                // (a missing tail is its first part, LEO >= trueHW, below).
+                if replaced {
+                    f.add("I9", Some(tp), true, format!("prefix below trueHW {true_hw} differs: {d}"));
+                }
                 f.add("I8", Some(tp), true, d);
             }
             if (l.log.log_end_offset().0 as usize) < true_hw {
@@ -433,20 +445,29 @@ impl Checker {
                 }
             }
             // I19 (second half): nothing consumed was replaced on the leader.
+            // A consumed offset the leader does not hold (truncated away, not yet written again)
+            // cannot be verified yet: the checked count stops before it, so that the record
+            // written there later is compared too (an append does not change the generation).
             let consumed = self.consumed.get(tp).map_or(0, Vec::len);
-            let from = self.list_from("I19", tp, (u64::from(l.broker.0) << 48) ^ l.log.generation(), consumed);
-            for (o, e, v) in self.consumed.get(tp).into_iter().flatten().skip(from) {
-                if let Some(rec) = l.log.record_at(*o) {
-                    if rec.epoch != *e || &rec.value != v {
+            let fp = (u64::from(l.broker.0) << 48) ^ l.log.generation();
+            let from = self.list_from("I19", tp, fp, consumed);
+            let mut verified = consumed;
+            for (i, (o, e, v)) in self.consumed.get(tp).into_iter().flatten().enumerate().skip(from) {
+                match l.log.record_at(*o) {
+                    Some(rec) if rec.epoch != *e || &rec.value != v => {
                         f.add("I19", Some(tp), true, format!("consumed ({o},{e},{v}) replaced by ({},{}) on leader", rec.epoch, rec.value));
                     }
+                    Some(_) => {}
+                    None if *o < l.log.log_start_offset() => {}
+                    None => verified = verified.min(i),
                 }
             }
+            self.list_mark("I19", tp, fp, verified);
         }
         // I10: running ISR members hold the committed prefix.
         for b in &st.isr {
             if let Some(m) = c.replica(*b, tp).filter(member) {
-                if let Some(d) = self.committed_mismatch(m, &committed) {
+                if let Some((d, _)) = self.committed_mismatch(m, &committed) {
                     f.add_member("I10", tp, self.lossy_members.contains_key(&(*b, tp.clone())), d);
                 }
             }

@@ -18,7 +18,12 @@ if [ "$#" -eq 0 ]; then set -- "$here"/scenarios/*.json; fi
 out="${ORACLE_OUT:-$repo/target/oracle}"
 rm -rf "$out"; mkdir -p "$out/plans" "$out/real"
 work="$(mktemp -d /tmp/kplay-oracle.XXXXXX)"
-cleanup() { [ -n "${KEEP_ORACLE_WORK:-}" ] || rm -rf "$work"; }
+# Every broker and controller JVM carries its work folder on its command line: whatever happened
+# to the harness (even a SIGKILL from timeout), none of them outlives this script.
+cleanup() {
+  pkill -KILL -f -- "-Dkplay.logs=$work" 2>/dev/null || true
+  [ -n "${KEEP_ORACLE_WORK:-}" ] || rm -rf "$work"
+}
 trap cleanup EXIT
 
 echo "oracle: building the harness (Maven resolves org.apache.kafka:kafka_2.13:4.4.0 once)" >&2

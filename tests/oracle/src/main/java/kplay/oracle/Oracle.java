@@ -149,16 +149,19 @@ public final class Oracle {
                     case "restart" -> cluster.restart(step.path("broker").asInt());
                     case "pause" -> cluster.pause(step.path("broker").asInt());
                     case "resume" -> cluster.resume(step.path("broker").asInt());
-                    case "step", "advance_to" -> settle(s.path("index").asInt(), s.path("after"), 0);
-                    // Time that passes with nothing to see (a parked fetch expiring) must pass here too.
-                    case "advance" -> settle(s.path("index").asInt(), s.path("after"),
-                            Math.min(1500, (long) (step.path("ms").asLong() * plan.path("time_scale").asDouble())));
+                    case "step", "advance_to" -> settle(s.path("index").asInt(), s.path("after"), 0, 300);
+                    case "advance" -> {
+                        // Time that passes with nothing to see (a parked fetch expiring) passes here
+                        // too; a short advance stays short (o8 acts before a parked fetch answers).
+                        long scaled = (long) (step.path("ms").asLong() * plan.path("time_scale").asDouble());
+                        settle(s.path("index").asInt(), s.path("after"), Math.min(1500, scaled), Math.min(300, scaled));
+                    }
                     default -> throw new IllegalStateException("step " + s.path("index").asInt() + ": `" + what + "` has no real counterpart");
                 }
             }
             JsonNode last = steps.size() == 0 ? null : steps.get(steps.size() - 1);
             if (last != null && !List.of("step", "advance", "advance_to").contains(last.path("step").path("do").asText())) {
-                settle(last.path("index").asInt(), last.path("after"), 0);
+                settle(last.path("index").asInt(), last.path("after"), 0, 300);
             }
             for (Object[] p : produced) awaitQuietly((Future<?>) p[2], 2 * cluster.timing.sessionMs() + 3000);
             Thread.sleep(400); // two checkpoint intervals: the HW files catch up with memory
@@ -290,7 +293,7 @@ public final class Oracle {
         }
 
         /** Waits until the real cluster shows what the simulator showed after this step. */
-        void settle(int index, JsonNode target, long atLeastMs) throws Exception {
+        void settle(int index, JsonNode target, long atLeastMs, long afterMs) throws Exception {
             long start = System.currentTimeMillis();
             String mismatch = "";
             while (true) {
@@ -305,7 +308,7 @@ public final class Oracle {
             s.put("ms", System.currentTimeMillis() - start);
             if (!mismatch.isEmpty()) s.put("mismatch", mismatch);
             settles.add(s);
-            Thread.sleep(300); // the HW checkpoint and the clients' metadata catch up
+            Thread.sleep(afterMs); // the HW checkpoint and the clients' metadata catch up
         }
 
         /** What differs between the real cluster now and a plan's target, or "". */
