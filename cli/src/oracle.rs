@@ -208,6 +208,7 @@ pub fn diff(name: &str, sim: &Report, real: &Value, explained: &Value) -> Vec<Ro
             push(format!("{tp}.leader"), p.leader.map_or("null".into(), |b| b.0.to_string()), text(&rp["leader"]));
             push(format!("{tp}.leader_epoch"), p.leader_epoch.0.to_string(), text(&rp["leader_epoch"]));
             push(format!("{tp}.partition_epoch"), p.partition_epoch.0.to_string(), text(&rp["partition_epoch"]));
+            push(format!("{tp}.leader_recovery_state"), p.leader_recovery_state.clone(), text(&rp["leader_recovery_state"]));
             push(format!("{tp}.isr"), format!("{:?}", p.isr.iter().map(|b| b.0).collect::<Vec<_>>()), text(&rp["isr"]).replace(',', ", "));
             for r in &p.replicas {
                 let rr = rp["replicas"].as_array().and_then(|a| a.iter().find(|x| x["broker"] == r.broker.0)).cloned().unwrap_or(Value::Null);

@@ -84,3 +84,48 @@ fn schema_is_committed_and_current() {
     let committed = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scenarios/schema.json")).unwrap_or_default();
     assert_eq!(committed.trim(), out.trim(), "regenerate with: cargo run -p kplay-cli -- schema > scenarios/schema.json");
 }
+
+/// Issue 14's format work: an `expect` block checks a partition's epoch and leader recovery
+/// state, and a replica's log start offset, LESO and fetch state; the initial state can give a
+/// replica its log start offset, and a bad one is named.
+#[test]
+fn expectations_check_recovery_state_partition_epoch_leso_and_fetch_state() {
+    let doc = |expect: &str, log_start: i64| {
+        format!(
+            r#"{{"version": 1, "name": "x", "seed": 1,
+            "config": {{"brokers": 3, "topics": [{{"name": "t", "partitions": 1, "replication_factor": 3}}],
+                       "auto": {{"fetch": false, "isr_check": false, "heartbeats": false, "flush": false, "controller_failover": false}},
+                       "network": {{"min_delay_ms": 0, "max_delay_ms": 0}}}},
+            "initial": {{"controller": {{"broker": 3, "epoch": 1}},
+                        "partitions": [{{"topic": "t", "partition": 0, "replicas": [1, 2, 3], "leader": 1, "leader_epoch": 2, "partition_epoch": 4,
+                                        "logs": {{"1": {{"log": [{{"offset": 0, "epoch": 0, "value": "a"}}, {{"offset": 1, "epoch": 2, "value": "b"}}], "log_start_offset": {log_start}}},
+                                                 "2": {{"log": [{{"offset": 0, "epoch": 0, "value": "a"}}, {{"offset": 1, "epoch": 2, "value": "b"}}]}},
+                                                 "3": {{"log": [{{"offset": 0, "epoch": 0, "value": "a"}}, {{"offset": 1, "epoch": 2, "value": "b"}}]}}}}}}]}},
+            "steps": [],
+            "expect": {{"partitions": [{{"topic": "t", "partition": 0, {expect}}}]}}}}"#
+        )
+    };
+    let right = r#""partition_epoch": 4, "leader_recovery_state": "RECOVERED",
+        "replicas": {"1": {"log_start_offset": 1, "leso": 1, "fetch_state": null}, "2": {"leso": null, "fetch_state": "fetching", "log_start_offset": 0}}"#;
+    let ok = temp("expect-ok.json", &doc(right, 1));
+    let (code, out, err) = kplay(&["check", ok.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    let wrong = r#""partition_epoch": 5, "leader_recovery_state": "RECOVERING",
+        "replicas": {"1": {"log_start_offset": 0, "leso": 0, "fetch_state": "fetching"}}"#;
+    let bad = temp("expect-bad.json", &doc(wrong, 1));
+    let (code, out, _) = kplay(&["check", bad.to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}");
+    for line in [
+        "expect.partitions[0].partition_epoch: expected 5, got 4",
+        "expect.partitions[0].leader_recovery_state: expected RECOVERING, got RECOVERED",
+        "expect.partitions[0].replicas.1.log_start_offset: expected 0, got 1",
+        "expect.partitions[0].replicas.1.leso: expected Some(0), got Some(1)",
+        "expect.partitions[0].replicas.1.fetch_state: expected Some(\"fetching\"), got None",
+    ] {
+        assert!(out.contains(line), "missing `{line}` in\n{out}");
+    }
+    let past_hw = temp("log-start-past-hw.json", &doc(r#""leader": 1"#, 3));
+    let (code, _, err) = kplay(&["check", past_hw.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("initial.partitions[0].logs.1.log_start_offset: must be within [0, HW 2] (I24)"), "{err}");
+}

@@ -47,6 +47,10 @@ pub struct ReplicaReport {
     pub log: Vec<LogEntry>,
     /// The epoch cache.
     pub epoch_cache: Vec<EpochEntry>,
+    /// A leader's LESO (L3), null otherwise.
+    pub leso: Option<i64>,
+    /// A follower's fetch state, `fetching` or `truncating` (F3), null otherwise.
+    pub fetch_state: Option<String>,
 }
 
 /// One partition's end state (the controller's view plus every replica).
@@ -64,6 +68,8 @@ pub struct PartitionReport {
     pub partition_epoch: PartitionEpoch,
     /// ISR, ascending.
     pub isr: Vec<BrokerId>,
+    /// `RECOVERED`, or `RECOVERING` after an unclean election (KIP-704).
+    pub leader_recovery_state: String,
     /// Replicas in assignment order.
     pub replicas: Vec<ReplicaReport>,
 }
@@ -128,6 +134,10 @@ impl Report {
                     leader_epoch: st.leader_epoch,
                     partition_epoch: st.partition_epoch,
                     isr,
+                    leader_recovery_state: match st.leader_recovery_state {
+                        crate::message::LeaderRecoveryState::Recovered => "RECOVERED".into(),
+                        crate::message::LeaderRecoveryState::Recovering => "RECOVERING".into(),
+                    },
                     replicas: st
                         .replicas
                         .iter()
@@ -142,6 +152,11 @@ impl Report {
                                 log_start_offset: r.log.log_start_offset().0,
                                 log: r.log.records().map(|x| LogEntry { offset: x.offset.0, epoch: x.epoch, value: x.value.clone() }).collect(),
                                 epoch_cache: r.epoch_cache.entries().to_vec(),
+                                leso: r.leader_state().filter(|_| up).map(|l| l.leso.0),
+                                fetch_state: r.follower_state().filter(|_| up).map(|f| match f.phase {
+                                    crate::replica::FetchPhase::Fetching => "fetching".into(),
+                                    crate::replica::FetchPhase::Truncating => "truncating".into(),
+                                }),
                             })
                         })
                         .collect(),

@@ -123,6 +123,10 @@ pub struct ReplicaSpec {
     /// Its flushed prefix; default: the LEO.
     #[cfg_attr(feature = "schema", schemars(default))]
     pub recovery_point: Option<i64>,
+    /// Its log start offset, within [0, HW]: the records below it are gone (R4, I24);
+    /// default 0.
+    #[cfg_attr(feature = "schema", schemars(default))]
+    pub log_start_offset: Option<i64>,
     /// Its epoch cache; default: derived from the records (C2).
     #[cfg_attr(feature = "schema", schemars(default))]
     pub epoch_cache: Option<Vec<EpochEntry>>,
@@ -167,6 +171,12 @@ pub struct PartitionExpectation {
     /// The leader epoch.
     #[cfg_attr(feature = "schema", schemars(default))]
     pub leader_epoch: Option<LeaderEpoch>,
+    /// The partition epoch.
+    #[cfg_attr(feature = "schema", schemars(default))]
+    pub partition_epoch: Option<PartitionEpoch>,
+    /// `RECOVERED` or `RECOVERING` (KIP-704, I27).
+    #[cfg_attr(feature = "schema", schemars(default))]
+    pub leader_recovery_state: Option<String>,
     /// The ISR, as a set.
     #[cfg_attr(feature = "schema", schemars(default))]
     pub isr: Option<Vec<BrokerId>>,
@@ -195,6 +205,15 @@ pub struct ReplicaExpectation {
     /// `leader`, `follower`, `none` or `offline`.
     #[cfg_attr(feature = "schema", schemars(default))]
     pub state: Option<String>,
+    /// Log start offset.
+    #[cfg_attr(feature = "schema", schemars(default))]
+    pub log_start_offset: Option<i64>,
+    /// A leader's LESO, the start offset of its epoch (L3); null for a replica that does not lead.
+    #[cfg_attr(feature = "schema", schemars(default))]
+    pub leso: Option<Option<i64>>,
+    /// A follower's fetch state: `fetching` or `truncating` (F3); null for one that does not follow.
+    #[cfg_attr(feature = "schema", schemars(default))]
+    pub fetch_state: Option<Option<String>>,
 }
 
 /// Why a scenario cannot run.
@@ -403,6 +422,12 @@ fn apply_partition_spec(c: &mut Cluster, p: &PartitionSpec, path: &str) -> Resul
         }
         r.log.set_high_watermark(hw);
         r.hw_checkpoint = hw;
+        if let Some(lso) = spec.log_start_offset {
+            if lso < 0 || lso > hw.0 {
+                return Err(invalid(format!("{rpath}.log_start_offset"), format!("must be within [0, HW {hw}] (I24)")));
+            }
+            r.log.advance_log_start_offset(Offset(lso));
+        }
         match spec.recovery_point {
             Some(rp) if rp < 0 || rp > leo.0 => return Err(invalid(format!("{rpath}.recovery_point"), format!("must be within [0, LEO {leo}]"))),
             Some(rp) => {
@@ -468,6 +493,12 @@ pub fn check_expectations(report: &Report, expect: &Expectations) -> Vec<String>
         if let Some(e) = pe.leader_epoch {
             cmp(format!("partitions[{i}].leader_epoch"), e.to_string(), p.leader_epoch.to_string());
         }
+        if let Some(e) = pe.partition_epoch {
+            cmp(format!("partitions[{i}].partition_epoch"), e.to_string(), p.partition_epoch.to_string());
+        }
+        if let Some(s) = &pe.leader_recovery_state {
+            cmp(format!("partitions[{i}].leader_recovery_state"), s.clone(), p.leader_recovery_state.clone());
+        }
         if let Some(isr) = &pe.isr {
             let mut want = isr.clone();
             want.sort();
@@ -493,6 +524,15 @@ pub fn check_expectations(report: &Report, expect: &Expectations) -> Vec<String>
             }
             if let Some(s) = &re.state {
                 cmp(format!("{path}.state"), s.clone(), r.state.clone());
+            }
+            if let Some(o) = re.log_start_offset {
+                cmp(format!("{path}.log_start_offset"), o.to_string(), r.log_start_offset.to_string());
+            }
+            if let Some(l) = &re.leso {
+                cmp(format!("{path}.leso"), format!("{l:?}"), format!("{:?}", r.leso));
+            }
+            if let Some(s) = &re.fetch_state {
+                cmp(format!("{path}.fetch_state"), format!("{s:?}"), format!("{:?}", r.fetch_state));
             }
         }
     }

@@ -222,13 +222,18 @@ impl<'v> Fields<'v> {
         }
     }
 
-    /// `leader`: left out means "not given", `null` means "no leader".
-    fn leader(&self, key: &str) -> Read<Option<Option<BrokerId>>> {
+    /// A field where left out means "not given" and `null` means "none" (`leader`, `leso`).
+    fn nullable<T: FromJson>(&self, key: &str) -> Read<Option<Option<T>>> {
         match self.map.get(key) {
             None => Ok(None),
             Some(Value::Null) => Ok(Some(None)),
-            Some(v) => BrokerId::read(v, Path::Field(&self.path, key)).map(|b| Some(Some(b))),
+            Some(v) => T::read(v, Path::Field(&self.path, key)).map(|b| Some(Some(b))),
         }
+    }
+
+    /// `leader`: left out means "not given", `null` means "no leader".
+    fn leader(&self, key: &str) -> Read<Option<Option<BrokerId>>> {
+        self.nullable(key)
     }
 }
 
@@ -457,11 +462,12 @@ impl FromJson for PartitionSpec {
 
 impl FromJson for ReplicaSpec {
     fn read(v: &Value, path: Path<'_>) -> Read<Self> {
-        let f = Fields::open(v, path, &["log", "hw", "recovery_point", "epoch_cache"])?;
+        let f = Fields::open(v, path, &["log", "hw", "recovery_point", "log_start_offset", "epoch_cache"])?;
         Ok(ReplicaSpec {
             log: f.or("log", Vec::new())?,
             hw: f.opt("hw")?,
             recovery_point: f.opt("recovery_point")?,
+            log_start_offset: f.opt("log_start_offset")?,
             epoch_cache: f.opt("epoch_cache")?,
         })
     }
@@ -496,12 +502,14 @@ impl FromJson for Expectations {
 
 impl FromJson for PartitionExpectation {
     fn read(v: &Value, path: Path<'_>) -> Read<Self> {
-        let f = Fields::open(v, path, &["topic", "partition", "leader", "leader_epoch", "isr", "replicas"])?;
+        let f = Fields::open(v, path, &["topic", "partition", "leader", "leader_epoch", "partition_epoch", "leader_recovery_state", "isr", "replicas"])?;
         Ok(PartitionExpectation {
             topic: f.req("topic")?,
             partition: f.req("partition")?,
             leader: f.leader("leader")?,
             leader_epoch: f.opt("leader_epoch")?,
+            partition_epoch: f.opt("partition_epoch")?,
+            leader_recovery_state: f.opt("leader_recovery_state")?,
             isr: f.opt("isr")?,
             replicas: f.or("replicas", BTreeMap::new())?,
         })
@@ -510,13 +518,16 @@ impl FromJson for PartitionExpectation {
 
 impl FromJson for ReplicaExpectation {
     fn read(v: &Value, path: Path<'_>) -> Read<Self> {
-        let f = Fields::open(v, path, &["log", "leo", "hw", "epoch_cache", "state"])?;
+        let f = Fields::open(v, path, &["log", "leo", "hw", "epoch_cache", "state", "log_start_offset", "leso", "fetch_state"])?;
         Ok(ReplicaExpectation {
             log: f.opt("log")?,
             leo: f.opt("leo")?,
             hw: f.opt("hw")?,
             epoch_cache: f.opt("epoch_cache")?,
             state: f.opt("state")?,
+            log_start_offset: f.opt("log_start_offset")?,
+            leso: f.nullable("leso")?,
+            fetch_state: f.nullable("fetch_state")?,
         })
     }
 }

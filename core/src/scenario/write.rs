@@ -46,11 +46,15 @@ impl Object {
         }
     }
 
-    fn put_leader(mut self, key: &str, v: &Option<Option<BrokerId>>) -> Object {
+    fn put_nullable<T: ToJson>(mut self, key: &str, v: &Option<Option<T>>) -> Object {
         if let Some(l) = v {
-            self.0.insert(key.into(), l.map_or(Value::Null, |b| b.write()));
+            self.0.insert(key.into(), l.as_ref().map_or(Value::Null, |b| b.write()));
         }
         self
+    }
+
+    fn put_leader(self, key: &str, v: &Option<Option<BrokerId>>) -> Object {
+        self.put_nullable(key, v)
     }
 
     fn done(self) -> Value {
@@ -311,6 +315,7 @@ impl ToJson for ReplicaSpec {
             .put("log", &self.log)
             .put_some("hw", &self.hw)
             .put_some("recovery_point", &self.recovery_point)
+            .put_some("log_start_offset", &self.log_start_offset)
             .put_some("epoch_cache", &self.epoch_cache)
             .done()
     }
@@ -347,6 +352,8 @@ impl ToJson for PartitionExpectation {
             .put("partition", &self.partition)
             .put_leader("leader", &self.leader)
             .put_some("leader_epoch", &self.leader_epoch)
+            .put_some("partition_epoch", &self.partition_epoch)
+            .put_some("leader_recovery_state", &self.leader_recovery_state)
             .put_some("isr", &self.isr)
             .put("replicas", &self.replicas)
             .done()
@@ -361,6 +368,9 @@ impl ToJson for ReplicaExpectation {
             .put_some("hw", &self.hw)
             .put_some("epoch_cache", &self.epoch_cache)
             .put_some("state", &self.state)
+            .put_some("log_start_offset", &self.log_start_offset)
+            .put_nullable("leso", &self.leso)
+            .put_nullable("fetch_state", &self.fetch_state)
             .done()
     }
 }
