@@ -231,6 +231,7 @@ public final class Oracle {
                 p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(rt));
                 p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(rt));
                 p.put(ProducerConfig.METADATA_MAX_AGE_CONFIG, "60000");
+                p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(rt)); // send() never blocks longer than a request
                 p.put(ProducerConfig.RECONNECT_BACKOFF_MS_CONFIG, "50");
                 p.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "50");
                 p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -267,7 +268,12 @@ public final class Oracle {
             read.put("kind", "fetch");
             read.put("offset", offset);
             Properties p = new Properties();
-            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap());
+            // From the leader, as the producers: a frozen broker in the bootstrap list could
+            // hold the consumer's first metadata request for a whole request timeout.
+            boolean leaderKnown = reg != null && cluster.brokerPorts.containsKey(reg.leader);
+            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, leaderKnown ? "127.0.0.1:" + cluster.brokerPorts.get(reg.leader) : cluster.bootstrap());
+            p.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000");
+            p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000");
             p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
             p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
             p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
