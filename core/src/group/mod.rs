@@ -9,6 +9,7 @@
 
 pub mod assignor;
 pub mod classic;
+pub mod consumer;
 pub mod coordinator;
 
 /// The group coordinator's error codes (§2.7), by Kafka's names.
