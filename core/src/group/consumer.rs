@@ -174,6 +174,8 @@ pub struct ConsumerGroup {
     pub partition_epochs: BTreeMap<TopicPartition, i32>,
     /// The members by id.
     pub members: BTreeMap<String, Member>,
+    /// `group.instance.id → member id` of the static members (ST4, ST5).
+    pub static_members: BTreeMap<String, String>,
     /// Partition counts of the topics the cluster has (the metadata image).
     topics: BTreeMap<String, u32>,
     /// KC3: the metadata changed; the next heartbeat bumps the group epoch.
@@ -192,6 +194,7 @@ impl ConsumerGroup {
             target: BTreeMap::new(),
             partition_epochs: BTreeMap::new(),
             members: BTreeMap::new(),
+            static_members: BTreeMap::new(),
             topics,
             metadata_changed: false,
         }
@@ -225,18 +228,43 @@ impl ConsumerGroup {
         if req.member_id.is_empty() {
             return Err(GroupError::InvalidRequest);
         }
-        // Leaves: -1 fences the member and bumps the epoch (KC9); -2, a static member's
-        // leave, removes it without a bump so that its replacement takes its assignment (KC3).
+        // Leaves: -1 fences the member and bumps the epoch (KC9); -2 is ST4's temporary leave.
         if req.member_epoch < 0 {
-            if !self.members.contains_key(&req.member_id) {
-                return Err(GroupError::UnknownMemberId);
-            }
+            let Some(m) = self.members.get_mut(&req.member_id) else { return Err(GroupError::UnknownMemberId) };
             if req.member_epoch == -1 {
                 self.fence(&req.member_id, "leave", out);
             } else {
-                self.remove(&req.member_id);
+                // ST4: kept at epoch -2 with its assigned partitions (held at partition epoch
+                // -2), its pending revocations freed, no bump, and its session timer left as
+                // it was: it is fenced a session after its last regular heartbeat.
+                if m.instance_id.is_none() {
+                    return Err(GroupError::InvalidRequest);
+                }
+                m.previous_member_epoch = m.member_epoch;
+                m.member_epoch = -2;
+                let released = std::mem::take(&mut m.pending_revocation);
+                let held = m.assigned.clone();
+                self.partition_epochs.retain(|p, _| !released.contains(p));
+                for p in held {
+                    self.partition_epochs.insert(p, -2);
+                }
             }
             return Ok(HeartbeatResponse { member_id: req.member_id.clone(), member_epoch: req.member_epoch, heartbeat_interval_ms: 0, assignment: None });
+        }
+        // ST5: an instance id held by another member id.
+        if let Some(instance) = &req.instance_id {
+            match self.static_members.get(instance) {
+                Some(holder) if *holder != req.member_id => {
+                    if req.member_epoch != 0 {
+                        return Err(GroupError::FencedInstanceId);
+                    }
+                    if self.members.get(holder).is_some_and(|h| h.member_epoch != -2) {
+                        return Err(GroupError::UnreleasedInstanceId);
+                    }
+                }
+                None if req.member_epoch != 0 => return Err(GroupError::UnknownMemberId),
+                _ => {}
+            }
         }
         let joining = req.member_epoch == 0;
         if joining {
@@ -252,22 +280,39 @@ impl ConsumerGroup {
                 // An epoch-0 rejoin of a known id (KAFKA-19233): the old incarnation goes first.
                 self.fence(&req.member_id, "rejoin", out);
             }
-            self.members.insert(
-                req.member_id.clone(),
-                Member {
-                    member_id: req.member_id.clone(),
-                    instance_id: req.instance_id.clone(),
-                    member_epoch: 0,
-                    previous_member_epoch: 0,
-                    state: MemberState::Stable,
-                    assigned: BTreeSet::new(),
-                    pending_revocation: BTreeSet::new(),
-                    topics: Vec::new(),
-                    server_assignor: None,
-                    rebalance_timeout_ms: 0,
-                    session_deadline: 0,
-                },
-            );
+            let mut member = Member {
+                member_id: req.member_id.clone(),
+                instance_id: req.instance_id.clone(),
+                member_epoch: 0,
+                previous_member_epoch: 0,
+                state: MemberState::Stable,
+                assigned: BTreeSet::new(),
+                pending_revocation: BTreeSet::new(),
+                topics: Vec::new(),
+                server_assignor: None,
+                rebalance_timeout_ms: 0,
+                session_deadline: 0,
+            };
+            if let Some(instance) = &req.instance_id {
+                // ST5: replacing a temporarily left holder inherits its target, assignment and
+                // subscription, with no bump.
+                if let Some(old) = self.static_members.get(instance).cloned().and_then(|h| self.members.remove(&h)) {
+                    member.assigned = old.assigned;
+                    member.topics = old.topics;
+                    member.server_assignor = old.server_assignor;
+                    member.member_epoch = old.previous_member_epoch.max(0);
+                    if let Some(t) = self.target.remove(&old.member_id) {
+                        self.target.insert(req.member_id.clone(), t);
+                    }
+                    for p in &member.assigned {
+                        self.partition_epochs.insert(p.clone(), member.member_epoch);
+                    }
+                    // Not STABLE at the target epoch yet, so reconciliation runs below.
+                    member.state = MemberState::Unknown;
+                }
+                self.static_members.insert(instance.clone(), req.member_id.clone());
+            }
+            self.members.insert(req.member_id.clone(), member);
         } else {
             // KC2: the epoch check.
             let m = self.members.get(&req.member_id).ok_or(GroupError::UnknownMemberId)?;
@@ -413,6 +458,11 @@ impl ConsumerGroup {
     /// Removes a member and frees its partitions at once (KC6).
     fn remove(&mut self, id: &str) -> bool {
         let Some(m) = self.members.remove(id) else { return false };
+        if let Some(i) = &m.instance_id {
+            if self.static_members.get(i).is_some_and(|h| h == id) {
+                self.static_members.remove(i);
+            }
+        }
         self.partition_epochs.retain(|p, _| !(m.assigned.contains(p) || m.pending_revocation.contains(p)));
         self.target.remove(id);
         true
@@ -424,6 +474,18 @@ impl ConsumerGroup {
             self.group_epoch += 1;
             out.push(Effect::MemberFenced { member: id.to_string(), reason });
         }
+    }
+
+    /// OC3: may this member commit offsets with this epoch?
+    pub fn validate_commit(&self, member_id: &str, member_epoch: i32) -> Result<(), GroupError> {
+        if member_epoch < 0 && self.members.is_empty() {
+            return Ok(()); // an admin commit to an empty group
+        }
+        let m = self.members.get(member_id).ok_or(GroupError::UnknownMemberId)?;
+        if m.member_epoch != member_epoch {
+            return Err(GroupError::StaleMemberEpoch);
+        }
+        Ok(())
     }
 
     /// A timer fires; a stale one does nothing.
@@ -578,18 +640,51 @@ mod tests {
         assert!(g.fire(45_000, &Timer::Session { member: "A".into(), deadline: 45_000 }).is_empty());
     }
 
-    /// KC3: a leave bumps the epoch, a static leave (-2) does not; a subscription change does.
+    /// KC3: a leave bumps the epoch; a subscription change does.
     #[test]
     fn kc3_what_bumps_the_group_epoch() {
         let mut g = with_a();
         answer(&g.heartbeat(0, join("B"))).unwrap();
         assert_eq!(g.group_epoch, 2);
-        answer(&g.heartbeat(1, Heartbeat { member_id: "B".into(), member_epoch: -2, ..Heartbeat::default() })).unwrap();
-        assert_eq!(g.group_epoch, 2, "a static leave keeps the epoch");
         answer(&g.heartbeat(2, Heartbeat { member_id: "A".into(), member_epoch: 1, topics: Some(vec!["t".into(), "u".into()]), ..Heartbeat::default() })).unwrap();
         assert_eq!(g.group_epoch, 3, "a subscription change");
         let r = answer(&g.heartbeat(3, Heartbeat { member_id: "A".into(), member_epoch: -1, ..Heartbeat::default() })).unwrap();
-        assert_eq!((r.member_epoch, g.group_epoch, g.state), (-1, 4, GroupState::Empty));
-        assert_eq!(answer(&g.heartbeat(4, Heartbeat { server_assignor: Some("sticky".into()), ..join("C") })), Err(GroupError::UnsupportedAssignor));
+        assert_eq!((r.member_epoch, g.group_epoch), (-1, 4));
+        answer(&g.heartbeat(4, Heartbeat { member_id: "B".into(), member_epoch: -1, ..Heartbeat::default() })).unwrap();
+        assert_eq!(g.state, GroupState::Empty);
+        assert_eq!(answer(&g.heartbeat(5, Heartbeat { server_assignor: Some("sticky".into()), ..join("C") })), Err(GroupError::UnsupportedAssignor));
+    }
+
+    /// ST4, ST5: a static member's temporary leave keeps its partitions (partition epoch -2,
+    /// no bump); a new process with its instance id takes them over while the holder is away,
+    /// and is refused while the holder is active. OC3: commits need the current epoch.
+    #[test]
+    fn st4_st5_a_static_member_is_replaced_in_place() {
+        let mut g = group();
+        let s = |id: &str| Heartbeat { instance_id: Some("i-1".into()), ..join(id) };
+        answer(&g.heartbeat(0, s("A"))).unwrap();
+        answer(&g.heartbeat(0, join("B"))).unwrap();
+        answer(&g.heartbeat(1, Heartbeat { instance_id: Some("i-1".into()), ..beat("A", 1, Some(&[0, 1])) })).unwrap();
+        answer(&g.heartbeat(2, beat("B", 2, Some(&[])))).unwrap();
+        assert_eq!(g.state, GroupState::Stable);
+        assert_eq!(g.validate_commit("A", 2), Ok(()));
+        assert_eq!(g.validate_commit("A", 1), Err(GroupError::StaleMemberEpoch));
+        assert_eq!(g.validate_commit("Z", 2), Err(GroupError::UnknownMemberId));
+        // An active holder: a second process with the same instance id is refused.
+        assert_eq!(answer(&g.heartbeat(3, s("A2"))), Err(GroupError::UnreleasedInstanceId));
+        // ST4: A leaves temporarily.
+        let epoch = g.group_epoch;
+        answer(&g.heartbeat(4, Heartbeat { member_id: "A".into(), member_epoch: -2, instance_id: Some("i-1".into()), ..Heartbeat::default() })).unwrap();
+        assert_eq!(g.group_epoch, epoch, "no bump");
+        assert_eq!(g.members["A"].member_epoch, -2);
+        assert_eq!(g.partition_epochs[&tp(0)], -2, "its partitions still count as held");
+        // ST5: the new process takes A's place, STABLE at the target epoch in its first answer.
+        let r = answer(&g.heartbeat(5, s("A2"))).unwrap();
+        assert_eq!((r.member_epoch, r.assignment), (2, Some(vec![tp(0), tp(1)])));
+        assert_eq!(g.group_epoch, epoch, "a static replacement does not bump");
+        assert!(!g.members.contains_key("A"));
+        assert_eq!(g.members["A2"].state, MemberState::Stable);
+        assert_eq!(g.state, GroupState::Stable);
+        assert_eq!(answer(&g.heartbeat(6, Heartbeat { instance_id: Some("i-1".into()), ..beat("A", 2, None) })), Err(GroupError::FencedInstanceId));
     }
 }
