@@ -8,6 +8,34 @@ use kplay_core::report::Report;
 use kplay_core::lesson::Tour;
 use kplay_core::scenario::{check_expectations, Scenario};
 
+/// `kplay run FILE --trace | head` closes the pipe early: stop quietly then, as Unix tools do,
+/// instead of panicking inside `println!`.
+macro_rules! println {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout().lock(), $($t)*) {
+            quit_on(e)
+        }
+    }};
+}
+
+macro_rules! print {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = write!(std::io::stdout().lock(), $($t)*) {
+            quit_on(e)
+        }
+    }};
+}
+
+fn quit_on(e: std::io::Error) -> ! {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    eprintln!("error: writing the output: {e}");
+    std::process::exit(2);
+}
+
 mod oracle;
 mod tour;
 use std::path::PathBuf;

@@ -129,3 +129,21 @@ fn expectations_check_recovery_state_partition_epoch_leso_and_fetch_state() {
     assert_eq!(code, 2);
     assert!(err.contains("initial.partitions[0].logs.1.log_start_offset: must be within [0, HW 2] (I24)"), "{err}");
 }
+
+/// `kplay run --trace FILE | head`: a reader that stops early ends the run quietly (exit 0, no panic).
+#[test]
+fn a_closed_output_pipe_ends_the_run_quietly() {
+    use std::io::Read;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kplay"))
+        .args(["run", "--trace", &scenario("KS6-rebalance.json")]) // over a megabyte of trace
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap(); // then the pipe closes
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(out.status.code(), Some(0), "{err}");
+}

@@ -246,14 +246,17 @@ public final class Oracle {
             Integer partition = step.hasNonNull("partition") ? step.path("partition").asInt() : null;
             String key = step.hasNonNull("key") ? step.path("key").asText() : null;
             String value = step.path("value").asText();
-            if (partition == null) {
-                // The default partitioner of a keyed record: murmur2 of the key, modulo the count.
+            // The record goes out as the scenario wrote it: a keyed record without a partition is
+            // placed by the real producer's partitioner. Only to pick the producer (the one
+            // bootstrapped from that partition's leader) does the harness work out where it goes:
+            // murmur2 of the key modulo the partition count, the built-in rule for keyed records.
+            int p = partition != null ? partition : 0;
+            if (partition == null && key != null) {
                 int count = 0;
                 for (JsonNode t : plan.path("topics")) if (real(t.path("name").asText()).equals(topic)) count = t.path("partitions").size();
-                partition = org.apache.kafka.common.utils.Utils.toPositive(
+                p = org.apache.kafka.common.utils.Utils.toPositive(
                         org.apache.kafka.common.utils.Utils.murmur2(key.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % Math.max(1, count);
             }
-            int p = partition;
             Future<RecordMetadata> f = producer(acks, topic, p).send(new ProducerRecord<>(topic, partition, key, value));
             produced.add(new Object[] {value, acks, f});
         }
