@@ -93,10 +93,15 @@ pub fn settle_ms(s: &Scenario) -> u64 {
     2 * (s.config.replica_lag_time_max_ms + s.config.broker_session_timeout_ms)
 }
 
+/// Lets `c` settle for [`settle_ms`] (the plan's last target and the diff's end state).
+fn settle(c: &mut kplay_core::Cluster, s: &Scenario) -> Result<(), String> {
+    c.apply(&Command::Advance { ms: settle_ms(s) }).map(|_| ()).map_err(|e| format!("settling: {e}"))
+}
+
 /// The simulator's settled end state: every step, then [`settle_ms`] more.
 pub fn settled_end(s: &Scenario) -> Result<kplay_core::Cluster, String> {
     let (mut c, _) = s.run().map_err(|e| e.to_string())?;
-    c.apply(&Command::Advance { ms: settle_ms(s) }).map_err(|e| format!("settling: {e}"))?;
+    settle(&mut c, s)?;
     Ok(c)
 }
 
@@ -135,7 +140,7 @@ pub fn plan(s: &Scenario, raw: &Value) -> Result<Value, String> {
             steps.push(json!({"index": index, "step": raw["steps"][index], "after": target(&Report::of(&c))}));
         }
         // The end is compared once both sides have settled (the real one cannot stop mid-flight).
-        c.apply(&Command::Advance { ms: settle_ms(s) }).map_err(|e| format!("settling: {e}"))?;
+        settle(&mut c, s)?;
         let index = s.steps.len();
         steps.push(json!({"index": index, "step": {"do": "advance", "ms": settle_ms(s)}, "after": target(&Report::of(&c)), "settle": true}));
     }

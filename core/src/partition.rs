@@ -390,7 +390,6 @@ pub fn handle_alter_partition_response(
         Some(s) if s.partition_epoch > known_epoch && s.leader_epoch == leader_epoch => {
             leader.isr = s.isr.clone();
             leader.maximal_isr = s.isr.clone();
-            leader.recovery_state = s.leader_recovery_state;
             r.partition_epoch = s.partition_epoch;
         }
         _ => leader.maximal_isr = leader.isr.clone(),
@@ -472,7 +471,6 @@ pub fn apply_partition_state(r: &mut Replica, ctx: &Ctx, out: &mut Outbox, s: &P
                 leader.isr = s.isr.clone();
                 leader.maximal_isr = s.isr.clone();
                 leader.pending_isr = None;
-                leader.recovery_state = s.leader_recovery_state;
                 maybe_increment_hw(r, ctx, out);
                 check_pending_produces(r, ctx)
             }
@@ -529,7 +527,6 @@ fn become_leader(r: &mut Replica, ctx: &Ctx, out: &mut Outbox, s: &PartitionStat
         followers,
         pending_produces,
         parked_fetches: Vec::new(),
-        recovery_state: s.leader_recovery_state,
         park_seq: 0,
     }));
     out.event(Event::BecameLeader { broker: r.broker, tp: r.tp.clone(), leader_epoch: s.leader_epoch, leso: leo });

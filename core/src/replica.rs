@@ -8,7 +8,6 @@
 use crate::epoch_cache::EpochCache;
 use crate::ids::{BrokerEpoch, BrokerId, LeaderEpoch, Offset, PartitionEpoch, ProduceId, TimeMs, TopicPartition};
 use crate::log::{Log, LogConfig};
-use crate::message::LeaderRecoveryState;
 use serde::Serialize;
 use litemap::LiteMap;
 
@@ -88,8 +87,6 @@ pub struct LeaderState {
     pub pending_produces: Vec<PendingProduce>,
     /// Empty follower fetches waiting for data.
     pub parked_fetches: Vec<ParkedFetch>,
-    /// RECOVERING after an unclean election until the controller records RECOVERED (KIP-704).
-    pub recovery_state: LeaderRecoveryState,
     /// Numbers parked fetches.
     pub park_seq: u64,
 }
