@@ -143,7 +143,7 @@ test('a lesson reopens after a reload at the same stop, and speaks Korean', asyn
   await page.reload();
   await pg.tid('tour').waitFor();
   assert.deepEqual(await snapshot(pg), before);
-  await pg.tid('lang-ko').click();
+  await pg.lang('ko');
   assert.equal(await pg.tid('tour-caption').textContent(), lesson.tour[1].caption.ko);
   assert.equal(await page.locator('html').getAttribute('lang'), 'ko');
   // Keyboard: N for Next, B for Back.
@@ -151,7 +151,7 @@ test('a lesson reopens after a reload at the same stop, and speaks Korean', asyn
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="tour"]').dataset.stop) === 3 && document.querySelector('[data-testid="play"]'));
   await page.keyboard.press('b');
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="tour"]').dataset.stop) === 2);
-  await pg.tid('lang-en').click();
+  await pg.lang('en');
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -186,7 +186,7 @@ test('screenshots: three tours at three stops, in both languages and three width
     const { page, errors } = await openPage(browser, { width, height });
     const pg = new Playground(page);
     await pg.openLibrary(server.url);
-    if (lang === 'ko') await pg.tid('lang-ko').click();
+    if (lang === 'ko') await pg.lang('ko');
     await pg.openLesson(id);
     await pg.tid('speed').selectOption('10');
     const n = await pg.tourStops();
@@ -264,6 +264,7 @@ test('a URL opens a lesson at a stop, in Korean; a bad parameter is named and th
   const lesson = (await lessonFile(card.file)).lesson;
   await page.goto(`${server.url}?lesson=kip-101-scenario-1&stop=3&lang=ko&speed=4`);
   await page.locator('[data-testid="tour"][data-stop="3"]').waitFor();
+  await page.locator('html[lang="ko"]').waitFor();
   assert.equal(await pg.tid('tour-caption').textContent(), lesson.tour[2].caption.ko);
   assert.equal(await pg.tid('speed').inputValue(), '4');
   assert.equal(await pg.tid('param-error').count(), 0);
@@ -304,7 +305,7 @@ test('embed=1: a compact lesson for an iframe that never touches the reader\'s o
   assert.equal(await page.locator('aside.side').isVisible(), true);
   await pg.tid('tour-fork').click();
   await pg.tid('step').click();
-  await pg.tid('lang-ko').click();
+  await pg.lang('ko');
   assert.equal(await page.evaluate(() => JSON.stringify(Object.entries(localStorage).sort())), before, 'storage untouched');
   // And the full page still opens the reader's own session.
   await page.goto(server.url);

@@ -112,9 +112,11 @@ test(`the monkey: ${SECONDS} s of random use (seed ${SEED})`, { timeout: (SECOND
     async reload() {
       if (await page.locator('[data-testid="pause"]').count()) await page.locator('[data-testid="pause"]').click();
       await page.waitForTimeout(50);
-      const before = await page.evaluate(() => ({ mode: document.querySelector('[data-testid="app"]')?.querySelector('[data-testid="library"]') ? 'library' : 'stage', trace: document.querySelector('[data-testid="clock"]')?.dataset.trace, clock: document.querySelector('[data-testid="clock"]')?.textContent }));
+      const before = await page.evaluate(() => ({ mode: document.querySelector('[data-testid="app"]')?.querySelector('[data-testid="library"]') ? 'library' : 'stage', trace: document.querySelector('[data-testid="clock"]')?.dataset.trace, clock: document.querySelector('[data-testid="clock"]')?.textContent, lang: document.documentElement.lang }));
       await page.reload();
       await page.locator('[data-testid="app"]').waitFor();
+      // A Korean reader's page turns Korean once its catalogue has arrived.
+      await page.locator(`html[lang="${before.lang}"]`).waitFor({ timeout: 5000 }).catch(() => {});
       if (before.mode === 'stage') {
         await page.waitForFunction((t) => document.querySelector('[data-testid="clock"]')?.dataset.trace === t, before.trace, { timeout: 5000 }).catch(() => {});
         const after = await page.evaluate(() => ({ trace: document.querySelector('[data-testid="clock"]')?.dataset.trace, clock: document.querySelector('[data-testid="clock"]')?.textContent }));

@@ -4,6 +4,12 @@ import assert from 'node:assert/strict';
 export class Playground {
   constructor(page) { this.page = page; }
   tid(id) { return this.page.locator(`[data-testid="${id}"]`); }
+  // Switches the language; Korean's catalogue is fetched the first time, and the page
+  // changes language (`<html lang>`) only once it has arrived.
+  async lang(code) {
+    await this.tid(`lang-${code}`).click();
+    await this.page.locator(`html[lang="${code}"]`).waitFor();
+  }
   /** Opens the page on the sandbox (a newcomer lands on the lessons: go to the sandbox). */
   async open(url) {
     await this.page.goto(url);

@@ -215,13 +215,13 @@ test('a reload restores the session where it was', async () => {
 
 test('Korean: the page and the narration switch language', async () => {
   const { page, errors, pg } = await fresh();
-  await pg.tid('lang-ko').click();
+  await pg.lang('ko');
   assert.equal(await page.locator('h1').textContent(), '카프카 복제 플레이그라운드');
   await pg.produce({ value: 'k', partition: '0' });
   await pg.playUntil(async () => Number(await pg.attr(pg.replica(0, 1), 'data-hw')) === 1, { what: 'commit' });
   assert.match(await pg.tid('event-log').textContent(), /하이 워터마크/);
   await screenshot(page, 'korean');
-  await pg.tid('lang-en').click();
+  await pg.lang('en');
   assert.deepEqual(errors, []);
   await page.close();
 });

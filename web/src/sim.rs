@@ -66,6 +66,9 @@ pub struct Sim {
     pub visual_ms: RwSignal<f64>,
     /// The page's language.
     pub lang: RwSignal<Lang>,
+    /// The language last asked for (`use_lang`): a catalogue that arrives after the reader
+    /// chose again is not applied.
+    lang_wanted: StoredValue<Lang>,
     /// Hide heartbeats in the network view.
     pub hide_heartbeats: RwSignal<bool>,
     /// Show sends and deliveries in the event log.
@@ -169,7 +172,7 @@ impl Sim {
                     }
                     (Some(s), None)
                 }
-                Err(e) => (None, Some(format!("{} ({e})", t(lang, Ui::SessionNotRestored)))),
+                Err(e) => (None, Some((Ui::SessionNotRestored, e.to_string()))),
             },
             None => (None, None),
         };
@@ -195,7 +198,7 @@ impl Sim {
                     session = Some(s);
                     lesson = Some(open);
                 }
-                Some((Err(e), ..)) => restore_error = Some(format!("{} ({e})", t(lang, Ui::LessonNotReopened))),
+                Some((Err(e), ..)) => restore_error = Some((Ui::LessonNotReopened, e.to_string())),
                 None => {}
             }
             if lesson.is_none() {
@@ -207,12 +210,13 @@ impl Sim {
             None => (sandbox.unwrap_or_else(Session::fresh), None),
         };
         let mut sim = Sim::blank(session, persist);
-        sim.lang = RwSignal::new(lang);
-        sim.error = RwSignal::new(restore_error);
         sim.mode = RwSignal::new(mode);
         sim.lesson = RwSignal::new(lesson);
         sim.sandbox = StoredValue::new(sandbox);
         sim.publish();
+        // The reader's language (its catalogue may have to be fetched first); a session that
+        // could not be restored is said in it.
+        sim.use_lang(lang, false, restore_error);
         sim
     }
 
@@ -245,6 +249,7 @@ impl Sim {
             play_until: StoredValue::new(None),
             compare: RwSignal::new(None),
             persist: StoredValue::new(persist),
+            lang_wanted: StoredValue::new(Lang::En),
             owner: StoredValue::new(Owner::current()),
         }
     }
@@ -254,7 +259,7 @@ impl Sim {
     fn side(main: &Sim, session: Session) -> Sim {
         let mut sim = Sim::blank(session, false);
         sim.mode = RwSignal::new(Mode::Lesson);
-        (sim.speed, sim.lang, sim.embedded, sim.hide_heartbeats, sim.show_messages) = (main.speed, main.lang, main.embedded, main.hide_heartbeats, main.show_messages);
+        (sim.speed, sim.lang, sim.lang_wanted, sim.embedded, sim.hide_heartbeats, sim.show_messages) = (main.speed, main.lang, main.lang_wanted, main.embedded, main.hide_heartbeats, main.show_messages);
         (sim.error, sim.param_error, sim.index, sim.owner) = (main.error, main.param_error, main.index, main.owner);
         sim.publish();
         sim
@@ -549,7 +554,7 @@ impl Sim {
     /// remembered), then what the link opens. Every problem is named in `param_error`.
     pub fn apply_params(&self, p: Params, pinned: Option<Session>, errors: Vec<String>) {
         if let Some(l) = p.lang {
-            self.lang.set(l);
+            self.use_lang(l, false, None);
         }
         if let Some(s) = p.speed {
             self.speed.set(s);
@@ -770,9 +775,35 @@ impl Sim {
 
     /// Switches the language (remembered).
     pub fn set_lang(&self, lang: Lang) {
-        self.lang.set(lang);
-        if self.persist.get_value() {
-            storage::save_lang(lang.code());
+        self.use_lang(lang, true, None);
+    }
+
+    /// Switches to `lang` once its catalogue is at hand (Korean is fetched the first time:
+    /// `i18n::load`), so the page never shows a half-translated moment; `remember` saves the
+    /// choice, `then` is an error to show in the new language. A catalogue that cannot be
+    /// fetched leaves the language as it is and says why.
+    pub fn use_lang(&self, lang: Lang, remember: bool, then: Option<(Ui, String)>) {
+        let sim = *self;
+        sim.lang_wanted.set_value(lang);
+        let apply = move |result: Result<(), String>| {
+            match result {
+                Ok(()) if sim.lang_wanted.get_value() != lang => {}
+                Ok(()) => {
+                    sim.lang.set(lang);
+                    if remember && sim.persist.get_value() {
+                        storage::save_lang(lang.code());
+                    }
+                }
+                Err(e) => sim.error.set(Some(e)),
+            }
+            if let Some((k, detail)) = then {
+                sim.error.set(Some(format!("{} ({detail})", t(sim.lang.get_untracked(), k))));
+            }
+        };
+        if crate::i18n::ready(lang) {
+            apply(Ok(()));
+        } else {
+            leptos::task::spawn_local(async move { apply(crate::i18n::load(lang).await) });
         }
     }
 }

@@ -117,7 +117,7 @@ fn carry_out(sim: &Sim, method: Method) -> Option<Result<Value, ApiError>> {
             Ok(state(sim))
         }
         Method::SetLang(l) => {
-            sim.lang.set(l); // not remembered: a host does not change the reader's choice
+            sim.use_lang(l, false, None); // not remembered: a host does not change the reader's choice
             Ok(state(sim))
         }
         Method::Command(c) => {

@@ -1,7 +1,6 @@
 //! The English catalogue.
 
-use super::{set, Narration, Ui};
-use kplay_core::event::{CrashKind, ElectionKind, Event, IsrChangeReason, ReadKind, TruncationRule};
+use super::Ui;
 
 /// A UI string.
 pub fn ui(k: Ui) -> &'static str {
@@ -157,240 +156,87 @@ silent, so a producer waiting on it times out (a killed Kafka process closes its
 Checked against a real Kafka 4.4 cluster: docs/fidelity.md. Lessons play a recorded run: a \
 command of yours there starts free play from that moment. Same seed + same actions = the same run, \
 every time: step back and forward freely.",
-    }
-}
-
-fn crash(k: CrashKind) -> &'static str {
-    match k {
-        CrashKind::Clean => "shuts down cleanly",
-        CrashKind::Unclean => "crashes",
-        CrashKind::Lossy => "crashes and loses its page cache",
-    }
-}
-
-fn n(text: String, rule: &'static str, why: &str, tone: &'static str) -> Narration {
-    Narration { text, rule, why: why.to_string(), tone }
-}
-
-/// An event in plain English.
-pub fn narrate(e: &Event) -> Narration {
-    match e {
-        Event::Sent { from, to, message, deliver_at, .. } => n(
-            format!("{from} sends {message} to {to}{}", if deliver_at.is_none() { " (held)" } else { "" }),
-            "",
-            "",
-            "normal",
-        ),
-        Event::Delivered { from, to, kind, .. } => n(format!("{kind} from {from} reaches {to}"), "", "", "normal"),
-        Event::Dropped { reason, .. } => n(format!("A message is lost: {reason}"), "", "", "bad"),
-        Event::ProduceSent { tp, to, acks, value, .. } => n(
-            format!("The producer sends {value:?} to {tp} (leader: broker {to}) with acks={acks}"),
-            "P1",
-            "Only the leader accepts writes.",
-            "normal",
-        ),
-        Event::Appended { broker, tp, offset, epoch, value, .. } => n(
-            format!("Leader {broker} appends {value:?} to {tp} at offset {offset}, stamped with leader epoch {epoch}"),
-            "P3",
-            "Every record carries the epoch of the leader that wrote it.",
-            "normal",
-        ),
-        Event::ProduceCompleted { tp, error: None, offset, .. } => n(
-            format!("The producer's write to {tp} is acknowledged{}", offset.map_or(String::new(), |o| format!(" (offset {o})"))),
-            "P5",
-            "acks=1 answers after the leader's append; acks=all once the HW passes the record.",
-            "normal",
-        ),
-        Event::ProduceCompleted { tp, error: Some(e), .. } => n(
-            format!("The producer's write to {tp} fails: {e}"),
-            "P5",
-            match e.name() {
-                "NOT_ENOUGH_REPLICAS" => "The ISR is smaller than min.insync.replicas, so acks=all is refused before the append.",
-                "NOT_ENOUGH_REPLICAS_AFTER_APPEND" => "The record was appended, but the ISR shrank below min.insync.replicas.",
-                "REQUEST_TIMED_OUT" => "The HW did not reach the record within request.timeout.ms. The record may still be in the log.",
-                "NOT_LEADER_OR_FOLLOWER" => "The broker is no longer the leader.",
-                _ => "",
-            },
-            "bad",
-        ),
-        Event::SegmentRolled { broker, tp, base_offset } => n(
-            format!("Broker {broker} rolls a new segment of {tp} starting at offset {base_offset}"),
-            "G1",
-            "The active segment is full (segment.bytes or its record limit).",
-            "normal",
-        ),
-        Event::Replicated { broker, tp, from, to } => n(
-            format!("Follower {broker} copies offsets {from}..{} of {tp}; its LEO is now {to}", to.0 - 1),
-            "R4",
-            "Followers keep the leader's epochs unchanged.",
-            "normal",
-        ),
-        Event::DivergenceDetected { leader, follower, tp, epoch, end_offset } => n(
-            format!("Leader {leader} sees that follower {follower}'s log of {tp} diverges: epoch {epoch} ends at offset {end_offset}"),
-            "L4",
-            "The follower's last epoch ends earlier on the leader than the follower's log does.",
-            "important",
-        ),
-        Event::Truncated { broker, tp, from, to, rule, leader_epoch, leader_end_offset } => match rule {
-            TruncationRule::LossyCrash => n(
-                format!("Broker {broker} lost offsets {to}..{} of {tp}: they were never flushed", from.0 - 1),
-                "B1",
-                "A lossy crash reverts the log to its recovery point.",
-                "bad",
-            ),
-            TruncationRule::HwTruncation => n(
-                format!("Broker {broker} truncates {tp} to its high watermark {to} (legacy HW mode)"),
-                "B4",
-                "Before KIP-101 a follower truncated to its HW: this can lose committed data.",
-                "bad",
-            ),
-            TruncationRule::R2 => n(
-                format!("Broker {broker} truncates {tp} from {from} to {to}: the leader's log ends at {leader_end_offset}"),
-                "R2",
-                "OFFSET_OUT_OF_RANGE: the follower's log is longer than the leader's.",
-                "important",
-            ),
-            _ => n(
-                format!(
-                    "Broker {broker} truncates {tp}: leader says epoch {leader_epoch} ends at offset {leader_end_offset} → truncate to {to} (its divergent tail {to}..{} is removed)",
-                    from.0 - 1
-                ),
-                rule.id(),
-                "The follower keeps only the prefix it shares with the leader.",
-                "important",
-            ),
-        },
-        Event::HighWatermark { broker, tp, from, to, leader: true } => n(
-            format!("Leader {broker} moves the high watermark of {tp} from {from} to {to}: offsets below {to} are committed"),
-            "H2",
-            "HW = the smallest LEO over the leader and the (maximal) ISR.",
-            "important",
-        ),
-        Event::HighWatermark { broker, tp, from, to, leader: false } => n(
-            format!("Follower {broker} learns HW {to} for {tp} (was {from})"),
-            "R4",
-            "A follower takes the HW from the fetch response; it lags one round trip.",
-            "normal",
-        ),
-        Event::IsrProposed { broker, tp, from, to, reason } => n(
-            format!("Leader {broker} asks the controller to change the ISR of {tp} from {} to {}", set(from), set(to)),
-            "S3",
-            match reason {
-                IsrChangeReason::OutOfSync => "A follower has not caught up within replica.lag.time.max.ms.",
-                IsrChangeReason::CaughtUp => "A follower reached the HW and the leader's epoch start: it is in sync again.",
-                _ => "",
-            },
-            "normal",
-        ),
-        Event::IsrChanged { tp, from, to, partition_epoch, reason } => n(
-            format!("The controller commits ISR {} → {} for {tp} (partition epoch {partition_epoch})", set(from), set(to)),
-            if *reason == IsrChangeReason::Fenced { "S6" } else { "S4" },
-            match reason {
-                IsrChangeReason::Fenced => "A fenced broker leaves every ISR (never emptying one).",
-                IsrChangeReason::OutOfSync => "The follower fell behind.",
-                IsrChangeReason::CaughtUp => "The follower caught up.",
-                IsrChangeReason::Election => "An election set the ISR.",
-            },
-            "important",
-        ),
-        Event::AlterPartitionRejected { tp, error } => {
-            n(format!("The controller rejects the ISR change for {tp}: {error}"), "S4", "", "bad")
-        }
-        Event::LeaderElected { tp, leader, leader_epoch, kind, isr, .. } => n(
-            match leader {
-                Some(l) => format!("The controller elects broker {l} leader of {tp} with leader epoch {leader_epoch}, ISR {}", set(isr)),
-                None => format!("{tp} has no leader (epoch {leader_epoch}): no replica in the ISR is available"),
-            },
-            "E2",
-            match kind {
-                ElectionKind::Clean => "Clean election: the first live replica of the ISR in assignment order.",
-                ElectionKind::Preferred => "Preferred election: the first replica of the assignment.",
-                ElectionKind::Unclean => "UNCLEAN election from outside the ISR: committed data may be lost.",
-                ElectionKind::NoLeader => "Without unclean election, the partition waits for an ISR member.",
-                ElectionKind::EpochBump => "The leader epoch moves without a new leader.",
-            },
-            if *kind == ElectionKind::Unclean || leader.is_none() { "bad" } else { "important" },
-        ),
-        Event::BecameLeader { broker, tp, leader_epoch, leso } => n(
-            format!("Broker {broker} becomes leader of {tp} in epoch {leader_epoch}; the epoch starts at offset {leso}"),
-            "C2",
-            "A new leader records its epoch's start offset even before it writes anything.",
-            "important",
-        ),
-        Event::BecameFollower { broker, tp, leader, leader_epoch } => n(
-            format!("Broker {broker} follows broker {leader} for {tp} (epoch {leader_epoch})"),
-            "F2",
-            "A new leader epoch restarts the follower's fetcher.",
-            "normal",
-        ),
-        Event::StaleStateIgnored { broker, tp, .. } => {
-            n(format!("Broker {broker} ignores outdated partition state for {tp}"), "E4", "", "normal")
-        }
-        Event::BrokerCrashed { broker, kind } => n(format!("Broker {broker} {}", crash(*kind)), "B1", "", "bad"),
-        Event::BrokerRestarted { broker } => n(
-            format!("Broker {broker} restarts and recovers its logs"),
-            "B2",
-            "After a restart every replica is an out-of-sync follower.",
-            "important",
-        ),
-        Event::LogRecovered { broker, tp, log_end_offset, high_watermark } => n(
-            format!("Broker {broker} recovered {tp}: LEO {log_end_offset}, HW {high_watermark}"),
-            "B2",
-            "",
-            "normal",
-        ),
-        Event::BrokerRegistered { broker, broker_epoch } => n(
-            format!("Broker {broker} registers with the controller (broker epoch {broker_epoch})"),
-            "E1",
-            "",
-            "normal",
-        ),
-        Event::BrokerFenced { broker, reason } => {
-            n(format!("The controller fences broker {broker}: {reason}"), "E1", "", "important")
-        }
-        Event::BrokerUnfenced { broker } => n(format!("The controller unfences broker {broker}"), "E1", "", "normal"),
-        Event::BrokerPaused { broker, paused: true } => n(format!("Broker {broker} freezes in a long GC pause"), "", "", "bad"),
-        Event::BrokerPaused { broker, paused: false } => n(format!("Broker {broker} wakes up"), "", "", "normal"),
-        Event::LeaderRebalance { controller, imbalanced } => n(
-            format!("Controller {controller} rebalances leadership: a preferred election for {}", imbalanced.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")),
-            "PL4",
-            "auto.leader.rebalance.enable: every leader.imbalance.check.interval (300 s) the controller hands each partition back to its first replica, if that replica is in the ISR.",
-            "important",
-        ),
-        Event::ControllerElected { broker, controller_epoch } => n(
-            format!("Broker {broker} becomes the controller with controller epoch {controller_epoch}"),
-            "K1",
-            "A new controller bumps the epoch, so requests from the old one are rejected.",
-            "important",
-        ),
-        Event::ZombieControllerFenced { broker, controller_epoch } => n(
-            format!("Old controller {broker} (epoch {controller_epoch}) tries to act; its write fails and it resigns"),
-            "K1",
-            "",
-            "bad",
-        ),
-        Event::StaleControllerRejected { broker, from, request_epoch, known_epoch } => n(
-            format!("Broker {broker} rejects controller {from}'s request: epoch {request_epoch} < {known_epoch}"),
-            "K1",
-            "STALE_CONTROLLER_EPOCH",
-            "important",
-        ),
-        Event::ConsumerRead { broker, tp, kind, offset, result } => n(
-            match kind {
-                ReadKind::Fetch => format!("The consumer reads {tp} from offset {offset} on broker {broker}: {result}"),
-                ReadKind::ListOffsets => format!("The consumer asks broker {broker} for the latest offset of {tp}: {result}"),
-            },
-            if *kind == ReadKind::Fetch { "Q1" } else { "Q2" },
-            "Consumers only see offsets below the high watermark.",
-            "normal",
-        ),
-        Event::NetworkChanged { description } => n(format!("Network: {description}"), "", "", "important"),
-        Event::Flushed { broker } => n(format!("Broker {broker} flushes its logs to disk"), "B1", "", "normal"),
-        Event::InvariantViolated { invariant, tp, explained, detail } => n(
-            format!("{invariant} violated{}: {detail}", tp.as_ref().map_or(String::new(), |tp| format!(" on {tp}"))),
-            "§3",
-            if *explained { "Explained by an unclean election or a lossy crash." } else { "A protocol fault." },
-            "bad",
-        ),
+        NSent => "{0} sends {2} to {1}",
+        NSentHeld => "{0} sends {2} to {1} (held)",
+        NDelivered => "{2} from {0} reaches {1}",
+        NDropped => "A message is lost: {0}",
+        NProduceSent => "The producer sends {0} to {1} (leader: broker {2}) with acks={3}",
+        NAppended => "Leader {0} appends {1} to {2} at offset {3}, stamped with leader epoch {4}",
+        NAcked => "The producer's write to {0} is acknowledged",
+        NAckedAt => "The producer's write to {0} is acknowledged (offset {1})",
+        NProduceFailed => "The producer's write to {0} fails: {1}",
+        NRolled => "Broker {0} rolls a new segment of {1} starting at offset {2}",
+        NReplicated => "Follower {0} copies offsets {2}..{3} of {1}; its LEO is now {4}",
+        NDivergence => "Leader {0} sees that follower {1}'s log of {2} diverges: epoch {3} ends at offset {4}",
+        NLostUnflushed => "Broker {0} lost offsets {2}..{3} of {1}: they were never flushed",
+        NTruncHw => "Broker {0} truncates {1} to its high watermark {2} (legacy HW mode)",
+        NTruncR2 => "Broker {0} truncates {1} from {2} to {3}: the leader's log ends at {4}",
+        NTrunc => "Broker {0} truncates {1}: leader says epoch {2} ends at offset {3} → truncate to {4} (its divergent tail {4}..{5} is removed)",
+        NHwLeader => "Leader {0} moves the high watermark of {1} from {2} to {3}: offsets below {3} are committed",
+        NHwFollower => "Follower {0} learns HW {3} for {1} (was {2})",
+        NIsrProposed => "Leader {0} asks the controller to change the ISR of {1} from {2} to {3}",
+        NIsrChanged => "The controller commits ISR {1} → {2} for {0} (partition epoch {3})",
+        NAlterRejected => "The controller rejects the ISR change for {0}: {1}",
+        NElected => "The controller elects broker {0} leader of {1} with leader epoch {2}, ISR {3}",
+        NNoLeader => "{0} has no leader (epoch {1}): no replica in the ISR is available",
+        NBecameLeader => "Broker {0} becomes leader of {1} in epoch {2}; the epoch starts at offset {3}",
+        NBecameFollower => "Broker {0} follows broker {2} for {1} (epoch {3})",
+        NStaleIgnored => "Broker {0} ignores outdated partition state for {1}",
+        NCrashClean => "Broker {0} shuts down cleanly",
+        NCrashUnclean => "Broker {0} crashes",
+        NCrashLossy => "Broker {0} crashes and loses its page cache",
+        NRestarted => "Broker {0} restarts and recovers its logs",
+        NRecovered => "Broker {0} recovered {1}: LEO {2}, HW {3}",
+        NRegistered => "Broker {0} registers with the controller (broker epoch {1})",
+        NFenced => "The controller fences broker {0}: {1}",
+        NUnfenced => "The controller unfences broker {0}",
+        NPaused => "Broker {0} freezes in a long GC pause",
+        NWoke => "Broker {0} wakes up",
+        NRebalance => "Controller {0} rebalances leadership: a preferred election for {1}",
+        NControllerElected => "Broker {0} becomes the controller with controller epoch {1}",
+        NZombieController => "Old controller {0} (epoch {1}) tries to act; its write fails and it resigns",
+        NStaleController => "Broker {0} rejects controller {1}'s request: epoch {2} < {3}",
+        NFetchRead => "The consumer reads {0} from offset {1} on broker {2}: {3}",
+        NListOffsets => "The consumer asks broker {2} for the latest offset of {0}: {3}",
+        NNetwork => "Network: {0}",
+        NFlushed => "Broker {0} flushes its logs to disk",
+        NViolated => "{0} violated: {1}",
+        NViolatedOn => "{0} violated on {2}: {1}",
+        WP1 => "Only the leader accepts writes.",
+        WP3 => "Every record carries the epoch of the leader that wrote it.",
+        WP5 => "acks=1 answers after the leader's append; acks=all once the HW passes the record.",
+        WNotEnough => "The ISR is smaller than min.insync.replicas, so acks=all is refused before the append.",
+        WNotEnoughAfter => "The record was appended, but the ISR shrank below min.insync.replicas.",
+        WTimedOut => "The HW did not reach the record within request.timeout.ms. The record may still be in the log.",
+        WNotLeader => "The broker is no longer the leader.",
+        WG1 => "The active segment is full (segment.bytes or its record limit).",
+        WR4 => "Followers keep the leader's epochs unchanged.",
+        WL4 => "The follower's last epoch ends earlier on the leader than the follower's log does.",
+        WLossy => "A lossy crash reverts the log to its recovery point.",
+        WB4 => "Before KIP-101 a follower truncated to its HW: this can lose committed data.",
+        WR2 => "OFFSET_OUT_OF_RANGE: the follower's log is longer than the leader's.",
+        WTrunc => "The follower keeps only the prefix it shares with the leader.",
+        WH2 => "HW = the smallest LEO over the leader and the (maximal) ISR.",
+        WHwFollower => "A follower takes the HW from the fetch response; it lags one round trip.",
+        WOutOfSync => "A follower has not caught up within replica.lag.time.max.ms.",
+        WCaughtUp => "A follower reached the HW and the leader's epoch start: it is in sync again.",
+        WFenced => "A fenced broker leaves every ISR (never emptying one).",
+        WFellBehind => "The follower fell behind.",
+        WFollowerCaughtUp => "The follower caught up.",
+        WElectionIsr => "An election set the ISR.",
+        WClean => "Clean election: the first live replica of the ISR in assignment order.",
+        WPreferred => "Preferred election: the first replica of the assignment.",
+        WUnclean => "UNCLEAN election from outside the ISR: committed data may be lost.",
+        WNoLeader => "Without unclean election, the partition waits for an ISR member.",
+        WEpochBump => "The leader epoch moves without a new leader.",
+        WC2 => "A new leader records its epoch's start offset even before it writes anything.",
+        WF2 => "A new leader epoch restarts the follower's fetcher.",
+        WB2 => "After a restart every replica is an out-of-sync follower.",
+        WPL4 => "auto.leader.rebalance.enable: every leader.imbalance.check.interval (300 s) the controller hands each partition back to its first replica, if that replica is in the ISR.",
+        WK1 => "A new controller bumps the epoch, so requests from the old one are rejected.",
+        WStaleEpoch => "STALE_CONTROLLER_EPOCH",
+        WQ1 => "Consumers only see offsets below the high watermark.",
+        WExplained => "Explained by an unclean election or a lossy crash.",
+        WFault => "A protocol fault.",
     }
 }

@@ -1,8 +1,7 @@
 //! 한국어 카탈로그. 용어는 학습 노트(shared/seeds)를 따른다: 브로커, 파티션, 리더, 팔로워, ISR,
 //! 하이 워터마크(HW), 리더 에포크, 컨트롤러, 오프셋, 프로듀서, 컨슈머, 세그먼트, 커밋.
 
-use super::{set, Narration, Ui};
-use kplay_core::event::{CrashKind, ElectionKind, Event, IsrChangeReason, ReadKind, TruncationRule};
+use super::Ui;
 
 /// A UI string.
 pub fn ui(k: Ui) -> &'static str {
@@ -157,235 +156,87 @@ pub fn ui(k: Ui) -> &'static str {
 클라이언트가 곧바로 실패합니다). 실제 카프카 4.4 클러스터와 비교한 결과: docs/fidelity.md. 레슨은 기록된 실행을 \
 재생합니다. 레슨 중에 직접 명령을 내리면 그 순간부터 자유 실행이 됩니다. 같은 시드 + 같은 조작 = 언제나 같은 실행: \
 자유롭게 앞뒤로 이동해 보세요.",
-    }
-}
-
-fn crash(k: CrashKind) -> &'static str {
-    match k {
-        CrashKind::Clean => "정상 종료되었습니다",
-        CrashKind::Unclean => "비정상 종료되었습니다",
-        CrashKind::Lossy => "비정상 종료되며 페이지 캐시를 잃었습니다",
-    }
-}
-
-fn n(text: String, rule: &'static str, why: &str, tone: &'static str) -> Narration {
-    Narration { text, rule, why: why.to_string(), tone }
-}
-
-/// 이벤트를 한국어로.
-pub fn narrate(e: &Event) -> Narration {
-    match e {
-        Event::Sent { from, to, message, .. } => n(format!("{from} → {to}: {message}"), "", "", "normal"),
-        Event::Delivered { from, to, kind, .. } => n(format!("{from}의 {kind} 메시지가 {to}에 도착"), "", "", "normal"),
-        Event::Dropped { reason, .. } => n(format!("메시지 유실: {reason}"), "", "", "bad"),
-        Event::ProduceSent { tp, to, acks, value, .. } => n(
-            format!("프로듀서가 {value:?} 레코드를 {tp} 파티션(리더: {to}번 브로커)에 보냅니다 (acks={acks})"),
-            "P1",
-            "쓰기는 리더만 받습니다.",
-            "normal",
-        ),
-        Event::Appended { broker, tp, offset, epoch, value, .. } => n(
-            format!("리더인 {broker}번 브로커가 {value:?} 레코드를 {tp}의 오프셋 {offset}에 추가합니다 (리더 에포크 {epoch})"),
-            "P3",
-            "모든 레코드에는 그것을 쓴 리더의 에포크가 찍힙니다.",
-            "normal",
-        ),
-        Event::ProduceCompleted { tp, error: None, offset, .. } => n(
-            format!("{tp}에 대한 쓰기가 승인되었습니다{}", offset.map_or(String::new(), |o| format!(" (오프셋 {o})"))),
-            "P5",
-            "acks=1은 리더가 추가한 직후, acks=all은 HW가 레코드를 넘은 뒤 응답합니다.",
-            "normal",
-        ),
-        Event::ProduceCompleted { tp, error: Some(e), .. } => n(
-            format!("{tp}에 대한 쓰기 실패: {e}"),
-            "P5",
-            match e.name() {
-                "NOT_ENOUGH_REPLICAS" => "ISR이 min.insync.replicas보다 작아서 acks=all 쓰기를 추가 전에 거절합니다.",
-                "NOT_ENOUGH_REPLICAS_AFTER_APPEND" => "레코드는 추가되었지만 ISR이 min.insync.replicas 아래로 줄었습니다.",
-                "REQUEST_TIMED_OUT" => "request.timeout.ms 안에 HW가 레코드에 도달하지 못했습니다. 레코드는 로그에 남아 있을 수 있습니다.",
-                "NOT_LEADER_OR_FOLLOWER" => "이 브로커는 더 이상 리더가 아닙니다.",
-                _ => "",
-            },
-            "bad",
-        ),
-        Event::SegmentRolled { broker, tp, base_offset } => n(
-            format!("{broker}번 브로커가 {tp}의 새 세그먼트를 오프셋 {base_offset}부터 시작합니다"),
-            "G1",
-            "활성 세그먼트가 가득 찼습니다 (segment.bytes 또는 레코드 수 한도).",
-            "normal",
-        ),
-        Event::Replicated { broker, tp, from, to } => n(
-            format!("팔로워인 {broker}번 브로커가 {tp}의 오프셋 {from}..{} 구간을 복제했습니다. LEO는 이제 {to}", to.0 - 1),
-            "R4",
-            "팔로워는 리더의 에포크를 그대로 유지합니다.",
-            "normal",
-        ),
-        Event::DivergenceDetected { leader, follower, tp, epoch, end_offset } => n(
-            format!("리더인 {leader}번 브로커가 팔로워인 {follower}번 브로커의 {tp} 로그가 갈라졌음을 발견: 리더 로그의 에포크 {epoch} 구간은 오프셋 {end_offset}에서 끝납니다"),
-            "L4",
-            "팔로워의 마지막 에포크가 리더에게서는 더 일찍 끝납니다.",
-            "important",
-        ),
-        Event::Truncated { broker, tp, from, to, rule, leader_epoch, leader_end_offset } => match rule {
-            TruncationRule::LossyCrash => n(
-                format!("{broker}번 브로커가 {tp}의 오프셋 {to}..{} 구간을 잃었습니다: 플러시되지 않았던 데이터입니다", from.0 - 1),
-                "B1",
-                "페이지 캐시를 잃는 장애는 로그를 복구 지점까지 되돌립니다.",
-                "bad",
-            ),
-            TruncationRule::HwTruncation => n(
-                format!("{broker}번 브로커가 {tp} 파티션을 하이 워터마크 {to}까지 잘라냅니다 (구버전 HW 방식)"),
-                "B4",
-                "KIP-101 이전에는 팔로워가 HW까지 잘라냈고, 커밋된 데이터가 사라질 수 있었습니다.",
-                "bad",
-            ),
-            TruncationRule::R2 => n(
-                format!("{broker}번 브로커가 {tp} 파티션을 오프셋 {to}까지 잘라냅니다 (LEO {from} → {to}): 리더의 로그는 {leader_end_offset}에서 끝납니다"),
-                "R2",
-                "OFFSET_OUT_OF_RANGE: 팔로워의 로그가 리더보다 깁니다.",
-                "important",
-            ),
-            _ => n(
-                format!(
-                    "{broker}번 브로커가 {tp} 파티션을 잘라냅니다: 리더에 따르면 에포크 {leader_epoch} 구간은 오프셋 {leader_end_offset}에서 끝남 → {to}까지 트렁케이트 (갈라진 꼬리 {to}..{} 삭제)",
-                    from.0 - 1
-                ),
-                rule.id(),
-                "팔로워는 리더와 공유하는 앞부분만 남깁니다.",
-                "important",
-            ),
-        },
-        Event::HighWatermark { broker, tp, from, to, leader: true } => n(
-            format!("리더인 {broker}번 브로커가 {tp}의 하이 워터마크를 {from}에서 {to}까지 올립니다: {to} 미만의 오프셋이 커밋되었습니다"),
-            "H2",
-            "HW = 리더와 (최대) ISR의 LEO 중 가장 작은 값.",
-            "important",
-        ),
-        Event::HighWatermark { broker, tp, from, to, leader: false } => n(
-            format!("팔로워인 {broker}번 브로커가 {tp}의 HW를 받았습니다: {to} (이전 {from})"),
-            "R4",
-            "팔로워는 페치 응답으로 HW를 받으므로 한 왕복 늦습니다.",
-            "normal",
-        ),
-        Event::IsrProposed { broker, tp, from, to, reason } => n(
-            format!("리더인 {broker}번 브로커가 컨트롤러에 {tp}의 ISR 변경({} → {})을 요청합니다", set(from), set(to)),
-            "S3",
-            match reason {
-                IsrChangeReason::OutOfSync => "팔로워가 replica.lag.time.max.ms 안에 따라잡지 못했습니다.",
-                IsrChangeReason::CaughtUp => "팔로워가 HW와 리더 에포크 시작점에 도달해 다시 동기화되었습니다.",
-                _ => "",
-            },
-            "normal",
-        ),
-        Event::IsrChanged { tp, from, to, partition_epoch, reason } => n(
-            format!("컨트롤러가 {tp}의 ISR 변경({} → {})을 확정합니다 (파티션 에포크 {partition_epoch})", set(from), set(to)),
-            if *reason == IsrChangeReason::Fenced { "S6" } else { "S4" },
-            match reason {
-                IsrChangeReason::Fenced => "펜싱된 브로커는 모든 ISR에서 빠집니다 (ISR을 비우지는 않음).",
-                IsrChangeReason::OutOfSync => "팔로워가 뒤처졌습니다.",
-                IsrChangeReason::CaughtUp => "팔로워가 따라잡았습니다.",
-                IsrChangeReason::Election => "선출이 ISR을 정했습니다.",
-            },
-            "important",
-        ),
-        Event::AlterPartitionRejected { tp, error } => {
-            n(format!("컨트롤러가 {tp}의 ISR 변경을 거절합니다: {error}"), "S4", "", "bad")
-        }
-        Event::LeaderElected { tp, leader, leader_epoch, kind, isr, .. } => n(
-            match leader {
-                Some(l) => format!("컨트롤러가 {l}번 브로커를 {tp}의 리더로 선출합니다. 리더 에포크 {leader_epoch}, ISR {}", set(isr)),
-                None => format!("{tp}에 리더가 없습니다 (에포크 {leader_epoch}): 사용할 수 있는 ISR 멤버가 없습니다"),
-            },
-            "E2",
-            match kind {
-                ElectionKind::Clean => "깨끗한 선출: ISR 중 할당 순서상 첫 번째 살아 있는 레플리카.",
-                ElectionKind::Preferred => "선호 리더 선출: 할당 목록의 첫 번째 레플리카.",
-                ElectionKind::Unclean => "ISR 밖에서의 언클린 선출: 커밋된 데이터를 잃을 수 있습니다.",
-                ElectionKind::NoLeader => "언클린 선출이 꺼져 있으면 ISR 멤버가 돌아올 때까지 기다립니다.",
-                ElectionKind::EpochBump => "리더는 그대로이고 리더 에포크만 올라갑니다.",
-            },
-            if *kind == ElectionKind::Unclean || leader.is_none() { "bad" } else { "important" },
-        ),
-        Event::BecameLeader { broker, tp, leader_epoch, leso } => n(
-            format!("{broker}번 브로커가 에포크 {leader_epoch}에서 {tp}의 리더가 됩니다. 이 에포크는 오프셋 {leso}에서 시작합니다"),
-            "C2",
-            "새 리더는 아무것도 쓰기 전에도 자기 에포크의 시작 오프셋을 기록합니다.",
-            "important",
-        ),
-        Event::BecameFollower { broker, tp, leader, leader_epoch } => n(
-            format!("{broker}번 브로커가 {tp}에서 {leader}번 브로커를 따릅니다 (에포크 {leader_epoch})"),
-            "F2",
-            "새 리더 에포크가 되면 팔로워의 페처가 다시 시작됩니다.",
-            "normal",
-        ),
-        Event::StaleStateIgnored { broker, tp, .. } => {
-            n(format!("{broker}번 브로커가 {tp}의 오래된 파티션 상태를 무시합니다"), "E4", "", "normal")
-        }
-        Event::BrokerCrashed { broker, kind } => n(format!("{broker}번 브로커가 {}", crash(*kind)), "B1", "", "bad"),
-        Event::BrokerRestarted { broker } => n(
-            format!("{broker}번 브로커가 재시작하며 로그를 복구합니다"),
-            "B2",
-            "재시작한 브로커의 레플리카는 모두 동기화되지 않은 팔로워로 시작합니다.",
-            "important",
-        ),
-        Event::LogRecovered { broker, tp, log_end_offset, high_watermark } => n(
-            format!("{broker}번 브로커가 {tp} 파티션을 복구했습니다: LEO {log_end_offset}, HW {high_watermark}"),
-            "B2",
-            "",
-            "normal",
-        ),
-        Event::BrokerRegistered { broker, broker_epoch } => n(
-            format!("{broker}번 브로커가 컨트롤러에 등록합니다 (브로커 에포크 {broker_epoch})"),
-            "E1",
-            "",
-            "normal",
-        ),
-        Event::BrokerFenced { broker, reason } => {
-            n(format!("컨트롤러가 {broker}번 브로커를 펜싱합니다: {reason}"), "E1", "", "important")
-        }
-        Event::BrokerUnfenced { broker } => n(format!("컨트롤러가 {broker}번 브로커의 펜싱을 풉니다"), "E1", "", "normal"),
-        Event::BrokerPaused { broker, paused: true } => n(format!("{broker}번 브로커가 긴 GC 일시정지에 빠집니다"), "", "", "bad"),
-        Event::BrokerPaused { broker, paused: false } => n(format!("{broker}번 브로커가 깨어납니다"), "", "", "normal"),
-        Event::LeaderRebalance { controller, imbalanced } => n(
-            format!("컨트롤러(브로커 {controller})의 리더 리밸런스: 선호 리더 선출 대상 파티션 {}", imbalanced.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")),
-            "PL4",
-            "auto.leader.rebalance.enable: 컨트롤러는 leader.imbalance.check.interval(300초)마다, 할당 목록의 첫 번째 레플리카가 ISR에 있으면 그 레플리카에게 리더를 돌려줍니다.",
-            "important",
-        ),
-        Event::ControllerElected { broker, controller_epoch } => n(
-            format!("{broker}번 브로커가 컨트롤러가 됩니다 (컨트롤러 에포크 {controller_epoch})"),
-            "K1",
-            "새 컨트롤러는 에포크를 올리므로 이전 컨트롤러의 요청은 거절됩니다.",
-            "important",
-        ),
-        Event::ZombieControllerFenced { broker, controller_epoch } => n(
-            format!("이전 컨트롤러인 {broker}번 브로커(에포크 {controller_epoch})가 움직이려 하지만 쓰기에 실패하고 물러납니다"),
-            "K1",
-            "",
-            "bad",
-        ),
-        Event::StaleControllerRejected { broker, from, request_epoch, known_epoch } => n(
-            format!("{broker}번 브로커가 이전 컨트롤러({from}번 브로커)의 요청을 거절합니다: 에포크 {request_epoch} < {known_epoch}"),
-            "K1",
-            "STALE_CONTROLLER_EPOCH",
-            "important",
-        ),
-        Event::ConsumerRead { broker, tp, kind, offset, result } => n(
-            match kind {
-                ReadKind::Fetch => format!("컨슈머가 {broker}번 브로커에서 {tp} 파티션을 오프셋 {offset}부터 읽습니다: {result}"),
-                ReadKind::ListOffsets => format!("컨슈머가 {broker}번 브로커에 {tp}의 최신 오프셋을 묻습니다: {result}"),
-            },
-            if *kind == ReadKind::Fetch { "Q1" } else { "Q2" },
-            "컨슈머는 하이 워터마크 아래의 오프셋만 볼 수 있습니다.",
-            "normal",
-        ),
-        Event::NetworkChanged { description } => n(format!("네트워크: {description}"), "", "", "important"),
-        Event::Flushed { broker } => n(format!("{broker}번 브로커가 로그를 디스크에 플러시합니다"), "B1", "", "normal"),
-        Event::InvariantViolated { invariant, tp, explained, detail } => n(
-            format!("{invariant} 위반{}: {detail}", tp.as_ref().map_or(String::new(), |tp| format!(" ({tp})"))),
-            "§3",
-            if *explained { "언클린 선출 또는 페이지 캐시 유실 장애로 설명됩니다." } else { "프로토콜 결함입니다." },
-            "bad",
-        ),
+        NSent => "{0} → {1}: {2}",
+        NSentHeld => "{0} → {1}: {2} (보류)",
+        NDelivered => "{0}의 {2} 메시지가 {1}에 도착",
+        NDropped => "메시지 유실: {0}",
+        NProduceSent => "프로듀서가 {0} 레코드를 {1} 파티션(리더: {2}번 브로커)에 보냅니다 (acks={3})",
+        NAppended => "리더인 {0}번 브로커가 {1} 레코드를 {2}의 오프셋 {3}에 추가합니다 (리더 에포크 {4})",
+        NAcked => "{0}에 대한 쓰기가 승인되었습니다",
+        NAckedAt => "{0}에 대한 쓰기가 승인되었습니다 (오프셋 {1})",
+        NProduceFailed => "{0}에 대한 쓰기 실패: {1}",
+        NRolled => "{0}번 브로커가 {1}의 새 세그먼트를 오프셋 {2}부터 시작합니다",
+        NReplicated => "팔로워인 {0}번 브로커가 {1}의 오프셋 {2}..{3} 구간을 복제했습니다. LEO는 이제 {4}",
+        NDivergence => "리더인 {0}번 브로커가 팔로워인 {1}번 브로커의 {2} 로그가 갈라졌음을 발견: 리더 로그의 에포크 {3} 구간은 오프셋 {4}에서 끝납니다",
+        NLostUnflushed => "{0}번 브로커가 {1}의 오프셋 {2}..{3} 구간을 잃었습니다: 플러시되지 않았던 데이터입니다",
+        NTruncHw => "{0}번 브로커가 {1} 파티션을 하이 워터마크 {2}까지 잘라냅니다 (구버전 HW 방식)",
+        NTruncR2 => "{0}번 브로커가 {1} 파티션을 오프셋 {3}까지 잘라냅니다 (LEO {2} → {3}): 리더의 로그는 {4}에서 끝납니다",
+        NTrunc => "{0}번 브로커가 {1} 파티션을 잘라냅니다: 리더에 따르면 에포크 {2} 구간은 오프셋 {3}에서 끝남 → {4}까지 트렁케이트 (갈라진 꼬리 {4}..{5} 삭제)",
+        NHwLeader => "리더인 {0}번 브로커가 {1}의 하이 워터마크를 {2}에서 {3}까지 올립니다: {3} 미만의 오프셋이 커밋되었습니다",
+        NHwFollower => "팔로워인 {0}번 브로커가 {1}의 HW를 받았습니다: {3} (이전 {2})",
+        NIsrProposed => "리더인 {0}번 브로커가 컨트롤러에 {1}의 ISR 변경({2} → {3})을 요청합니다",
+        NIsrChanged => "컨트롤러가 {0}의 ISR 변경({1} → {2})을 확정합니다 (파티션 에포크 {3})",
+        NAlterRejected => "컨트롤러가 {0}의 ISR 변경을 거절합니다: {1}",
+        NElected => "컨트롤러가 {0}번 브로커를 {1}의 리더로 선출합니다. 리더 에포크 {2}, ISR {3}",
+        NNoLeader => "{0}에 리더가 없습니다 (에포크 {1}): 사용할 수 있는 ISR 멤버가 없습니다",
+        NBecameLeader => "{0}번 브로커가 에포크 {2}에서 {1}의 리더가 됩니다. 이 에포크는 오프셋 {3}에서 시작합니다",
+        NBecameFollower => "{0}번 브로커가 {1}에서 {2}번 브로커를 따릅니다 (에포크 {3})",
+        NStaleIgnored => "{0}번 브로커가 {1}의 오래된 파티션 상태를 무시합니다",
+        NCrashClean => "{0}번 브로커가 정상 종료되었습니다",
+        NCrashUnclean => "{0}번 브로커가 비정상 종료되었습니다",
+        NCrashLossy => "{0}번 브로커가 비정상 종료되며 페이지 캐시를 잃었습니다",
+        NRestarted => "{0}번 브로커가 재시작하며 로그를 복구합니다",
+        NRecovered => "{0}번 브로커가 {1} 파티션을 복구했습니다: LEO {2}, HW {3}",
+        NRegistered => "{0}번 브로커가 컨트롤러에 등록합니다 (브로커 에포크 {1})",
+        NFenced => "컨트롤러가 {0}번 브로커를 펜싱합니다: {1}",
+        NUnfenced => "컨트롤러가 {0}번 브로커의 펜싱을 풉니다",
+        NPaused => "{0}번 브로커가 긴 GC 일시정지에 빠집니다",
+        NWoke => "{0}번 브로커가 깨어납니다",
+        NRebalance => "컨트롤러(브로커 {0})의 리더 리밸런스: 선호 리더 선출 대상 파티션 {1}",
+        NControllerElected => "{0}번 브로커가 컨트롤러가 됩니다 (컨트롤러 에포크 {1})",
+        NZombieController => "이전 컨트롤러인 {0}번 브로커(에포크 {1})가 움직이려 하지만 쓰기에 실패하고 물러납니다",
+        NStaleController => "{0}번 브로커가 이전 컨트롤러({1}번 브로커)의 요청을 거절합니다: 에포크 {2} < {3}",
+        NFetchRead => "컨슈머가 {2}번 브로커에서 {0} 파티션을 오프셋 {1}부터 읽습니다: {3}",
+        NListOffsets => "컨슈머가 {2}번 브로커에 {0}의 최신 오프셋을 묻습니다: {3}",
+        NNetwork => "네트워크: {0}",
+        NFlushed => "{0}번 브로커가 로그를 디스크에 플러시합니다",
+        NViolated => "{0} 위반: {1}",
+        NViolatedOn => "{0} 위반 ({2}): {1}",
+        WP1 => "쓰기는 리더만 받습니다.",
+        WP3 => "모든 레코드에는 그것을 쓴 리더의 에포크가 찍힙니다.",
+        WP5 => "acks=1은 리더가 추가한 직후, acks=all은 HW가 레코드를 넘은 뒤 응답합니다.",
+        WNotEnough => "ISR이 min.insync.replicas보다 작아서 acks=all 쓰기를 추가 전에 거절합니다.",
+        WNotEnoughAfter => "레코드는 추가되었지만 ISR이 min.insync.replicas 아래로 줄었습니다.",
+        WTimedOut => "request.timeout.ms 안에 HW가 레코드에 도달하지 못했습니다. 레코드는 로그에 남아 있을 수 있습니다.",
+        WNotLeader => "이 브로커는 더 이상 리더가 아닙니다.",
+        WG1 => "활성 세그먼트가 가득 찼습니다 (segment.bytes 또는 레코드 수 한도).",
+        WR4 => "팔로워는 리더의 에포크를 그대로 유지합니다.",
+        WL4 => "팔로워의 마지막 에포크가 리더에게서는 더 일찍 끝납니다.",
+        WLossy => "페이지 캐시를 잃는 장애는 로그를 복구 지점까지 되돌립니다.",
+        WB4 => "KIP-101 이전에는 팔로워가 HW까지 잘라냈고, 커밋된 데이터가 사라질 수 있었습니다.",
+        WR2 => "OFFSET_OUT_OF_RANGE: 팔로워의 로그가 리더보다 깁니다.",
+        WTrunc => "팔로워는 리더와 공유하는 앞부분만 남깁니다.",
+        WH2 => "HW = 리더와 (최대) ISR의 LEO 중 가장 작은 값.",
+        WHwFollower => "팔로워는 페치 응답으로 HW를 받으므로 한 왕복 늦습니다.",
+        WOutOfSync => "팔로워가 replica.lag.time.max.ms 안에 따라잡지 못했습니다.",
+        WCaughtUp => "팔로워가 HW와 리더 에포크 시작점에 도달해 다시 동기화되었습니다.",
+        WFenced => "펜싱된 브로커는 모든 ISR에서 빠집니다 (ISR을 비우지는 않음).",
+        WFellBehind => "팔로워가 뒤처졌습니다.",
+        WFollowerCaughtUp => "팔로워가 따라잡았습니다.",
+        WElectionIsr => "선출이 ISR을 정했습니다.",
+        WClean => "깨끗한 선출: ISR 중 할당 순서상 첫 번째 살아 있는 레플리카.",
+        WPreferred => "선호 리더 선출: 할당 목록의 첫 번째 레플리카.",
+        WUnclean => "ISR 밖에서의 언클린 선출: 커밋된 데이터를 잃을 수 있습니다.",
+        WNoLeader => "언클린 선출이 꺼져 있으면 ISR 멤버가 돌아올 때까지 기다립니다.",
+        WEpochBump => "리더는 그대로이고 리더 에포크만 올라갑니다.",
+        WC2 => "새 리더는 아무것도 쓰기 전에도 자기 에포크의 시작 오프셋을 기록합니다.",
+        WF2 => "새 리더 에포크가 되면 팔로워의 페처가 다시 시작됩니다.",
+        WB2 => "재시작한 브로커의 레플리카는 모두 동기화되지 않은 팔로워로 시작합니다.",
+        WPL4 => "auto.leader.rebalance.enable: 컨트롤러는 leader.imbalance.check.interval(300초)마다, 할당 목록의 첫 번째 레플리카가 ISR에 있으면 그 레플리카에게 리더를 돌려줍니다.",
+        WK1 => "새 컨트롤러는 에포크를 올리므로 이전 컨트롤러의 요청은 거절됩니다.",
+        WStaleEpoch => "STALE_CONTROLLER_EPOCH",
+        WQ1 => "컨슈머는 하이 워터마크 아래의 오프셋만 볼 수 있습니다.",
+        WExplained => "언클린 선출 또는 페이지 캐시 유실 장애로 설명됩니다.",
+        WFault => "프로토콜 결함입니다.",
     }
 }

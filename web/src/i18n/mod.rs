@@ -3,6 +3,8 @@
 //! page is for (리더, 팔로워, ISR, 하이 워터마크, 리더 에포크, 컨트롤러 …).
 
 pub mod en;
+// Korean is compiled only natively (tests, and writing `web/i18n/ko.json`); the page fetches it.
+#[cfg(not(target_arch = "wasm32"))]
 pub mod ko;
 
 use kplay_core::event::Event;
@@ -34,10 +36,22 @@ impl Lang {
     }
 }
 
-/// A UI string's key.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[allow(missing_docs)]
-pub enum Ui {
+/// A catalogue key: a UI string, a narration template or a reason. Each language's catalogue
+/// is a table over [`Ui::ALL`] (English compiled in, Korean fetched on demand: [`load`]).
+macro_rules! keys {
+    ($($k:ident),* $(,)?) => {
+        /// A catalogue key.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[allow(missing_docs)]
+        pub enum Ui { $($k),* }
+        impl Ui {
+            /// Every key, in the order of the catalogue files (`web/i18n/*.json`).
+            pub const ALL: &'static [Ui] = &[$(Ui::$k),*];
+        }
+    };
+}
+
+keys! {
     Title,
     Hint,
     Play,
@@ -178,6 +192,19 @@ pub enum Ui {
     OwnSession,
     SessionNotRestored,
     LessonNotReopened,
+    // Narration: templates whose `{0}`, `{1}` … are filled by `narrate` (the order of the
+    // arguments is the template's to choose, so each language words it its own way).
+    NSent, NSentHeld, NDelivered, NDropped, NProduceSent, NAppended, NAcked, NAckedAt, NProduceFailed,
+    NRolled, NReplicated, NDivergence, NLostUnflushed, NTruncHw, NTruncR2, NTrunc, NHwLeader, NHwFollower,
+    NIsrProposed, NIsrChanged, NAlterRejected, NElected, NNoLeader, NBecameLeader, NBecameFollower,
+    NStaleIgnored, NCrashClean, NCrashUnclean, NCrashLossy, NRestarted, NRecovered, NRegistered, NFenced,
+    NUnfenced, NPaused, NWoke, NRebalance, NControllerElected, NZombieController, NStaleController,
+    NFetchRead, NListOffsets, NNetwork, NFlushed, NViolated, NViolatedOn,
+    // Narration: the one-sentence reasons (the rule's why).
+    WP1, WP3, WP5, WNotEnough, WNotEnoughAfter, WTimedOut, WNotLeader, WG1, WR4, WL4, WLossy, WB4, WR2,
+    WTrunc, WH2, WHwFollower, WOutOfSync, WCaughtUp, WFenced, WFellBehind, WFollowerCaughtUp, WElectionIsr,
+    WClean, WPreferred, WUnclean, WNoLeader, WEpochBump, WC2, WF2, WB2, WPL4, WK1, WStaleEpoch, WQ1,
+    WExplained, WFault,
 }
 
 /// One event in plain language.
@@ -188,7 +215,7 @@ pub struct Narration {
     /// The PROTOCOL.md rule it follows (e.g. "L4").
     pub rule: &'static str,
     /// Why, in one sentence (may be empty).
-    pub why: String,
+    pub why: &'static str,
     /// `normal`, `important` (elections, truncations, commits) or `bad` (errors, loss).
     pub tone: &'static str,
 }
@@ -232,12 +259,64 @@ pub fn level(name: &str) -> Ui {
     }
 }
 
-/// A UI string.
+/// A catalogue string. Korean before its catalogue has arrived (never shown: [`load`] sets
+/// the page's language only once it has) falls back to English.
 pub fn t(lang: Lang, k: Ui) -> &'static str {
     match lang {
         Lang::En => en::ui(k),
+        #[cfg(not(target_arch = "wasm32"))]
         Lang::Ko => ko::ui(k),
+        #[cfg(target_arch = "wasm32")]
+        Lang::Ko => KO.get().map_or_else(|| en::ui(k), |c| c[k as usize]),
     }
+}
+
+/// The Korean catalogue once fetched (`i18n/ko.json`): the page's first load carries only the
+/// English one, which keeps ~7 KB of Korean out of every English reader's download.
+#[cfg(target_arch = "wasm32")]
+static KO: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+
+/// Where the Korean catalogue is fetched from (relative, so a sub-path deploy finds it).
+pub const KO_FILE: &str = "i18n/ko.json";
+
+/// Reads a catalogue file: `{"v": 1, "lang": "ko", "keys": N, "text": [...]}` with one string
+/// per key of [`Ui::ALL`], in that order. A file of another version or length (a page and a
+/// catalogue from different releases) is refused by name rather than shown shifted.
+pub fn parse_catalogue(json: &str) -> Result<Vec<String>, String> {
+    let v: serde_json::Value = serde_json::from_str(json).map_err(|e| format!("{KO_FILE}: {e}"))?;
+    if v["v"] != 1 {
+        return Err(format!("{KO_FILE}: version {} is not 1", v["v"]));
+    }
+    let text = v["text"].as_array().ok_or_else(|| format!("{KO_FILE}: `text` is not a list"))?;
+    if text.len() != Ui::ALL.len() {
+        return Err(format!("{KO_FILE}: {} strings, this page has {} keys (a different release?)", text.len(), Ui::ALL.len()));
+    }
+    text.iter()
+        .enumerate()
+        .map(|(i, s)| s.as_str().map(str::to_string).ok_or_else(|| format!("{KO_FILE}: text[{i}] is not a string")))
+        .collect()
+}
+
+/// Whether `lang`'s catalogue is at hand (English always is).
+pub fn ready(lang: Lang) -> bool {
+    #[cfg(target_arch = "wasm32")]
+    return lang == Lang::En || KO.get().is_some();
+    #[cfg(not(target_arch = "wasm32"))]
+    return { let _ = lang; true };
+}
+
+/// Makes `lang`'s catalogue ready, fetching it the first time.
+pub async fn load(lang: Lang) -> Result<(), String> {
+    if ready(lang) {
+        return Ok(());
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        let text = crate::lessons::fetch_text(KO_FILE).await?;
+        let strings = parse_catalogue(&text)?;
+        let _ = KO.set(strings.into_iter().map(|s| &*Box::leak(s.into_boxed_str())).collect());
+    }
+    Ok(())
 }
 
 /// A UI string that follows the page's language. Every label shares this one closure type, so
@@ -247,10 +326,45 @@ pub fn tr(lang: leptos::prelude::RwSignal<Lang>, k: Ui) -> impl Fn() -> &'static
     move || t(lang.get(), k)
 }
 
+/// Fills a narration template: `{0}` … `{9}` are the arguments' texts.
+pub fn fill(template: &str, args: &[&dyn std::fmt::Display]) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..i]);
+        let b = rest.as_bytes();
+        match (b.get(i + 1), b.get(i + 2)) {
+            (Some(d @ b'0'..=b'9'), Some(b'}')) if ((d - b'0') as usize) < args.len() => {
+                let _ = write!(out, "{}", args[(d - b'0') as usize]);
+                rest = &rest[i + 3..];
+            }
+            _ => {
+                out.push('{');
+                rest = &rest[i + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A value as the narration quotes it (`"a\nb"`: Rust's debug form).
+struct Quoted<'a>(&'a str);
+
+impl std::fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.0)
+    }
+}
+
 /// An event in plain language, or `None` for chatter the log leaves out (sends, deliveries,
-/// heartbeats) unless `messages` is set.
+/// heartbeats) unless `messages` is set. The words are the catalogue's templates; which
+/// template, its arguments, the rule and the tone are chosen here, once for every language.
 #[inline(never)] // two call sites (the log, truncation notes): one copy in the bundle
 pub fn narrate(lang: Lang, e: &Event, messages: bool) -> Option<Narration> {
+    use kplay_core::event::{CrashKind, ElectionKind, IsrChangeReason, ReadKind, TruncationRule};
+    use Ui::*;
     if !messages && matches!(e, Event::Sent { .. } | Event::Delivered { .. } | Event::Flushed { .. }) {
         return None;
     }
@@ -264,9 +378,146 @@ pub fn narrate(lang: Lang, e: &Event, messages: bool) -> Option<Narration> {
             return None;
         }
     }
-    Some(match lang {
-        Lang::En => en::narrate(e),
-        Lang::Ko => ko::narrate(e),
+    let say = |k: Ui, args: &[&dyn std::fmt::Display]| fill(t(lang, k), args);
+    let n = |text: String, rule: &'static str, why: Option<Ui>, tone: &'static str| Narration { text, rule, why: why.map_or("", |k| t(lang, k)), tone };
+    Some(match e {
+        Event::Sent { from, to, message, deliver_at, .. } => {
+            n(say(if deliver_at.is_none() { NSentHeld } else { NSent }, &[from, to, message]), "", None, "normal")
+        }
+        Event::Delivered { from, to, kind, .. } => n(say(NDelivered, &[from, to, kind]), "", None, "normal"),
+        Event::Dropped { reason, .. } => n(say(NDropped, &[reason]), "", None, "bad"),
+        Event::ProduceSent { tp, to, acks, value, .. } => n(say(NProduceSent, &[&Quoted(value), tp, to, acks]), "P1", Some(WP1), "normal"),
+        Event::Appended { broker, tp, offset, epoch, value, .. } => {
+            n(say(NAppended, &[broker, &Quoted(value), tp, offset, epoch]), "P3", Some(WP3), "normal")
+        }
+        Event::ProduceCompleted { tp, error: None, offset, .. } => n(
+            match offset {
+                Some(o) => say(NAckedAt, &[tp, o]),
+                None => say(NAcked, &[tp]),
+            },
+            "P5",
+            Some(WP5),
+            "normal",
+        ),
+        Event::ProduceCompleted { tp, error: Some(e), .. } => n(
+            say(NProduceFailed, &[tp, e]),
+            "P5",
+            match e.name() {
+                "NOT_ENOUGH_REPLICAS" => Some(WNotEnough),
+                "NOT_ENOUGH_REPLICAS_AFTER_APPEND" => Some(WNotEnoughAfter),
+                "REQUEST_TIMED_OUT" => Some(WTimedOut),
+                "NOT_LEADER_OR_FOLLOWER" => Some(WNotLeader),
+                _ => None,
+            },
+            "bad",
+        ),
+        Event::SegmentRolled { broker, tp, base_offset } => n(say(NRolled, &[broker, tp, base_offset]), "G1", Some(WG1), "normal"),
+        Event::Replicated { broker, tp, from, to } => n(say(NReplicated, &[broker, tp, from, &(to.0 - 1), to]), "R4", Some(WR4), "normal"),
+        Event::DivergenceDetected { leader, follower, tp, epoch, end_offset } => {
+            n(say(NDivergence, &[leader, follower, tp, epoch, end_offset]), "L4", Some(WL4), "important")
+        }
+        Event::Truncated { broker, tp, from, to, rule, leader_epoch, leader_end_offset } => match rule {
+            TruncationRule::LossyCrash => n(say(NLostUnflushed, &[broker, tp, to, &(from.0 - 1)]), "B1", Some(WLossy), "bad"),
+            TruncationRule::HwTruncation => n(say(NTruncHw, &[broker, tp, to]), "B4", Some(WB4), "bad"),
+            TruncationRule::R2 => n(say(NTruncR2, &[broker, tp, from, to, leader_end_offset]), "R2", Some(WR2), "important"),
+            _ => n(say(NTrunc, &[broker, tp, leader_epoch, leader_end_offset, to, &(from.0 - 1)]), rule.id(), Some(WTrunc), "important"),
+        },
+        Event::HighWatermark { broker, tp, from, to, leader: true } => n(say(NHwLeader, &[broker, tp, from, to]), "H2", Some(WH2), "important"),
+        Event::HighWatermark { broker, tp, from, to, leader: false } => n(say(NHwFollower, &[broker, tp, from, to]), "R4", Some(WHwFollower), "normal"),
+        Event::IsrProposed { broker, tp, from, to, reason } => n(
+            say(NIsrProposed, &[broker, tp, &set(from), &set(to)]),
+            "S3",
+            match reason {
+                IsrChangeReason::OutOfSync => Some(WOutOfSync),
+                IsrChangeReason::CaughtUp => Some(WCaughtUp),
+                _ => None,
+            },
+            "normal",
+        ),
+        Event::IsrChanged { tp, from, to, partition_epoch, reason } => n(
+            say(NIsrChanged, &[tp, &set(from), &set(to), partition_epoch]),
+            if *reason == IsrChangeReason::Fenced { "S6" } else { "S4" },
+            Some(match reason {
+                IsrChangeReason::Fenced => WFenced,
+                IsrChangeReason::OutOfSync => WFellBehind,
+                IsrChangeReason::CaughtUp => WFollowerCaughtUp,
+                IsrChangeReason::Election => WElectionIsr,
+            }),
+            "important",
+        ),
+        Event::AlterPartitionRejected { tp, error } => n(say(NAlterRejected, &[tp, error]), "S4", None, "bad"),
+        Event::LeaderElected { tp, leader, leader_epoch, kind, isr, .. } => n(
+            match leader {
+                Some(l) => say(NElected, &[l, tp, leader_epoch, &set(isr)]),
+                None => say(NNoLeader, &[tp, leader_epoch]),
+            },
+            "E2",
+            Some(match kind {
+                ElectionKind::Clean => WClean,
+                ElectionKind::Preferred => WPreferred,
+                ElectionKind::Unclean => WUnclean,
+                ElectionKind::NoLeader => WNoLeader,
+                ElectionKind::EpochBump => WEpochBump,
+            }),
+            if *kind == ElectionKind::Unclean || leader.is_none() { "bad" } else { "important" },
+        ),
+        Event::BecameLeader { broker, tp, leader_epoch, leso } => n(say(NBecameLeader, &[broker, tp, leader_epoch, leso]), "C2", Some(WC2), "important"),
+        Event::BecameFollower { broker, tp, leader, leader_epoch } => {
+            n(say(NBecameFollower, &[broker, tp, leader, leader_epoch]), "F2", Some(WF2), "normal")
+        }
+        Event::StaleStateIgnored { broker, tp, .. } => n(say(NStaleIgnored, &[broker, tp]), "E4", None, "normal"),
+        Event::BrokerCrashed { broker, kind } => n(
+            say(
+                match kind {
+                    CrashKind::Clean => NCrashClean,
+                    CrashKind::Unclean => NCrashUnclean,
+                    CrashKind::Lossy => NCrashLossy,
+                },
+                &[broker],
+            ),
+            "B1",
+            None,
+            "bad",
+        ),
+        Event::BrokerRestarted { broker } => n(say(NRestarted, &[broker]), "B2", Some(WB2), "important"),
+        Event::LogRecovered { broker, tp, log_end_offset, high_watermark } => {
+            n(say(NRecovered, &[broker, tp, log_end_offset, high_watermark]), "B2", None, "normal")
+        }
+        Event::BrokerRegistered { broker, broker_epoch } => n(say(NRegistered, &[broker, broker_epoch]), "E1", None, "normal"),
+        Event::BrokerFenced { broker, reason } => n(say(NFenced, &[broker, reason]), "E1", None, "important"),
+        Event::BrokerUnfenced { broker } => n(say(NUnfenced, &[broker]), "E1", None, "normal"),
+        Event::BrokerPaused { broker, paused: true } => n(say(NPaused, &[broker]), "", None, "bad"),
+        Event::BrokerPaused { broker, paused: false } => n(say(NWoke, &[broker]), "", None, "normal"),
+        Event::LeaderRebalance { controller, imbalanced } => n(
+            say(NRebalance, &[controller, &imbalanced.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")]),
+            "PL4",
+            Some(WPL4),
+            "important",
+        ),
+        Event::ControllerElected { broker, controller_epoch } => {
+            n(say(NControllerElected, &[broker, controller_epoch]), "K1", Some(WK1), "important")
+        }
+        Event::ZombieControllerFenced { broker, controller_epoch } => n(say(NZombieController, &[broker, controller_epoch]), "K1", None, "bad"),
+        Event::StaleControllerRejected { broker, from, request_epoch, known_epoch } => {
+            n(say(NStaleController, &[broker, from, request_epoch, known_epoch]), "K1", Some(WStaleEpoch), "important")
+        }
+        Event::ConsumerRead { broker, tp, kind, offset, result } => n(
+            say(if *kind == ReadKind::Fetch { NFetchRead } else { NListOffsets }, &[tp, offset, broker, result]),
+            if *kind == ReadKind::Fetch { "Q1" } else { "Q2" },
+            Some(WQ1),
+            "normal",
+        ),
+        Event::NetworkChanged { description } => n(say(NNetwork, &[description]), "", None, "important"),
+        Event::Flushed { broker } => n(say(NFlushed, &[broker]), "B1", None, "normal"),
+        Event::InvariantViolated { invariant, tp, explained, detail } => n(
+            match tp {
+                Some(tp) => say(NViolatedOn, &[invariant, detail, tp]),
+                None => say(NViolated, &[invariant, detail]),
+            },
+            "§3",
+            Some(if *explained { WExplained } else { WFault }),
+            "bad",
+        ),
     })
 }
 
@@ -311,6 +562,54 @@ mod tests {
         distinct.sort();
         distinct.dedup();
         assert_eq!(distinct.len(), names.len(), "two topics share a name: {names:?}");
+    }
+
+    /// The file the page fetches (`web/i18n/ko.json`, copied to `dist/i18n/`) is ko.rs's
+    /// catalogue, key by key: `KPLAY_BLESS=1 cargo test -p kplay-web` rewrites it after an edit.
+    #[test]
+    fn the_korean_catalogue_file_is_the_korean_catalogue() {
+        let text: Vec<&str> = Ui::ALL.iter().map(|&k| ko::ui(k)).collect();
+        let json = serde_json::json!({ "v": 1, "lang": "ko", "keys": Ui::ALL.len(), "text": text });
+        let want = format!("{}\n", serde_json::to_string_pretty(&json).unwrap());
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("i18n/ko.json");
+        if std::env::var_os("KPLAY_BLESS").is_some() {
+            std::fs::write(&path, &want).unwrap();
+        }
+        let got = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(got == want, "web/i18n/ko.json is out of date: run KPLAY_BLESS=1 cargo test -p kplay-web");
+        let parsed = parse_catalogue(&got).unwrap();
+        for (i, &k) in Ui::ALL.iter().enumerate() {
+            assert_eq!(parsed[i], ko::ui(k), "{k:?}");
+        }
+    }
+
+    #[test]
+    fn a_catalogue_from_another_release_is_refused_by_name() {
+        let e = parse_catalogue(r#"{"v":1,"lang":"ko","text":["a"]}"#).unwrap_err();
+        assert!(e.contains("1 strings") && e.contains(&Ui::ALL.len().to_string()), "{e}");
+        assert!(parse_catalogue(r#"{"v":2,"text":[]}"#).unwrap_err().contains("version 2"));
+        assert!(parse_catalogue("{").unwrap_err().starts_with(KO_FILE));
+        let mut text: Vec<serde_json::Value> = Ui::ALL.iter().map(|_| "x".into()).collect();
+        text[3] = 5.into();
+        let e = parse_catalogue(&serde_json::json!({"v": 1, "text": text}).to_string()).unwrap_err();
+        assert!(e.contains("text[3] is not a string"), "{e}");
+    }
+
+    /// Each language may order a template's arguments its own way, but must use every one
+    /// the English uses (and no other): a Korean sentence never drops the offset it is about.
+    #[test]
+    fn both_languages_fill_the_same_arguments_of_every_template() {
+        let used = |s: &str| (0..10).filter(|i| s.contains(&format!("{{{i}}}"))).collect::<Vec<_>>();
+        for &k in Ui::ALL {
+            assert_eq!(used(en::ui(k)), used(ko::ui(k)), "{k:?}: {:?} / {:?}", en::ui(k), ko::ui(k));
+            assert!(!en::ui(k).is_empty() && !ko::ui(k).is_empty(), "{k:?}");
+        }
+    }
+
+    #[test]
+    fn a_template_is_filled_by_position_and_other_braces_stay() {
+        assert_eq!(fill("{1} then {0}, {0} again; {x} {9} {", &[&"a", &2]), "2 then a, a again; {x} {9} {");
+        assert_eq!(fill("quoted {0}", &[&Quoted("a\"b")]), "quoted \"a\\\"b\"");
     }
 
     #[test]

@@ -84,7 +84,7 @@ fn rows_html(rows: &Rows, jump: &str) -> String {
         }
         let _ = write!(h, r#"<span class="text">{}</span>"#, escape(&n.text));
         if !n.why.is_empty() {
-            let _ = write!(h, r#"<span class="why">{}</span>"#, escape(&n.why));
+            let _ = write!(h, r#"<span class="why">{}</span>"#, escape(n.why));
         }
         h.push_str("</li>");
     }
