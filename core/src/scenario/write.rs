@@ -35,8 +35,15 @@ impl Object {
     }
 
     fn put(mut self, key: &str, v: &impl ToJson) -> Object {
-        self.0.insert(key.into(), v.write());
+        self.insert(key, v.write());
         self
+    }
+
+    /// One copy of the insertion for every field (inlined, it was one per field: 0.4 KB of
+    /// the gzipped page).
+    #[inline(never)]
+    fn insert(&mut self, key: &str, v: Value) {
+        self.0.insert(key.into(), v);
     }
 
     fn put_some<T: ToJson>(self, key: &str, v: &Option<T>) -> Object {
@@ -48,7 +55,7 @@ impl Object {
 
     fn put_nullable<T: ToJson>(mut self, key: &str, v: &Option<Option<T>>) -> Object {
         if let Some(l) = v {
-            self.0.insert(key.into(), l.as_ref().map_or(Value::Null, |b| b.write()));
+            self.insert(key, l.as_ref().map_or(Value::Null, |b| b.write()));
         }
         self
     }
