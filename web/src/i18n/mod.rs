@@ -526,7 +526,8 @@ pub fn set(v: &[kplay_core::ids::BrokerId]) -> String {
     kplay_core::message::ids(v.iter().copied())
 }
 
-#[cfg(test)]
+// Natively only: the Korean catalogue (`ko.rs`) is not compiled into the page.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use kplay_core::event::TruncationRule;
