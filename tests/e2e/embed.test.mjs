@@ -184,7 +184,9 @@ test('a course page on another origin drives an embedded lesson through the post
   assert.equal(unknown.error.code, 'unknown_method');
   const cmd = await ask('command', { command: { do: 'crash' } });
   assert.match(cmd.error.message, /missing field `broker`/);
-  await ask('setLang', { lang: 'ko' });
+  // Answered once the Korean catalogue has arrived and the page speaks it.
+  const ko = await ask('setLang', { lang: 'ko' });
+  assert.equal(ko.result.lang, 'ko');
   await frame.locator('html[lang="ko"]').waitFor();
   // An event arrives for a violation too: an unclean election in free play loses data.
   await page.click('#state');

@@ -53,7 +53,8 @@ fn violation(v: &kplay_core::invariants::Violation) -> Value {
     obj(vec![("invariant", v.invariant.as_str().into()), ("step", v.step.into()), ("partition", v.tp.as_ref().map(|t| t.to_string()).into()), ("explained", v.explained.into()), ("detail", v.detail.as_str().into())])
 }
 
-/// Carries out a request that needs no waiting; `None` for one that does (`load` of a lesson).
+/// Carries out a request that needs no waiting; `None` for one that does (`load` of a lesson,
+/// `setLang` to a language whose catalogue is still to be fetched).
 fn carry_out(sim: &Sim, method: Method) -> Option<Result<Value, ApiError>> {
     let failed = |m: String| Err(ApiError::new("failed", m));
     Some(match method {
@@ -116,10 +117,7 @@ fn carry_out(sim: &Sim, method: Method) -> Option<Result<Value, ApiError>> {
             sim.speed.set(s);
             Ok(state(sim))
         }
-        Method::SetLang(l) => {
-            sim.use_lang(l, false, None); // not remembered: a host does not change the reader's choice
-            Ok(state(sim))
-        }
+        Method::SetLang(_) => return None,
         Method::Command(c) => {
             sim.command(c);
             match sim.error.get_untracked() {
@@ -195,6 +193,16 @@ pub fn install(sim: Sim, allowed: Vec<String>) {
                     leptos::task::spawn_local(async move {
                         let result = sim.load_lesson_id(&lesson).await.map(|()| state(&sim)).map_err(|e| ApiError::new("failed", format!("load: {e}")));
                         reply(&id, result);
+                    });
+                }
+                Ok(Request { id, method: Method::SetLang(lang) }) => {
+                    // Answered once the page speaks it, so the answer's `lang` is the new one.
+                    leptos::task::spawn_local(async move {
+                        let result = crate::i18n::load(lang).await.map(|()| {
+                            sim.use_lang(lang, false, None); // not remembered: a host does not change the reader's choice
+                            state(&sim)
+                        });
+                        reply(&id, result.map_err(|e| ApiError::new("failed", format!("setLang: {e}"))));
                     });
                 }
                 Ok(Request { id, method }) => {
