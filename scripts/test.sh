@@ -15,8 +15,6 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 step "lints (clippy, native and the page on wasm32)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo clippy --target wasm32-unknown-unknown -p kplay-web --all-targets --locked -- -D warnings
-# The postMessage API, not in the default page yet (docs/embed.md), still has to compile.
-cargo clippy --target wasm32-unknown-unknown -p kplay-web --features api --locked -- -D warnings
 
 step "native tests"
 cargo test --workspace --locked

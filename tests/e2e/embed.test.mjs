@@ -151,11 +151,7 @@ test('a link pins a sandbox: seed, brokers, partitions, min ISR, unclean electio
   await page.close();
 });
 
-// The postMessage API is built (web/src/embed/host.rs, `--features api`) but not in the
-// default page: it does not fit the 300 KB budget yet (docs/embed.md).
-const API = { skip: 'the postMessage API is not in the default build (bundle budget; docs/embed.md)' };
-
-test('a course page on another origin drives an embedded lesson through the postMessage API', API, async () => {
+test('a course page on another origin drives an embedded lesson through the postMessage API', async () => {
   const { page, errors } = await openPage(browser, { width: 1000, height: 1000 });
   await page.goto(`${host.url}host.html?src=${encodeURIComponent(server.url)}`);
   const frame = page.frameLocator('#kplay');
@@ -197,7 +193,7 @@ test('a course page on another origin drives an embedded lesson through the post
   await page.close();
 });
 
-test('the page refuses requests from an origin it was not told to answer', API, async () => {
+test('the page refuses requests from an origin it was not told to answer', async () => {
   const { page, errors } = await openPage(browser);
   await page.goto(`${host.url}host.html?src=${encodeURIComponent(server.url)}`);
   await page.frameLocator('#kplay').locator('[data-testid="app"]').waitFor();

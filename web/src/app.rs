@@ -101,11 +101,11 @@ pub fn App() -> impl IntoView {
         None => sim.apply_params(params, None, errors),
     }
     // Only an embedded page answers a host: a full page in someone's frame keeps to itself.
-    #[cfg(all(target_arch = "wasm32", feature = "api"))]
+    #[cfg(target_arch = "wasm32")]
     if embedded {
         crate::embed::host::install(sim, origins);
     }
-    #[cfg(not(all(target_arch = "wasm32", feature = "api")))]
+    #[cfg(not(target_arch = "wasm32"))]
     let _ = origins;
     // Embedded: the side panels fold away (open at once when `panels=` names some); a link
     // opens the full playground in a new tab.

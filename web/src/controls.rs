@@ -2,7 +2,6 @@
 //! language switch, help, and session export / import.
 
 use crate::i18n::{t, tr, Lang, Ui};
-use crate::session::Session;
 use crate::sim::Sim;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -48,14 +47,9 @@ pub fn Controls() -> impl IntoView {
         let done = reader.clone();
         let on_loadend = wasm_bindgen::closure::Closure::once_into_js(move || {
             let text = done.result().ok().and_then(|v| v.as_string());
-            // A lesson file opens as a lesson (its tour), any other scenario as the sandbox.
-            match text {
-                Some(t) if t.contains("\"lesson\"") && kplay_core::Scenario::from_json(&t).is_ok_and(|s| s.lesson.is_some()) => sim.open_lesson(&t),
-                Some(t) => match Session::from_json(&t) {
-                    Ok(s) => sim.replace(s),
-                    Err(e) => sim.error.set(Some(format!("{name}: {e}"))),
-                },
-                None => sim.error.set(Some(format!("{name}: the file could not be read"))),
+            let opened = text.ok_or_else(|| "the file could not be read".to_string()).and_then(|t| sim.open_text(&t));
+            if let Err(e) = opened {
+                sim.error.set(Some(format!("{name}: {e}")));
             }
         });
         reader.set_onloadend(Some(on_loadend.unchecked_ref()));

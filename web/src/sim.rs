@@ -539,6 +539,20 @@ impl Sim {
         }
     }
 
+    /// Opens a scenario file's text (an imported file, a host's `load`): a lesson file as a
+    /// lesson (its tour), any other scenario as the sandbox. The error names the problem.
+    pub fn open_text(&self, text: &str) -> Result<(), String> {
+        if text.contains("\"lesson\"") && kplay_core::Scenario::from_json(text).is_ok_and(|s| s.lesson.is_some()) {
+            self.open_lesson(text);
+            return self.error.get_untracked().map_or(Ok(()), Err);
+        }
+        self.replace(Session::from_json(text)?);
+        if self.mode.get_untracked() == Mode::Library {
+            self.mode.set(Mode::Sandbox);
+        }
+        Ok(())
+    }
+
     /// Fetches a lesson of the library by its file name and opens it.
     pub fn fetch_lesson(&self, file: String) {
         let sim = *self;

@@ -102,16 +102,20 @@ fn count(method: &str, args: &Value) -> Result<u64, ApiError> {
 
 /// Reads a message. `None`: not of this protocol (ignored). `Some(Err((id, e)))`: of this
 /// protocol but malformed; the answer carries `id` and the error.
-pub fn parse(data: &Value) -> Option<Result<Request, (Value, ApiError)>> {
-    let obj = data.as_object()?;
+/// Takes the message by value: its `id` moves into the answer (a `Value` clone is code).
+pub fn parse(data: Value) -> Option<Result<Request, (Value, ApiError)>> {
+    let Value::Object(mut obj) = data else { return None };
     if obj.get("ns").and_then(Value::as_str) != Some("kplay") {
         return None;
     }
-    let id = obj.get("id").cloned().unwrap_or(Value::Null);
     if obj.contains_key("event") || obj.contains_key("result") || obj.contains_key("error") {
         return None; // one of our own answers or events, echoed back: not a request
     }
-    Some(request(obj, &id).map(|method| Request { id: id.clone(), method }).map_err(|e| (id, e)))
+    let id = obj.shift_remove("id").unwrap_or(Value::Null);
+    Some(match request(&obj, &id) {
+        Ok(method) => Ok(Request { id, method }),
+        Err(e) => Err((id, e)),
+    })
 }
 
 fn request(obj: &serde_json::Map<String, Value>, id: &Value) -> Result<Method, ApiError> {
@@ -183,28 +187,24 @@ fn short(v: &Value) -> String {
     }
 }
 
-/// A JSON object from its fields, built by hand: `json!` instantiates serde's value serializer
-/// for every type it meets, which cost the page's bundle several kilobytes.
-/// One function for every object (a const-generic array made one copy per length).
-pub fn obj(fields: Vec<(&str, Value)>) -> Value {
-    let mut m = serde_json::Map::new();
-    for (k, v) in fields {
-        m.insert(k.to_string(), v);
-    }
-    Value::Object(m)
+/// A string as JSON text (quoted, escaped). Answers and events are written as JSON text with
+/// `format!`: building `Value`s field by field cost the page's bundle several kilobytes.
+pub fn text(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_default()
 }
 
-/// The answer to request `id`.
-pub fn answer(id: &Value, result: Result<Value, ApiError>) -> Value {
-    match result {
-        Ok(r) => obj(vec![("ns", "kplay".into()), ("v", VERSION.into()), ("id", id.clone()), ("result", r)]),
-        Err(e) => obj(vec![("ns", "kplay".into()), ("v", VERSION.into()), ("id", id.clone()), ("error", obj(vec![("code", e.code.into()), ("message", e.message.into())]))]),
-    }
+/// The answer to request `id`: `result` is JSON text.
+pub fn answer(id: Value, result: Result<String, ApiError>) -> String {
+    let (key, value) = match result {
+        Ok(r) => ("result", r),
+        Err(e) => ("error", format!(r#"{{"code":"{}","message":{}}}"#, e.code, text(&e.message))),
+    };
+    format!(r#"{{"ns":"kplay","v":{VERSION},"id":{id},"{key}":{value}}}"#)
 }
 
-/// An event (`ready`, `step`, `stop`, `violation`, `resize`).
-pub fn event(name: &str, data: Value) -> Value {
-    obj(vec![("ns", "kplay".into()), ("v", VERSION.into()), ("event", name.into()), ("data", data)])
+/// An event (`ready`, `step`, `stop`, `violation`, `resize`); `data` is JSON text.
+pub fn event(name: &str, data: &str) -> String {
+    format!(r#"{{"ns":"kplay","v":{VERSION},"event":"{name}","data":{data}}}"#)
 }
 
 /// Whether `origin` may talk to the page: any origin when `allowed` is empty (the `origin`
@@ -220,7 +220,7 @@ mod tests {
     use kplay_core::ids::BrokerId;
 
     fn req(v: Value) -> Result<Request, (Value, ApiError)> {
-        parse(&v).expect("of the protocol")
+        parse(v).expect("of the protocol")
     }
 
     #[test]
@@ -241,9 +241,9 @@ mod tests {
 
     #[test]
     fn other_messages_are_ignored_and_bad_ones_are_named() {
-        assert!(parse(&json!("hello")).is_none());
-        assert!(parse(&json!({"type": "resize", "height": 3})).is_none());
-        assert!(parse(&json!({"ns": "kplay", "v": 1, "event": "ready"})).is_none(), "our own event echoed back");
+        assert!(parse(json!("hello")).is_none());
+        assert!(parse(json!({"type": "resize", "height": 3})).is_none());
+        assert!(parse(json!({"ns": "kplay", "v": 1, "event": "ready"})).is_none(), "our own event echoed back");
         let err = |v: Value| req(v).unwrap_err();
         assert_eq!(err(json!({"ns": "kplay", "v": 2, "id": 1, "method": "play"})).1.code, "unsupported_version");
         assert_eq!(err(json!({"ns": "kplay", "id": 1, "method": "play"})).1.code, "bad_request");
@@ -263,8 +263,10 @@ mod tests {
 
     #[test]
     fn answers_carry_the_id_and_only_allowed_origins_talk() {
-        assert_eq!(answer(&json!(7), Ok(json!({"step": 3}))), json!({"ns": "kplay", "v": 1, "id": 7, "result": {"step": 3}}));
-        assert_eq!(answer(&json!("x"), Err(ApiError::new("bad_args", "m"))), json!({"ns": "kplay", "v": 1, "id": "x", "error": {"code": "bad_args", "message": "m"}}));
+        let read = |t: String| serde_json::from_str::<Value>(&t).expect("JSON");
+        assert_eq!(read(answer(json!(7), Ok(r#"{"step":3}"#.into()))), json!({"ns": "kplay", "v": 1, "id": 7, "result": {"step": 3}}));
+        assert_eq!(read(answer(json!("x"), Err(ApiError::new("bad_args", "say \"m\"\n")))), json!({"ns": "kplay", "v": 1, "id": "x", "error": {"code": "bad_args", "message": "say \"m\"\n"}}));
+        assert_eq!(read(event("step", r#"{"step":2}"#)), json!({"ns": "kplay", "v": 1, "event": "step", "data": {"step": 2}}));
         assert!(origin_allowed(&[], "https://a.example"));
         assert!(origin_allowed(&["https://a.example".into()], "https://a.example"));
         assert!(!origin_allowed(&["https://a.example".into()], "https://a.example.evil"));

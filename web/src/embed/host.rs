@@ -5,81 +5,78 @@
 //! like an imported file's).
 
 use crate::embed::api::{self, ApiError, Goto, Load, Method, Request};
-use crate::session::Session;
 use crate::sim::{Mode, Sim};
 use leptos::prelude::*;
-use crate::embed::api::obj;
+use crate::embed::api::text;
+use std::fmt::Write;
 use serde_json::Value;
 use wasm_bindgen::JsCast;
 
-/// The page's state as `getState` answers it.
-pub fn state(sim: &Sim) -> Value {
+/// `null` or the number.
+fn or_null(n: Option<i64>) -> String {
+    n.map_or_else(|| "null".into(), |n| n.to_string())
+}
+
+/// The page's state as `getState` answers it, as JSON text.
+pub fn state(sim: &Sim) -> String {
+    let step = sim.step.get_untracked();
     let (lesson, stop, stops) = sim.lesson.with_untracked(|l| match l {
-        Some(l) => (Value::from(l.lesson.id.as_str()), Value::from(l.stop_at(sim.step.get_untracked()).map(|i| i as u64 + 1)), Value::from(l.steps.len() as u64)),
-        None => (Value::Null, Value::Null, Value::Null),
+        Some(l) => (text(&l.lesson.id), or_null(l.stop_at(step).map(|i| i as i64 + 1)), l.steps.len().to_string()),
+        None => ("null".into(), "null".into(), "null".into()),
     });
-    let partitions: Vec<Value> = sim.view.with_untracked(|v| {
-        v.partitions
-            .iter()
-            .map(|p| {
-                let hw = p.leader.and_then(|l| p.replicas.iter().find(|r| r.broker == l)).map(|r| r.hw);
-                let isr: Vec<u32> = p.isr.split(',').filter_map(|b| b.trim().parse().ok()).collect();
-                obj(vec![("topic", p.topic.as_str().into()), ("partition", p.partition.into()), ("leader", p.leader.into()), ("leaderEpoch", p.leader_epoch.into()), ("isr", isr.into()), ("hw", hw.into())])
-            })
-            .collect()
+    let mut partitions = String::new();
+    sim.view.with_untracked(|v| {
+        for p in &v.partitions {
+            let hw = p.leader.and_then(|l| p.replicas.iter().find(|r| r.broker == l)).map(|r| r.hw);
+            let _ = write!(
+                partitions,
+                r#"{}{{"topic":{},"partition":{},"leader":{},"leaderEpoch":{},"isr":[{}],"hw":{}}}"#,
+                if partitions.is_empty() { "" } else { "," },
+                text(&p.topic),
+                p.partition,
+                or_null(p.leader.map(i64::from)),
+                p.leader_epoch,
+                p.isr,
+                or_null(hw)
+            );
+        }
     });
-    let violations: Vec<Value> = sim.violations.with_untracked(|v| v.iter().map(violation).collect());
+    let violations = sim.violations.with_untracked(|v| v.iter().map(violation).collect::<Vec<_>>().join(","));
     let mode = match sim.mode.get_untracked() {
         Mode::Sandbox => "sandbox",
         Mode::Library => "library",
         Mode::Lesson => "lesson",
     };
-    obj(vec![
-        ("step", sim.step.get_untracked().into()),
-        ("lastStep", sim.last_step.get_untracked().into()),
-        ("time", sim.with_session(|s| s.timeline.cluster().now_ms()).into()),
-        ("traceHash", sim.with_session(|s| format!("{:016x}", s.timeline.cluster().trace_hash())).into()),
-        ("playing", sim.playing.get_untracked().into()),
-        ("lang", sim.lang.get_untracked().code().into()),
-        ("mode", mode.into()),
-        ("lesson", lesson),
-        ("stop", stop),
-        ("stops", stops),
-        ("partitions", partitions.into()),
-        ("violations", violations.into()),
-    ])}
+    let (time, hash) = sim.with_session(|s| (s.timeline.cluster().now_ms(), s.timeline.cluster().trace_hash()));
+    format!(
+        r#"{{"step":{step},"lastStep":{},"time":{time},"traceHash":"{hash:016x}","playing":{},"lang":"{}","mode":"{mode}","lesson":{lesson},"stop":{stop},"stops":{stops},"partitions":[{partitions}],"violations":[{violations}]}}"#,
+        sim.last_step.get_untracked(),
+        sim.playing.get_untracked(),
+        sim.lang.get_untracked().code(),
+    )
+}
 
-fn violation(v: &kplay_core::invariants::Violation) -> Value {
-    obj(vec![("invariant", v.invariant.as_str().into()), ("step", v.step.into()), ("partition", v.tp.as_ref().map(|t| t.to_string()).into()), ("explained", v.explained.into()), ("detail", v.detail.as_str().into())])
+fn violation(v: &kplay_core::invariants::Violation) -> String {
+    format!(
+        r#"{{"invariant":{},"step":{},"partition":{},"explained":{},"detail":{}}}"#,
+        text(&v.invariant),
+        v.step,
+        v.tp.as_ref().map_or_else(|| "null".into(), |t| text(&t.to_string())),
+        v.explained,
+        text(&v.detail)
+    )
 }
 
 /// Carries out a request that needs no waiting; `None` for one that does (`load` of a lesson,
 /// `setLang` to a language whose catalogue is still to be fetched).
-fn carry_out(sim: &Sim, method: Method) -> Option<Result<Value, ApiError>> {
+fn carry_out(sim: &Sim, method: Method) -> Option<Result<String, ApiError>> {
     let failed = |m: String| Err(ApiError::new("failed", m));
     Some(match method {
         Method::Load(Load::Lesson(_)) => return None,
-        Method::Load(Load::Scenario(text)) => {
-            let lesson = kplay_core::Scenario::from_json(&text).map(|s| s.lesson.is_some());
-            match lesson {
-                Ok(true) => {
-                    sim.open_lesson(&text);
-                    match sim.lesson.with_untracked(|l| l.as_ref().map(|l| l.source == text)) {
-                        Some(true) => Ok(state(sim)),
-                        _ => failed(format!("load: {}", sim.error.get_untracked().unwrap_or_default())),
-                    }
-                }
-                Ok(false) => match Session::from_json(&text) {
-                    Ok(s) => {
-                        sim.show_sandbox();
-                        sim.replace(s);
-                        Ok(state(sim))
-                    }
-                    Err(e) => Err(ApiError::new("bad_args", format!("load: args.scenario: {e}"))),
-                },
-                Err(e) => Err(ApiError::new("bad_args", format!("load: args.scenario: {e}"))),
-            }
-        }
+        Method::Load(Load::Scenario(text)) => match sim.open_text(&text) {
+            Ok(()) => Ok(state(sim)),
+            Err(e) => Err(ApiError::new("bad_args", format!("load: args.scenario: {e}"))),
+        },
         Method::Play => {
             sim.playing.set(true);
             Ok(state(sim))
@@ -129,8 +126,8 @@ fn carry_out(sim: &Sim, method: Method) -> Option<Result<Value, ApiError>> {
     })
 }
 
-fn post(target: &web_sys::Window, message: &Value, origin: &str) {
-    if let Ok(v) = js_sys::JSON::parse(&message.to_string()) {
+fn post(target: &web_sys::Window, message: &str, origin: &str) {
+    if let Ok(v) = js_sys::JSON::parse(message) {
         let _ = target.post_message(&v, origin);
     }
 }
@@ -164,9 +161,9 @@ pub fn install(sim: Sim, allowed: Vec<String>) {
     let origin = StoredValue::new(parent_origin(&allowed));
     let send_event = {
         let parent = parent.clone();
-        move |name: &str, data: Value| {
+        move |name: &str, data: String| {
             if let Some(o) = origin.get_value() {
-                post(&parent, &api::event(name, data), &o);
+                post(&parent, &api::event(name, &data), &o);
             }
         }
     };
@@ -179,20 +176,20 @@ pub fn install(sim: Sim, allowed: Vec<String>) {
                 return; // not the embedding window, or an origin the page was told to refuse
             }
             let data = js_sys::JSON::stringify(&ev.data()).ok().and_then(|s| s.as_string()).and_then(|s| serde_json::from_str::<Value>(&s).ok());
-            let Some(parsed) = data.as_ref().and_then(api::parse) else { return };
+            let Some(parsed) = data.and_then(api::parse) else { return };
             if origin.with_value(Option::is_none) {
                 origin.set_value(Some(from.clone()));
             }
             let reply = {
                 let parent = parent.clone();
-                move |id: &Value, result: Result<Value, ApiError>| post(&parent, &api::answer(id, result), &from)
+                move |id: Value, result: Result<String, ApiError>| post(&parent, &api::answer(id, result), &from)
             };
             match parsed {
-                Err((id, e)) => reply(&id, Err(e)),
+                Err((id, e)) => reply(id, Err(e)),
                 Ok(Request { id, method: Method::Load(Load::Lesson(lesson)) }) => {
                     leptos::task::spawn_local(async move {
                         let result = sim.load_lesson_id(&lesson).await.map(|()| state(&sim)).map_err(|e| ApiError::new("failed", format!("load: {e}")));
-                        reply(&id, result);
+                        reply(id, result);
                     });
                 }
                 Ok(Request { id, method: Method::SetLang(lang) }) => {
@@ -202,12 +199,12 @@ pub fn install(sim: Sim, allowed: Vec<String>) {
                             sim.use_lang(lang, false, None); // not remembered: a host does not change the reader's choice
                             state(&sim)
                         });
-                        reply(&id, result.map_err(|e| ApiError::new("failed", format!("setLang: {e}"))));
+                        reply(id, result.map_err(|e| ApiError::new("failed", format!("setLang: {e}"))));
                     });
                 }
                 Ok(Request { id, method }) => {
                     if let Some(result) = carry_out(&sim, method) {
-                        reply(&id, result);
+                        reply(id, result);
                     }
                 }
             }
@@ -222,10 +219,10 @@ pub fn install(sim: Sim, allowed: Vec<String>) {
     Effect::new(move |last: Option<u64>| {
         let step = sim.step.get();
         if last != Some(step) {
-            ev("step", obj(vec![("step", step.into()), ("time", sim.with_session(|s| s.timeline.cluster().now_ms()).into())]));
+            ev("step", format!(r#"{{"step":{step},"time":{}}}"#, sim.with_session(|s| s.timeline.cluster().now_ms())));
             let stop = sim.lesson.with_untracked(|l| l.as_ref().and_then(|l| l.steps.iter().position(|s| *s == step).map(|i| (i + 1, l.steps.len(), l.lesson.id.clone()))));
             if let Some((n, of, lesson)) = stop {
-                ev("stop", obj(vec![("stop", (n as u64).into()), ("of", (of as u64).into()), ("step", step.into()), ("lesson", lesson.into())]));
+                ev("stop", format!(r#"{{"stop":{n},"of":{of},"step":{step},"lesson":{}}}"#, text(&lesson)));
             }
         }
         sim.violations.with(|v| {
@@ -242,13 +239,13 @@ pub fn install(sim: Sim, allowed: Vec<String>) {
         let height = document().document_element().map_or(0, |e| e.scroll_height());
         if height != last_height.get_value() {
             last_height.set_value(height);
-            ev("resize", obj(vec![("height", height.into())]));
+            ev("resize", format!(r#"{{"height":{height}}}"#));
         }
     });
     if let (Ok(observer), Some(root)) = (web_sys::ResizeObserver::new(measure.as_ref().unchecked_ref()), document().body()) {
         observer.observe(&root);
     }
     measure.forget(); // lives as long as the page
-    let methods: Vec<Value> = api::METHODS.iter().map(|m| Value::from(*m)).collect();
-    send_event("ready", obj(vec![("version", api::VERSION.into()), ("mode", if sim.embedded { "embed" } else { "full" }.into()), ("methods", methods.into())]));
+    let methods = api::METHODS.iter().map(|m| format!("\"{m}\"")).collect::<Vec<_>>().join(",");
+    send_event("ready", format!(r#"{{"version":{},"mode":"{}","methods":[{methods}]}}"#, api::VERSION, if sim.embedded { "embed" } else { "full" }));
 }

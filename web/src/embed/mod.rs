@@ -4,7 +4,7 @@
 //! embeds this one ([`api`], wired to the window by [`host`]).
 
 pub mod api;
-#[cfg(all(target_arch = "wasm32", feature = "api"))]
+#[cfg(target_arch = "wasm32")]
 pub mod host;
 pub mod panel;
 pub mod params;
