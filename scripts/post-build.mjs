@@ -5,8 +5,8 @@
 //    …ByteSource) are exports of the module, so no linker or optimiser may drop them, though
 //    this page never calls them (it exports nothing of its own). They are removed from the
 //    glue and from the module's export section, and the optimiser then drops their code.
-// 2. A second optimisation: binaryen's `--flatten --rereloop -Oz -Oz` after Trunk's `-Oz`
-//    (3.6 KB of the gzipped page; measured in docs/embed.md § Bundle), then the custom sections
+// 2. More optimisation: binaryen's `--flatten --rereloop -Oz -Oz`, twice, after Trunk's `-Oz`
+//    (2.7 KB of the gzipped page; measured in docs/embed.md § Bundle), then the custom sections
 //    nothing reads at run time (producers, target features, wasm-split's marker).
 // 3. The glue is minified with terser (Trunk 0.21's minifier cannot read it: 1.9 KB).
 // 4. The page's subresource-integrity hashes are replaced by those of the new files.
@@ -119,7 +119,9 @@ const [stripped, removedExports] = rewrite(wasmBefore, { keepExport: (n) => !dea
 const expected = DEAD_CLASSES.length; // at least a `free` per class
 if (removedExports.length < expected) throw new Error(`post-build: expected the dead classes' exports, removed only ${removedExports.join(', ') || 'none'}`);
 writeFileSync(wasmPath, stripped);
-const opt = spawnSync('node_modules/.bin/wasm-opt', [wasmPath, '-o', wasmPath, '--flatten', '--rereloop', '-Oz', '-Oz'], { stdio: 'inherit' });
+// Twice: a second round still saves 0.4 KB, a third nothing (docs/embed.md § Bundle).
+const REOPTIMIZE = ['--flatten', '--rereloop', '-Oz', '-Oz', '--flatten', '--rereloop', '-Oz', '-Oz'];
+const opt = spawnSync('node_modules/.bin/wasm-opt', [wasmPath, '-o', wasmPath, ...REOPTIMIZE], { stdio: 'inherit' });
 if (opt.status !== 0) throw new Error(`post-build: wasm-opt failed (${opt.error ?? `exit ${opt.status}`})`);
 const DROPPED_SECTIONS = ['producers', 'target_features', '__wasm_split_unstable'];
 const [wasmAfter] = rewrite(readFileSync(wasmPath), { keepCustom: (n) => !DROPPED_SECTIONS.includes(n) });
