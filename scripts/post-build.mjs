@@ -109,8 +109,9 @@ const replaceSri = (name, before, after) => {
 
 const files = readdirSync(dir);
 const wasmName = files.find((f) => f.endsWith('_bg.wasm'));
-const jsName = files.find((f) => f.endsWith('.js'));
-if (!wasmName || !jsName) throw new Error(`post-build: no wasm module or glue in ${dir}`);
+// The glue is named after the module (other .js files, e.g. the crash overlay, are Trunk's).
+const jsName = wasmName && wasmName.replace(/_bg\.wasm$/, '.js');
+if (!wasmName || !files.includes(jsName)) throw new Error(`post-build: no wasm module or glue in ${dir}`);
 
 // The module.
 const wasmPath = join(dir, wasmName);

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs whatever is missing, idempotently: the wasm32 target, Trunk, wasm-bindgen-cli (the
+# Installs whatever is missing, idempotently: the wasm32 target, the release build's pinned
+# nightly (build-std), Trunk, wasm-bindgen-cli (the
 # Cargo.lock version), Debian's Chromium + ChromeDriver, a JDK and Maven (the oracle), and the npm packages (wasm-opt from
 # binaryen 132, playwright-core). A warm re-run skips every install. Sourced by serve.sh and
 # test.sh; see shared/TOOLCHAIN.md for why each pin is what it is.
@@ -19,6 +20,8 @@ if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknow
   say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
 fi
+# The release page's pinned nightly with rust-src (scripts/release-toolchain.sh).
+source "$ROOT/scripts/release-toolchain.sh"
 if ! cargo clippy --version >/dev/null 2>&1; then
   say "adding clippy (the lints include the no-HashMap determinism rule)"
   rustup component add clippy

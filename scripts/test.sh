@@ -3,7 +3,8 @@
 #   0. clippy, warnings denied (clippy.toml forbids HashMap/HashSet/Instant: determinism)
 #   1. native unit, conformance and CLI tests (cargo test)
 #   2. wasm-bindgen-tests: the core in Node (determinism vs native), the page in Chromium
-#   3. the release Trunk build, and again under a sub-path (/course/kplay/)
+#   3. the release build (scripts/build.sh: Trunk, the pinned nightly), and again under a
+#      sub-path (/course/kplay/)
 #   4. browser end-to-end tests (node:test + playwright-core + Debian's Chromium)
 #   5. the real-Kafka oracle: tests/oracle/scenarios on an Apache Kafka 4.4.0 KRaft cluster,
 #      compared field by field with the simulator (tests/oracle/run.sh; 0 unexplained differences)
@@ -27,11 +28,11 @@ cargo test --locked --target wasm32-unknown-unknown -p kplay-web --test browser
 
 step "release build (trunk)"
 rm -rf dist
-trunk build --release --offline=true
+scripts/build.sh
 test -f dist/index.html
 # The same page for a sub-path deploy (docs/embed.md): only the bindings and wasm-opt re-run.
 rm -rf dist-sub
-trunk build --release --offline=true --public-url /course/kplay/ --dist dist-sub
+scripts/build.sh --public-url /course/kplay/ --dist dist-sub
 test -f dist-sub/index.html
 
 step "browser end-to-end tests"

@@ -92,3 +92,15 @@ pub fn save_lesson_step(step: u64, fork: Option<&str>) {
 
 /// The storage keys, for the panic overlay's reset button.
 pub const SESSION_KEY: &str = SESSION;
+
+#[cfg(test)]
+mod tests {
+    use super::SESSION_KEY;
+
+    /// The crash overlay (plain JavaScript, running after the wasm instance has aborted) names
+    /// the session key itself; it must be this one.
+    #[test]
+    fn the_crash_overlay_resets_the_session_key() {
+        assert!(include_str!("../js/crash.js").contains(&format!("localStorage.removeItem('{SESSION_KEY}')")));
+    }
+}

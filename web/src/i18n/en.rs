@@ -83,6 +83,7 @@ pub fn ui(k: Ui) -> &'static str {
         EarlierOffsets => "earlier offsets",
         ViolationExplained => "explained by an unclean election or a lossy crash",
         ViolationFault => "protocol fault",
+        ViolationLegacy => "a fault of this legacy truncation mode, which later Kafka fixed",
         OffsetWord => "offset",
         EpochWord => "epoch",
         HighWatermark => "high watermark",

@@ -84,6 +84,7 @@ pub fn ui(k: Ui) -> &'static str {
         EarlierOffsets => "개의 이전 오프셋",
         ViolationExplained => "언클린 선출 또는 페이지 캐시 유실 장애로 설명됨",
         ViolationFault => "프로토콜 결함",
+        ViolationLegacy => "이 레거시 트렁케이션 방식의 결함 (이후 Kafka에서 수정됨)",
         OffsetWord => "오프셋",
         EpochWord => "에포크",
         HighWatermark => "하이 워터마크",

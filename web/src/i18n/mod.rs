@@ -130,6 +130,7 @@ keys! {
     EarlierOffsets,
     ViolationExplained,
     ViolationFault,
+    ViolationLegacy,
     OffsetWord,
     EpochWord,
     HighWatermark,

@@ -2,6 +2,7 @@
 //! inspector is in [`crate::panels::inspector`]).
 
 use crate::i18n::{narrate, t, Lang, Narration, Ui};
+use kplay_core::config::TruncationMode;
 use kplay_core::timeline::Timeline;
 use crate::stage::markup::{clicked, escape};
 use crate::sim::Sim;
@@ -143,6 +144,10 @@ pub fn InvariantPanel() -> impl IntoView {
     let lang = sim.lang;
     let body = move || {
         let l = lang.get();
+        // PROTOCOL §3 (I14, I15): in the legacy truncation modes (F3) even a clean run breaks
+        // the starred invariants — the bugs KIP-101 and KIP-279 fixed. Such a fault is labelled
+        // as the mode's, and marked so (data-legacy) for a reader and for the monkey test.
+        let legacy = sim.with_session(|s| s.origin.config.truncation_mode != TruncationMode::Fetch);
         sim.violations.with(|vs| {
             if vs.is_empty() {
                 return format!(r#"<p class="ok" data-testid="invariants-ok">✔ {}</p>"#, t(l, Ui::NoViolations));
@@ -151,13 +156,18 @@ pub fn InvariantPanel() -> impl IntoView {
                 .iter()
                 .map(|v| {
                     format!(
-                        r#"<li class="violation" data-invariant="{0}" data-explained="{5}"><strong>⚠ {0}</strong>{1}<span class="why">{2}</span><span class="text">{3}</span><button class="link" data-jump="{4}">→ #{4}</button></li>"#,
+                        r#"<li class="violation" data-invariant="{0}" data-explained="{5}" data-legacy="{6}"><strong>⚠ {0}</strong>{1}<span class="why">{2}</span><span class="text">{3}</span><button class="link" data-jump="{4}">→ #{4}</button></li>"#,
                         escape(&v.invariant),
                         v.tp.as_ref().map_or(String::new(), |tp| format!(" · {}", escape(&tp.to_string()))),
-                        t(l, if v.explained { Ui::ViolationExplained } else { Ui::ViolationFault }),
+                        t(l, match (v.explained, legacy) {
+                            (true, _) => Ui::ViolationExplained,
+                            (false, true) => Ui::ViolationLegacy,
+                            (false, false) => Ui::ViolationFault,
+                        }),
                         escape(&v.detail),
                         v.step,
-                        v.explained
+                        v.explained,
+                        legacy && !v.explained
                     )
                 })
                 .collect();
