@@ -221,6 +221,48 @@ pub enum Command {
         /// `clean`, `preferred` or `unclean`.
         kind: ElectionType,
     },
+    /// A client outside the group (generation -1: an admin or manual-assignment client,
+    /// OC2) commits offsets for `group`: it finds the coordinator (CP2) and retries as CP4 says.
+    CommitOffsets {
+        /// The group.
+        group: String,
+        /// The client's name (`admin` unless given).
+        #[serde(default = "default_client")]
+        client: String,
+        /// The next offset to read, per partition (OC1).
+        offsets: Vec<OffsetSpec>,
+    },
+    /// Such a client fetches `group`'s committed offsets of `topic` (OC5): every partition of
+    /// it unless `partitions` is given.
+    FetchOffsets {
+        /// The group.
+        group: String,
+        /// The client's name (`admin` unless given).
+        #[serde(default = "default_client")]
+        client: String,
+        /// The topic.
+        topic: String,
+        /// Its partitions.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        partitions: Option<Vec<u32>>,
+    },
+}
+
+/// One committed offset of [`Command::CommitOffsets`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct OffsetSpec {
+    /// The topic.
+    pub topic: String,
+    /// The partition.
+    pub partition: u32,
+    /// The next offset to read.
+    pub offset: i64,
+}
+
+pub(crate) fn default_client() -> String {
+    "admin".into()
 }
 
 pub(crate) fn default_crash() -> CrashKind {

@@ -89,6 +89,31 @@ impl Default for NetworkConfig {
     }
 }
 
+/// `__consumer_offsets` and its coordinators (PROTOCOL-GROUPS.md §2.1, §2.7). The topic is
+/// created on the first FindCoordinator (CP2), so a cluster without groups has none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct GroupsConfig {
+    /// `offsets.topic.num.partitions` (Kafka: 50; here 3, so that the stage can draw every
+    /// partition: docs/fidelity.md). CP1 places a group with this count; it must not change.
+    pub offsets_topic_num_partitions: u32,
+    /// `offsets.topic.replication.factor` (3), capped at the broker count (Kafka would refuse
+    /// to create the topic with fewer brokers: docs/fidelity.md).
+    pub offsets_topic_replication_factor: u32,
+    /// How long a coordinator's load (CP3) takes: Kafka reads the partition's log as fast
+    /// as the disk allows; here a fixed time, so that COORDINATOR_LOAD_IN_PROGRESS can be seen.
+    pub coordinator_load_ms: u64,
+    /// A client's `retry.backoff.ms` (100).
+    pub retry_backoff_ms: u64,
+}
+
+impl Default for GroupsConfig {
+    fn default() -> Self {
+        GroupsConfig { offsets_topic_num_partitions: 3, offsets_topic_replication_factor: 3, coordinator_load_ms: 100, retry_backoff_ms: 100 }
+    }
+}
+
 /// Everything a cluster is created from. Defaults are current Kafka's where Kafka has one,
 /// shortened (timeouts) where a playground needs to show things within seconds.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -139,6 +164,8 @@ pub struct ClusterConfig {
     pub auto: AutoConfig,
     /// Network delays.
     pub network: NetworkConfig,
+    /// `__consumer_offsets` and the group coordinators.
+    pub groups: GroupsConfig,
 }
 
 impl Default for ClusterConfig {
@@ -165,6 +192,7 @@ impl Default for ClusterConfig {
             log: LogConfig::default(),
             auto: AutoConfig::ALL,
             network: NetworkConfig::default(),
+            groups: GroupsConfig::default(),
         }
     }
 }
@@ -213,6 +241,9 @@ pub enum ConfigError {
     /// A zero period would make a timer fire forever at one instant.
     #[error("{0} must be at least 1 ms")]
     ZeroPeriod(&'static str),
+    /// An offsets topic that cannot exist.
+    #[error("groups.offsets_topic_num_partitions must be between 1 and 50 and groups.offsets_topic_replication_factor at least 1")]
+    OffsetsTopic,
     /// Segment settings that cannot hold a record.
     #[error("log.segment_records and log.segment_bytes must be at least 1")]
     Segment,
@@ -261,6 +292,13 @@ impl ClusterConfig {
             if v == 0 {
                 return Err(ConfigError::ZeroPeriod(name));
             }
+        }
+        let g = self.groups;
+        if !(1..=50).contains(&g.offsets_topic_num_partitions) || g.offsets_topic_replication_factor == 0 {
+            return Err(ConfigError::OffsetsTopic);
+        }
+        if g.retry_backoff_ms == 0 {
+            return Err(ConfigError::ZeroPeriod("groups.retry_backoff_ms"));
         }
         if self.log.segment_records == 0 || self.log.segment_bytes == 0 {
             return Err(ConfigError::Segment);

@@ -3,6 +3,10 @@
 //! the trace hash is computed over their fields (`Hash`, see `trace.rs`).
 
 use crate::ids::{BrokerEpoch, BrokerId, ControllerEpoch, LeaderEpoch, MessageId, Offset, PartitionEpoch, ProduceId, TimeMs, TopicPartition};
+use crate::group::classic::GroupState;
+use crate::group::client::Outcome;
+use crate::group::coordinator::ContextState;
+use crate::group::GroupError;
 use crate::message::{ids, Acks, KafkaError, Message, Node};
 use serde::Serialize;
 use std::fmt;
@@ -159,6 +163,22 @@ pub enum Event {
     /// PL4: the controller's auto leader rebalance runs a preferred election (PL3) on each
     /// partition not led by its preferred replica (`replicas[0]`).
     LeaderRebalance { controller: BrokerId, imbalanced: Vec<TopicPartition> },
+    /// CP2: the first FindCoordinator created `__consumer_offsets`.
+    OffsetsTopicCreated { broker: BrokerId, partitions: u32, replication_factor: u32 },
+    /// CP3/CP5: a broker's coordinator context for an offsets partition changed state
+    /// (Loading when it became leader, Active once the log is replayed, Closed when it lost
+    /// leadership). `records` is how many records the load replayed.
+    CoordinatorContext { broker: BrokerId, partition: u32, leader_epoch: LeaderEpoch, state: ContextState, records: u32 },
+    /// CP2: a client learned its group's coordinator.
+    CoordinatorFound { client: String, group: String, broker: BrokerId },
+    /// CP4: a client backs off after a retriable error and tries again.
+    GroupClientRetry { client: String, group: String, error: GroupError },
+    /// A client's offset commit or fetch is over (OC2, OC5, CP6).
+    GroupClientDone { client: String, group: String, outcome: Outcome },
+    /// CL1: a classic group changed state on its coordinator.
+    GroupStateChanged { broker: BrokerId, group: String, from: GroupState, to: GroupState, reason: &'static str },
+    /// A classic group lost a member.
+    GroupMemberRemoved { broker: BrokerId, group: String, member: String, reason: &'static str },
 }
 
 /// A consumer request kind.
@@ -324,6 +344,25 @@ impl fmt::Display for Event {
                 "PL4 controller {controller} rebalances leaders: preferred elections for {}",
                 imbalanced.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
             ),
+            Event::OffsetsTopicCreated { broker, partitions, replication_factor } => {
+                write!(f, "CP2 broker {broker} creates __consumer_offsets ({partitions} partitions, replication factor {replication_factor})")
+            }
+            Event::CoordinatorContext { broker, partition, leader_epoch, state, records } => match state {
+                ContextState::Loading => write!(f, "CP3 broker {broker} loads __consumer_offsets-{partition} (leader epoch {leader_epoch})"),
+                ContextState::Active => write!(f, "CP3 broker {broker} coordinates __consumer_offsets-{partition} ({records} records replayed)"),
+                ContextState::Closed => write!(f, "CP5 broker {broker} unloads __consumer_offsets-{partition}"),
+            },
+            Event::CoordinatorFound { client, group, broker } => write!(f, "CP2 {client}: the coordinator of {group} is broker {broker}"),
+            Event::GroupClientRetry { client, group, error } => write!(f, "CP4 {client} ({group}): {}, retrying", error.name()),
+            Event::GroupClientDone { client, group, outcome } => match outcome {
+                Outcome::Committed => write!(f, "CP6 {client}: offsets of {group} committed"),
+                Outcome::Fetched(o) => write!(f, "OC5 {client}: committed offsets of {group}: {}", crate::message::offsets_str(o)),
+                Outcome::Failed(e) => write!(f, "{client} ({group}) failed: {}", e.name()),
+            },
+            Event::GroupStateChanged { broker, group, from, to, reason } => {
+                write!(f, "CL1 group {group} on broker {broker}: {} -> {} ({reason})", from.name(), to.name())
+            }
+            Event::GroupMemberRemoved { broker, group, member, reason } => write!(f, "group {group} on broker {broker} removes {member} ({reason})"),
         }
     }
 }
@@ -370,6 +409,13 @@ impl Event {
             Event::Flushed { .. } => "Flushed",
             Event::InvariantViolated { .. } => "InvariantViolated",
             Event::LeaderRebalance { .. } => "LeaderRebalance",
+            Event::OffsetsTopicCreated { .. } => "OffsetsTopicCreated",
+            Event::CoordinatorContext { .. } => "CoordinatorContext",
+            Event::CoordinatorFound { .. } => "CoordinatorFound",
+            Event::GroupClientRetry { .. } => "GroupClientRetry",
+            Event::GroupClientDone { .. } => "GroupClientDone",
+            Event::GroupStateChanged { .. } => "GroupStateChanged",
+            Event::GroupMemberRemoved { .. } => "GroupMemberRemoved",
         }
     }
 
@@ -380,7 +426,8 @@ impl Event {
         "LeaderElected", "BecameLeader", "BecameFollower", "StaleStateIgnored", "BrokerCrashed", "BrokerRestarted",
         "LogRecovered", "BrokerRegistered", "BrokerFenced", "BrokerUnfenced", "BrokerPaused", "ControllerElected",
         "ZombieControllerFenced", "StaleControllerRejected", "ConsumerRead", "NetworkChanged", "Flushed",
-        "InvariantViolated", "LeaderRebalance",
+        "InvariantViolated", "LeaderRebalance", "OffsetsTopicCreated", "CoordinatorContext", "CoordinatorFound",
+        "GroupClientRetry", "GroupClientDone", "GroupStateChanged", "GroupMemberRemoved",
     ];
 
     /// The partition the event is about, if any.

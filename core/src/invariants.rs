@@ -61,6 +61,9 @@ pub struct Checker {
     verified: Verified,
     /// Re-read everything after every step (the reference the incremental checker is tested against).
     full: bool,
+    /// The group invariants (PROTOCOL-GROUPS.md §3, G-I1–G-I3 so far).
+    #[cfg(feature = "groups")]
+    groups: crate::group::invariants::GroupChecker,
 }
 
 /// Prefixes already checked, so that a step only looks at what changed (re-reading every log
@@ -197,6 +200,14 @@ impl Checker {
         }
         self.check_fetches_in_flight(c, &mut f);
         self.check_controller_epochs(c, &mut f);
+        #[cfg(feature = "groups")]
+        {
+            let mut group_findings = Vec::new();
+            self.groups.check(c, events, &mut group_findings);
+            for (inv, tp, starred, detail) in group_findings {
+                f.out.push((inv, tp, starred, detail, false));
+            }
+        }
         // "Clean" (§3): no unclean election and at most minISR - 1 lossy crashes.
         // Once the committed prefix is lost (I8/I9), the truth moves on: trueHW restarts from
         // the current leader's HW ("trueHW goes 3 -> 2", S4), so later checks compare with it.

@@ -2,6 +2,7 @@
 //! fields the replication protocol reads. Kafka error codes are values here, never Rust errors.
 
 use crate::ids::{BrokerEpoch, BrokerId, ControllerEpoch, LeaderEpoch, Offset, PartitionEpoch, ProduceId, TopicPartition};
+use crate::group::GroupError;
 use crate::log::Record;
 use serde::Serialize;
 use std::fmt;
@@ -204,6 +205,19 @@ pub enum Message {
     BrokerRegistrationResponse { broker_epoch: BrokerEpoch, controller_epoch: ControllerEpoch, states: Vec<PartitionState> },
     /// Broker → controller before a clean shutdown.
     ControlledShutdown { broker_epoch: BrokerEpoch },
+    /// Client → any broker: where is `group`'s coordinator? (CP2). `attempt` is the client's.
+    FindCoordinator { client: String, group: String, attempt: u32 },
+    /// Its answer: the leader of `__consumer_offsets-partitionFor(group)`, or an error.
+    FindCoordinatorResponse { client: String, group: String, attempt: u32, coordinator: Result<BrokerId, GroupError> },
+    /// Client → coordinator: commit these next-offsets-to-read, from outside the group
+    /// (generation -1, no member id: OC2).
+    OffsetCommit { client: String, group: String, attempt: u32, offsets: Vec<(TopicPartition, i64)> },
+    /// Its answer, sent once the commit is committed on the offsets partition (CP6).
+    OffsetCommitResponse { client: String, group: String, attempt: u32, error: Option<GroupError> },
+    /// Client → coordinator: the committed offsets of these partitions (OC5).
+    OffsetFetch { client: String, group: String, attempt: u32, partitions: Vec<TopicPartition> },
+    /// Its answer: -1 where nothing is committed.
+    OffsetFetchResponse { client: String, group: String, attempt: u32, offsets: Result<Vec<(TopicPartition, i64)>, GroupError> },
 }
 
 impl Message {
@@ -223,6 +237,12 @@ impl Message {
             Message::BrokerRegistration { .. } => "BrokerRegistration",
             Message::BrokerRegistrationResponse { .. } => "BrokerRegistrationResponse",
             Message::ControlledShutdown { .. } => "ControlledShutdown",
+            Message::FindCoordinator { .. } => "FindCoordinator",
+            Message::FindCoordinatorResponse { .. } => "FindCoordinatorResponse",
+            Message::OffsetCommit { .. } => "OffsetCommit",
+            Message::OffsetCommitResponse { .. } => "OffsetCommitResponse",
+            Message::OffsetFetch { .. } => "OffsetFetch",
+            Message::OffsetFetchResponse { .. } => "OffsetFetchResponse",
         }
     }
 
@@ -301,8 +321,24 @@ impl fmt::Display for Message {
                 write!(f, "BrokerRegistrationResponse(brokerEpoch {broker_epoch})")
             }
             Message::ControlledShutdown { .. } => write!(f, "ControlledShutdown"),
+            Message::FindCoordinator { group, .. } => write!(f, "FindCoordinator({group})"),
+            Message::FindCoordinatorResponse { group, coordinator: Ok(b), .. } => write!(f, "FindCoordinatorResponse({group} broker {b})"),
+            Message::FindCoordinatorResponse { group, coordinator: Err(e), .. } => write!(f, "FindCoordinatorResponse({group} {})", e.name()),
+            Message::OffsetCommit { group, offsets, .. } => write!(f, "OffsetCommit({group} {})", offsets_str(offsets)),
+            Message::OffsetCommitResponse { group, error: None, .. } => write!(f, "OffsetCommitResponse({group} ok)"),
+            Message::OffsetCommitResponse { group, error: Some(e), .. } => write!(f, "OffsetCommitResponse({group} {})", e.name()),
+            Message::OffsetFetch { group, partitions, .. } => {
+                write!(f, "OffsetFetch({group} {})", partitions.iter().map(|tp| tp.to_string()).collect::<Vec<_>>().join(","))
+            }
+            Message::OffsetFetchResponse { group, offsets: Ok(o), .. } => write!(f, "OffsetFetchResponse({group} {})", offsets_str(o)),
+            Message::OffsetFetchResponse { group, offsets: Err(e), .. } => write!(f, "OffsetFetchResponse({group} {})", e.name()),
         }
     }
+}
+
+/// `t-0@5,t-1@-1`: partitions with their committed (next-to-read) offsets.
+pub fn offsets_str(offsets: &[(TopicPartition, i64)]) -> String {
+    offsets.iter().map(|(tp, o)| format!("{tp}@{o}")).collect::<Vec<_>>().join(",")
 }
 
 /// `{1,2,3}`.

@@ -34,6 +34,14 @@ pub enum Timer {
     ControllerFailover,
     /// PL4: the controller's auto leader rebalance, armed by the controller of that epoch.
     LeaderRebalance { controller_epoch: crate::ids::ControllerEpoch },
+    /// CP3: a coordinator's load of `__consumer_offsets-partition` (leader epoch `epoch`) completes.
+    CoordinatorLoad { broker: BrokerId, incarnation: u64, partition: u32, epoch: crate::ids::LeaderEpoch },
+    /// A coordinator runtime's timer (a group's, or a write's CP6 timeout).
+    Coordinator { broker: BrokerId, incarnation: u64, timer: crate::group::coordinator::Timer },
+    /// CP4: a group client's back-off is over.
+    GroupClientRetry { client: String, attempt: u32 },
+    /// A group client's request got no answer within `request.timeout.ms`.
+    GroupClientTimeout { client: String, attempt: u32 },
 }
 
 /// What the broker-side handlers may read about the controller's view (metadata cache).

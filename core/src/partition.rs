@@ -48,6 +48,23 @@ pub fn handle_produce(
     }
 }
 
+/// CP6: the group coordinator appends keyed records to the `__consumer_offsets` partition it
+/// leads, locally (requiredAcks=1: it waits for the HW itself). Returns the offset after the
+/// last record, or NOT_LEADER_OR_FOLLOWER when `r` does not lead.
+pub fn append_coordinator_records(r: &mut Replica, ctx: &Ctx, out: &mut Outbox, records: Vec<(String, String)>) -> Result<Offset, KafkaError> {
+    if r.leader_state().is_none() {
+        return Err(KafkaError::NotLeaderOrFollower);
+    }
+    let epoch = r.leader_epoch;
+    for (key, value) in records {
+        let record = Record { offset: r.log.log_end_offset(), epoch, key: Some(key), value, timestamp_ms: ctx.now };
+        append_as_leader(r, out, record, Acks::Leader);
+    }
+    complete_parked_fetches(r, out, false);
+    maybe_increment_hw(r, ctx, out);
+    Ok(r.log.log_end_offset())
+}
+
 /// P3: stamp the leader epoch, append at the LEO, `assign(epoch, offset)`.
 fn append_as_leader(r: &mut Replica, out: &mut Outbox, record: Record, acks: Acks) {
     if r.log.rolls_before(&record) {

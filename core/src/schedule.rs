@@ -12,16 +12,20 @@ use rand_core::{RngCore, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 /// Draws schedules from a seed.
-pub struct ScheduleRng(Xoshiro256PlusPlus);
+pub struct ScheduleRng {
+    rng: Xoshiro256PlusPlus,
+    /// Also commit and fetch offsets of groups `g0`–`g2` (PROTOCOL-GROUPS.md CP2–CP7).
+    pub groups: bool,
+}
 
 impl ScheduleRng {
     /// A generator for `seed`.
     pub fn new(seed: u64) -> Self {
-        ScheduleRng(Xoshiro256PlusPlus::seed_from_u64(seed ^ 0x5CED_0003))
+        ScheduleRng { rng: Xoshiro256PlusPlus::seed_from_u64(seed ^ 0x5CED_0003), groups: false }
     }
 
     fn below(&mut self, n: u64) -> u64 {
-        self.0.next_u64() % n.max(1)
+        self.rng.next_u64() % n.max(1)
     }
 
     /// A random but valid configuration: 1–5 brokers, 1–2 topics of 1–3 partitions.
@@ -68,6 +72,17 @@ impl ScheduleRng {
             46 => Some(Command::Slow { broker: b, slow: self.below(2) == 0 }),
             47..=52 => Some(Command::Advance { ms: self.below(3_000) }),
             53 => Some(Command::Consume { topic: topic.name.clone(), partition: 0, offset: self.below(5) as i64, broker: None }),
+            54..=57 if self.groups => {
+                let group = format!("g{}", self.below(3));
+                let client = format!("admin-{group}");
+                let (topic, partitions) = (topic.name.clone(), topic.partitions);
+                if self.below(2) == 0 {
+                    let offsets = vec![crate::command::OffsetSpec { topic, partition: self.below(u64::from(partitions)) as u32, offset: self.below(50) as i64 }];
+                    Some(Command::CommitOffsets { group, client, offsets })
+                } else {
+                    Some(Command::FetchOffsets { group, client, topic, partitions: None })
+                }
+            }
             _ => None,
         }
     }
@@ -81,7 +96,17 @@ pub fn run(seed: u64, steps: usize, config: Option<ClusterConfig>) -> Cluster {
 
 /// [`run`], with a hook to adjust the cluster before the first step.
 pub fn run_with(seed: u64, steps: usize, config: Option<ClusterConfig>, prepare: impl FnOnce(&mut Cluster)) -> Cluster {
+    run_rng(ScheduleRng::new(seed), seed, steps, config, prepare)
+}
+
+/// [`run`] with group clients committing and fetching offsets among the faults.
+pub fn run_groups(seed: u64, steps: usize) -> Cluster {
     let mut rng = ScheduleRng::new(seed);
+    rng.groups = true;
+    run_rng(rng, seed, steps, None, |_| {})
+}
+
+fn run_rng(mut rng: ScheduleRng, seed: u64, steps: usize, config: Option<ClusterConfig>, prepare: impl FnOnce(&mut Cluster)) -> Cluster {
     let config = config.unwrap_or_else(|| rng.config());
     let mut c = Cluster::new(config, seed).expect("generated configs are valid");
     prepare(&mut c);

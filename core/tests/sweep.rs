@@ -35,6 +35,24 @@ fn default_configuration_never_violates_an_invariant_unexplained() {
     assert!(events > schedules * 200, "the schedules should exercise the protocol ({events} events)");
 }
 
+/// The sweep with group clients (PROTOCOL-GROUPS.md §3 G-I1–G-I3 among the checks): offsets
+/// committed and fetched through `__consumer_offsets` while brokers crash, restart and split.
+#[test]
+fn groups_never_violate_an_invariant_unexplained() {
+    let schedules: u64 = std::env::var("KPLAY_SWEEP").ok().and_then(|v| v.parse().ok()).unwrap_or(100);
+    let (mut failures, mut commits) = (Vec::new(), 0);
+    for seed in 0..schedules {
+        let c = schedule::run_groups(seed, STEPS);
+        commits += c.groups.clients.len();
+        failures.extend(unexplained(seed, &c));
+        if failures.len() > 20 {
+            break;
+        }
+    }
+    assert!(failures.is_empty(), "{} unexplained violations:\n{}", failures.len(), failures.join("\n"));
+    assert!(commits > schedules as usize, "the schedules should exercise the group clients ({commits})");
+}
+
 #[test]
 fn legacy_hw_mode_with_undetected_fast_restarts_loses_committed_data() {
     let base = ClusterConfig { brokers: 3, min_insync_replicas: 1, ..ClusterConfig::default() };

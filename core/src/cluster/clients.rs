@@ -106,8 +106,9 @@ impl Cluster {
     }
 
     pub(super) fn client_receive(&mut self, message: Message, events: &mut Vec<Event>) {
-        if let Message::ProduceResponse { id, tp, error, offset } = message {
-            self.complete_produce(id, tp, error.map_or(Ok(Some(offset)), Err), events);
+        match message {
+            Message::ProduceResponse { id, tp, error, offset } => self.complete_produce(id, tp, error.map_or(Ok(Some(offset)), Err), events),
+            other => self.group_client_receive(other, events),
         }
     }
 

@@ -10,6 +10,7 @@ use crate::ids::{BrokerId, MessageId, Offset, TopicPartition};
 use crate::message::{Message, Node};
 use crate::outbox::{Outbox, Timer};
 use crate::broker::Broker;
+use crate::group::client::Operation;
 
 /// A command the cluster cannot carry out, with a message a course author understands.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -34,6 +35,20 @@ pub enum CommandError {
     /// The command makes no sense now.
     #[error("{0}")]
     Invalid(String),
+}
+
+/// A group id and a client name: non-empty, as Kafka requires of both (INVALID_GROUP_ID).
+fn check_group(group: &str, client: &str) -> Result<(), CommandError> {
+    if cfg!(not(feature = "groups")) {
+        return Err(CommandError::Invalid("consumer groups are not in this build yet (kplay-core's `groups` feature): the command line (kplay) runs them".into()));
+    }
+    if group.is_empty() {
+        return Err(CommandError::Invalid("the group id must not be empty (INVALID_GROUP_ID)".into()));
+    }
+    if client.is_empty() {
+        return Err(CommandError::Invalid("the client name must not be empty".into()));
+    }
+    Ok(())
 }
 
 impl Cluster {
@@ -145,6 +160,24 @@ impl Cluster {
             C::Elect { topic, partition, .. } => {
                 self.check_tp(topic, *partition)?;
             }
+            C::CommitOffsets { group, client, offsets } => {
+                check_group(group, client)?;
+                if offsets.is_empty() {
+                    return Err(CommandError::Invalid("commit_offsets needs at least one offset".into()));
+                }
+                for o in offsets {
+                    self.check_tp(&o.topic, o.partition)?;
+                }
+            }
+            C::FetchOffsets { group, client, topic, partitions } => {
+                check_group(group, client)?;
+                let count = self.config.topics.iter().find(|t| &t.name == topic).map(|t| t.partitions).ok_or_else(|| CommandError::NoSuchPartition(TopicPartition::new(topic.clone(), 0)))?;
+                for p in partitions.iter().flatten() {
+                    if *p >= count {
+                        return Err(CommandError::NoSuchPartition(TopicPartition::new(topic.clone(), *p)));
+                    }
+                }
+            }
         }
         Ok(())
     }
@@ -174,6 +207,7 @@ impl Cluster {
                     }
                 }
                 x.crash(&mut out, *kind, keep.map(Offset));
+                self.coordinator_crashed(*broker);
                 if was_controller && self.config.auto.controller_failover {
                     out.timer(self.now_ms + self.config.controller_failover_ms, Timer::ControllerFailover);
                 }
@@ -299,6 +333,16 @@ impl Cluster {
             C::Elect { topic, partition, kind } => {
                 let tp = TopicPartition::new(topic.clone(), *partition);
                 self.controller.elect_leader(&self.config, &mut out, &tp, *kind);
+            }
+            C::CommitOffsets { group, client, offsets } => {
+                let offsets = offsets.iter().map(|o| (TopicPartition::new(o.topic.clone(), o.partition), o.offset)).collect();
+                self.group_client_start(client, group, Operation::Commit(offsets), events);
+            }
+            C::FetchOffsets { group, client, topic, partitions } => {
+                let count = self.config.topics.iter().find(|t| &t.name == topic).map_or(0, |t| t.partitions);
+                let list = partitions.clone().unwrap_or_else(|| (0..count).collect());
+                let tps = list.into_iter().map(|p| TopicPartition::new(topic.clone(), p)).collect();
+                self.group_client_start(client, group, Operation::Fetch(tps), events);
             }
         }
         self.drain(out, events);

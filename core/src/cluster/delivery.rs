@@ -24,6 +24,9 @@ impl Cluster {
                     let m = self.network.in_flight.remove(&id).expect("present");
                     events.push(Event::Dropped { id, reason: format!("broker {b} is down") });
                     self.request_lost(m.from, &m.message);
+                    if m.from == Node::Client {
+                        self.group_request_lost(&m.message, events);
+                    }
                     return true;
                 }
                 BrokerStatus::Paused => {
@@ -53,6 +56,9 @@ impl Cluster {
     pub(super) fn broker_receive(&mut self, b: BrokerId, from: Node, message: Message, events: &mut Vec<Event>) {
         if Self::is_controller_message(&message) {
             return self.controller_receive(b, from, message, events);
+        }
+        if matches!(message, Message::FindCoordinator { .. } | Message::OffsetCommit { .. } | Message::OffsetFetch { .. }) {
+            return self.broker_group_receive(b, message, events);
         }
         let mut out = Outbox::default();
         let incarnation = self.incarnation(b);

@@ -22,6 +22,7 @@
 //! | `delivery.rs` | routing a delivered message to the broker or controller handler |
 //! | `timers.rs` | firing a timer (fetch, ISR expiry, heartbeats, sessions, flush, failover) |
 //! | `clients.rs` | the producer and the consumer (Q1, Q2) |
+//! | `groups.rs` | group requests to each broker's coordinator runtime (`group/`), `__consumer_offsets` (CP2–CP6) |
 //!
 //! A new Kafka concept (consumer groups, the cleaner, the quorum) gets its own module, which
 //! these parts call; the hub routes to it rather than growing.
@@ -29,11 +30,17 @@
 mod clients;
 mod commands;
 mod delivery;
+#[cfg(feature = "groups")]
+mod groups;
+#[cfg(not(feature = "groups"))]
+#[path = "groups_off.rs"]
+mod groups;
 mod placement;
 mod timers;
 
 pub use clients::{Produced, Read};
 pub use commands::CommandError;
+pub use groups::{offsets_tp, Groups};
 
 use crate::broker::Broker;
 use crate::command::Command;
@@ -86,6 +93,11 @@ pub struct Cluster {
     event_count: u64,
     trace: TraceHasher,
     checking: bool,
+    /// The seed, for what is placed later (`__consumer_offsets`, CP2).
+    seed: u64,
+    /// Consumer groups: coordinators and group clients (`groups.rs`).
+    #[serde(skip)]
+    pub groups: Groups,
     /// Events of the step in progress (always empty between steps).
     #[serde(skip)]
     emitted: Vec<TimedEvent>,
@@ -142,6 +154,8 @@ impl Cluster {
             event_count: 0,
             trace: TraceHasher::default(),
             checking: true,
+            seed,
+            groups: Groups::default(),
             emitted: Vec::new(),
         };
         for (tp, replicas) in assignment {
@@ -376,6 +390,7 @@ impl Cluster {
             self.send(from, to, message, events);
         }
         self.maybe_schedule_leader_rebalance();
+        self.reconcile_coordinators(events);
     }
 
     fn send(&mut self, from: Node, to: Node, message: Message, events: &mut Vec<Event>) {
@@ -391,6 +406,9 @@ impl Cluster {
                 events.push(Event::Dropped { id, reason });
                 self.request_lost(from, &message);
                 self.response_lost(to, &message);
+                if from == Node::Client {
+                    self.group_request_lost(&message, events);
+                }
             }
         }
     }

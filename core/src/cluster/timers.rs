@@ -116,6 +116,10 @@ impl Cluster {
                 let Some(next) = self.failover_candidate() else { return false };
                 self.take_over_controller(next, &mut out);
             }
+            Timer::CoordinatorLoad { broker, incarnation, partition, epoch } => return self.fire_coordinator_load(broker, incarnation, partition, epoch, events),
+            Timer::Coordinator { broker, incarnation, timer } => return self.fire_coordinator(broker, incarnation, timer, events),
+            Timer::GroupClientRetry { client, attempt } => return self.fire_group_client(&client, attempt, false, events),
+            Timer::GroupClientTimeout { client, attempt } => return self.fire_group_client(&client, attempt, true, events),
         }
         self.drain(out, events);
         true

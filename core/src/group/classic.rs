@@ -39,7 +39,7 @@ impl Default for ClassicConfig {
 }
 
 /// CL1: a classic group's states.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub enum GroupState {
     /// No members.
     Empty,
@@ -173,7 +173,7 @@ pub enum Response {
 }
 
 /// The group's timers (`Effect::Timer`), each carrying what makes it current.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub enum Timer {
     /// CL4: the initial rebalance delay of an Empty group, for generation `generation`.
     InitialDelay {

@@ -29,7 +29,7 @@ use std::collections::BTreeMap;
 pub const OFFSETS_COMMIT_TIMEOUT_MS: u64 = 5000;
 
 /// A context's state (§1.1; INITIAL and FAILED are not modelled: a load cannot fail here).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 pub enum ContextState {
     /// Replaying the log (CP3).
     Loading,
@@ -204,7 +204,7 @@ enum Write {
 }
 
 /// The runtime's timers.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub enum Timer {
     /// A classic group's timer, in the context of `partition` loaded in `epoch`.
     Group {

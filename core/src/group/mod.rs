@@ -9,11 +9,14 @@
 
 pub mod assignor;
 pub mod classic;
+pub mod client;
 pub mod consumer;
 pub mod coordinator;
+#[cfg(feature = "groups")]
+pub mod invariants;
 
 /// The group coordinator's error codes (§2.7), by Kafka's names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub enum GroupError {
     /// COORDINATOR_LOAD_IN_PROGRESS (14): the coordinator is still replaying the log (CP4).
     CoordinatorLoadInProgress,
@@ -47,6 +50,8 @@ pub enum GroupError {
     UnsupportedAssignor,
     /// STALE_MEMBER_EPOCH (113): an OffsetCommit with an epoch that is not current (OC3).
     StaleMemberEpoch,
+    /// REQUEST_TIMED_OUT (7): a client gave up after `default.api.timeout.ms` ([`client`]).
+    RequestTimedOut,
 }
 
 impl GroupError {
@@ -69,6 +74,7 @@ impl GroupError {
             GroupError::UnreleasedInstanceId => "UNRELEASED_INSTANCE_ID",
             GroupError::UnsupportedAssignor => "UNSUPPORTED_ASSIGNOR",
             GroupError::StaleMemberEpoch => "STALE_MEMBER_EPOCH",
+            GroupError::RequestTimedOut => "REQUEST_TIMED_OUT",
         }
     }
 }

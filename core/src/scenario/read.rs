@@ -16,8 +16,8 @@ use super::{
     ControllerSpec, Expectations, InitialState, PartitionExpectation, PartitionSpec, ReplicaExpectation, ReplicaSpec,
     Scenario, ScenarioError,
 };
-use crate::command::{default_acks, default_crash, one, yes, Command, Step};
-use crate::config::{AutoConfig, ClusterConfig, NetworkConfig, TopicConfig, TruncationMode};
+use crate::command::{default_acks, default_client, default_crash, one, yes, Command, OffsetSpec, Step};
+use crate::config::{AutoConfig, ClusterConfig, GroupsConfig, NetworkConfig, TopicConfig, TruncationMode};
 use crate::controller::ElectionType;
 use crate::epoch_cache::EpochEntry;
 use crate::event::CrashKind;
@@ -351,6 +351,7 @@ impl FromJson for ClusterConfig {
                 "log",
                 "auto",
                 "network",
+                "groups",
             ],
         )?;
         let d = ClusterConfig::default();
@@ -376,6 +377,7 @@ impl FromJson for ClusterConfig {
             log: f.or("log", d.log)?,
             auto: f.or("auto", d.auto)?,
             network: f.or("network", d.network)?,
+            groups: f.or("groups", d.groups)?,
         })
     }
 }
@@ -410,6 +412,26 @@ impl FromJson for AutoConfig {
             flush: f.or("flush", d.flush)?,
             controller_failover: f.or("controller_failover", d.controller_failover)?,
             leader_rebalance: f.or("leader_rebalance", d.leader_rebalance)?,
+        })
+    }
+}
+
+impl FromJson for OffsetSpec {
+    fn read(v: &Value, path: Path<'_>) -> Read<Self> {
+        let f = Fields::open(v, path, &["topic", "partition", "offset"])?;
+        Ok(OffsetSpec { topic: f.req("topic")?, partition: f.req("partition")?, offset: f.req("offset")? })
+    }
+}
+
+impl FromJson for GroupsConfig {
+    fn read(v: &Value, path: Path<'_>) -> Read<Self> {
+        let f = Fields::open(v, path, &["offsets_topic_num_partitions", "offsets_topic_replication_factor", "coordinator_load_ms", "retry_backoff_ms"])?;
+        let d = GroupsConfig::default();
+        Ok(GroupsConfig {
+            offsets_topic_num_partitions: f.or("offsets_topic_num_partitions", d.offsets_topic_num_partitions)?,
+            offsets_topic_replication_factor: f.or("offsets_topic_replication_factor", d.offsets_topic_replication_factor)?,
+            coordinator_load_ms: f.or("coordinator_load_ms", d.coordinator_load_ms)?,
+            retry_backoff_ms: f.or("retry_backoff_ms", d.retry_backoff_ms)?,
         })
     }
 }
@@ -561,6 +583,8 @@ const COMMANDS: &[&str] = &[
     "elect_controller",
     "zombie_elect",
     "elect",
+    "commit_offsets",
+    "fetch_offsets",
 ];
 
 /// Here rather than in `command.rs`, so that commands do not depend on the scenario format.
@@ -663,6 +687,14 @@ impl FromJson for Step {
             "elect" => {
                 let f = with(&["do", "topic", "partition", "kind"])?;
                 Command::Elect { topic: f.req("topic")?, partition: f.req("partition")?, kind: f.req("kind")? }
+            }
+            "commit_offsets" => {
+                let f = with(&["do", "group", "client", "offsets"])?;
+                Command::CommitOffsets { group: f.req("group")?, client: f.or("client", default_client())?, offsets: f.req("offsets")? }
+            }
+            "fetch_offsets" => {
+                let f = with(&["do", "group", "client", "topic", "partitions"])?;
+                Command::FetchOffsets { group: f.req("group")?, client: f.or("client", default_client())?, topic: f.req("topic")?, partitions: f.opt("partitions")? }
             }
             other => {
                 let list = COMMANDS.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");

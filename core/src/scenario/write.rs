@@ -6,8 +6,8 @@ use super::{
     ControllerSpec, Expectations, InitialState, PartitionExpectation, PartitionSpec, ReplicaExpectation, ReplicaSpec,
     Scenario,
 };
-use crate::command::{Command, Step};
-use crate::config::{AutoConfig, ClusterConfig, NetworkConfig, TopicConfig, TruncationMode};
+use crate::command::{Command, OffsetSpec, Step};
+use crate::config::{AutoConfig, ClusterConfig, GroupsConfig, NetworkConfig, TopicConfig, TruncationMode};
 use crate::controller::ElectionType;
 use crate::epoch_cache::EpochEntry;
 use crate::event::CrashKind;
@@ -242,7 +242,14 @@ impl ToJson for ClusterConfig {
             .put("log", &self.log)
             .put("auto", &self.auto)
             .put("network", &self.network)
+            .put("groups", &self.groups)
             .done()
+    }
+}
+
+impl ToJson for OffsetSpec {
+    fn write(&self) -> Value {
+        Object::new().put("topic", &self.topic).put("partition", &self.partition).put("offset", &self.offset).done()
     }
 }
 
@@ -285,6 +292,17 @@ impl ToJson for NetworkConfig {
             .put("min_delay_ms", &self.min_delay_ms)
             .put("max_delay_ms", &self.max_delay_ms)
             .put("slow_extra_ms", &self.slow_extra_ms)
+            .done()
+    }
+}
+
+impl ToJson for GroupsConfig {
+    fn write(&self) -> Value {
+        Object::new()
+            .put("offsets_topic_num_partitions", &self.offsets_topic_num_partitions)
+            .put("offsets_topic_replication_factor", &self.offsets_topic_replication_factor)
+            .put("coordinator_load_ms", &self.coordinator_load_ms)
+            .put("retry_backoff_ms", &self.retry_backoff_ms)
             .done()
     }
 }
@@ -442,6 +460,10 @@ impl ToJson for Step {
                 .put("leader", leader),
             Command::Elect { topic, partition, kind } => {
                 o("elect").put("topic", topic).put("partition", partition).put("kind", kind)
+            }
+            Command::CommitOffsets { group, client, offsets } => o("commit_offsets").put("group", group).put("client", client).put("offsets", offsets),
+            Command::FetchOffsets { group, client, topic, partitions } => {
+                o("fetch_offsets").put("group", group).put("client", client).put("topic", topic).put_some("partitions", partitions)
             }
         }
         .done()

@@ -201,11 +201,13 @@ keys! {
     NStaleIgnored, NCrashClean, NCrashUnclean, NCrashLossy, NRestarted, NRecovered, NRegistered, NFenced,
     NUnfenced, NPaused, NWoke, NRebalance, NControllerElected, NZombieController, NStaleController,
     NFetchRead, NListOffsets, NNetwork, NFlushed, NViolated, NViolatedOn,
+    NOffsetsTopic, NCoordLoading, NCoordActive, NCoordClosed, NCoordFound, NGroupRetry, NCommitted, NFetchedOffsets,
+    NGroupFailed, NGroupState, NMemberRemoved,
     // Narration: the one-sentence reasons (the rule's why).
     WP1, WP3, WP5, WNotEnough, WNotEnoughAfter, WTimedOut, WNotLeader, WG1, WR4, WL4, WLossy, WB4, WR2,
     WTrunc, WH2, WHwFollower, WOutOfSync, WCaughtUp, WFenced, WFellBehind, WFollowerCaughtUp, WElectionIsr,
     WClean, WPreferred, WUnclean, WNoLeader, WEpochBump, WC2, WF2, WB2, WPL4, WK1, WStaleEpoch, WQ1,
-    WExplained, WFault,
+    WExplained, WFault, WCP2, WCP3, WCP4, WCP5, WCP6, WOC5,
 }
 
 /// One event in plain language.
@@ -366,6 +368,7 @@ impl std::fmt::Display for Quoted<'_> {
 #[inline(never)] // two call sites (the log, truncation notes): one copy in the bundle
 pub fn narrate(lang: Lang, e: &Event, messages: bool) -> Option<Narration> {
     use kplay_core::event::{CrashKind, ElectionKind, IsrChangeReason, ReadKind, TruncationRule};
+    use kplay_core::group::{client::Outcome, coordinator::ContextState};
     use Ui::*;
     if !messages && matches!(e, Event::Sent { .. } | Event::Delivered { .. } | Event::Flushed { .. }) {
         return None;
@@ -490,6 +493,23 @@ pub fn narrate(lang: Lang, e: &Event, messages: bool) -> Option<Narration> {
         Event::BrokerUnfenced { broker } => n(say(NUnfenced, &[broker]), "E1", None, "normal"),
         Event::BrokerPaused { broker, paused: true } => n(say(NPaused, &[broker]), "", None, "bad"),
         Event::BrokerPaused { broker, paused: false } => n(say(NWoke, &[broker]), "", None, "normal"),
+        Event::OffsetsTopicCreated { broker, partitions, replication_factor } => {
+            n(say(NOffsetsTopic, &[broker, partitions, replication_factor]), "CP2", Some(WCP2), "important")
+        }
+        Event::CoordinatorContext { broker, partition, leader_epoch, state, records } => match state {
+            ContextState::Loading => n(say(NCoordLoading, &[broker, partition, leader_epoch]), "CP3", Some(WCP3), "important"),
+            ContextState::Active => n(say(NCoordActive, &[broker, partition, records]), "CP3", Some(WCP3), "important"),
+            ContextState::Closed => n(say(NCoordClosed, &[broker, partition]), "CP5", Some(WCP5), "important"),
+        },
+        Event::CoordinatorFound { client, group, broker } => n(say(NCoordFound, &[client, group, broker]), "CP2", Some(WCP2), "normal"),
+        Event::GroupClientRetry { client, group, error } => n(say(NGroupRetry, &[client, &error.name(), group]), "CP4", Some(WCP4), "normal"),
+        Event::GroupClientDone { client, group, outcome } => match outcome {
+            Outcome::Committed => n(say(NCommitted, &[client, group]), "CP6", Some(WCP6), "important"),
+            Outcome::Fetched(o) => n(say(NFetchedOffsets, &[client, group, &kplay_core::message::offsets_str(o)]), "OC5", Some(WOC5), "normal"),
+            Outcome::Failed(e) => n(say(NGroupFailed, &[client, group, &e.name()]), "CP4", None, "bad"),
+        },
+        Event::GroupStateChanged { broker, group, from, to, .. } => n(say(NGroupState, &[group, broker, &from.name(), &to.name()]), "CL1", None, "normal"),
+        Event::GroupMemberRemoved { group, member, reason, .. } => n(say(NMemberRemoved, &[group, member, reason]), "CL8", None, "important"),
         Event::LeaderRebalance { controller, imbalanced } => n(
             say(NRebalance, &[controller, &imbalanced.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")]),
             "PL4",

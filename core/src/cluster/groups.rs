@@ -1,0 +1,396 @@
+//! The hub's part for consumer groups (PROTOCOL-GROUPS.md §2.1): it routes group requests to
+//! each broker's coordinator runtime ([`crate::group::coordinator`]) and their answers to the
+//! clients ([`crate::group::client`]), and carries out what the runtime asks — appending to
+//! `__consumer_offsets`, arming timers — and tells it what replication did: a broker became or
+//! stopped being leader of an offsets partition (CP3, CP5), an offsets partition's HW moved
+//! (CP6). Everything about groups is decided in `group/`; this file only connects it.
+//!
+//! * CP2: the first FindCoordinator creates `__consumer_offsets` (its partitions placed like
+//!   any topic's, on the unfenced brokers) and is answered COORDINATOR_NOT_AVAILABLE.
+//! * CP3: a broker leading an offsets partition in a newer epoch starts a load, which
+//!   completes `groups.coordinator_load_ms` later with the replay of its local log.
+//! * A crashed broker's coordinator is gone with its memory; it reloads when it leads again.
+
+use super::{placement, Cluster, Scheduled};
+use crate::event::Event;
+use crate::group::classic::{self, ClassicConfig};
+use crate::group::client::{Action, ClientConfig, OffsetsClient, Operation, Outcome};
+use crate::group::coordinator::{ContextState, Coordinator, Effect, Request, Response};
+use crate::group::{partition_for, GroupError, OFFSETS_TOPIC};
+use crate::ids::{BrokerId, LeaderEpoch, PartitionEpoch, TopicPartition};
+use crate::message::{LeaderRecoveryState, Message, Node, PartitionState};
+use crate::outbox::{Ctx, Outbox, Timer};
+use crate::partition;
+use crate::replica::Replica;
+use litemap::LiteMap;
+use rand_core::SeedableRng;
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+/// `session.timeout.ms` (45000): what a replayed classic member's session restarts with (CP3).
+const REPLAY_SESSION_TIMEOUT_MS: u64 = 45_000;
+
+/// The groups' part of the cluster's state.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Groups {
+    /// Whether `__consumer_offsets` exists (CP2 creates it).
+    pub offsets_topic: bool,
+    /// Each running broker's coordinator runtime.
+    pub coordinators: LiteMap<BrokerId, Coordinator>,
+    /// The group clients, by name.
+    pub clients: LiteMap<String, OffsetsClient>,
+    /// Set while the runtimes are being told about replication (no re-entry).
+    reconciling: bool,
+}
+
+/// `__consumer_offsets-p`.
+pub fn offsets_tp(p: u32) -> TopicPartition {
+    TopicPartition::new(OFFSETS_TOPIC, p)
+}
+
+/// A request's tag at the coordinator: which client, which attempt, which kind — so that an
+/// answer the runtime gives later (CP6) goes back as the right response.
+fn tag(kind: char, attempt: u32, client: &str) -> String {
+    format!("{kind}:{attempt}:{client}")
+}
+
+fn untag(tag: &str) -> Option<(char, u32, &str)> {
+    let mut it = tag.splitn(3, ':');
+    let kind = it.next()?.chars().next()?;
+    let attempt = it.next()?.parse().ok()?;
+    Some((kind, attempt, it.next()?))
+}
+
+impl Cluster {
+    fn client_config(&self) -> ClientConfig {
+        ClientConfig { retry_backoff_ms: self.config.groups.retry_backoff_ms, request_timeout_ms: self.config.request_timeout_ms, brokers: self.config.brokers }
+    }
+
+    /// A command: `client` commits or fetches `group`'s offsets.
+    pub(super) fn group_client_start(&mut self, client: &str, group: &str, op: Operation, events: &mut Vec<Event>) {
+        let cfg = self.client_config();
+        let now = self.now_ms;
+        let c = self.groups.clients.entry(client.to_string()).or_insert_with(|| OffsetsClient::new(client, group));
+        if c.group != group {
+            *c = OffsetsClient::new(client, group);
+        }
+        let actions = c.start(now, &cfg, op);
+        self.client_actions(client, actions, events);
+    }
+
+    fn client_actions(&mut self, client: &str, actions: Vec<Action>, events: &mut Vec<Event>) {
+        let Some(group) = self.groups.clients.get(client).map(|c| c.group.clone()) else { return };
+        for a in actions {
+            match a {
+                Action::FindCoordinator { to, attempt } => {
+                    let m = Message::FindCoordinator { client: client.to_string(), group: group.clone(), attempt };
+                    self.send(Node::Client, Node::Broker(to), m, events);
+                }
+                Action::Send { to, attempt, op } => {
+                    let (client, group) = (client.to_string(), group.clone());
+                    let m = match op {
+                        Operation::Commit(offsets) => Message::OffsetCommit { client, group, attempt, offsets },
+                        Operation::Fetch(partitions) => Message::OffsetFetch { client, group, attempt, partitions },
+                    };
+                    self.send(Node::Client, Node::Broker(to), m, events);
+                }
+                Action::RetryAt { at, attempt, error } => {
+                    events.push(Event::GroupClientRetry { client: client.to_string(), group: group.clone(), error });
+                    self.schedule(at, Scheduled::Timer(Timer::GroupClientRetry { client: client.to_string(), attempt }));
+                }
+                Action::TimeoutAt { at, attempt } => self.schedule(at, Scheduled::Timer(Timer::GroupClientTimeout { client: client.to_string(), attempt })),
+                Action::Done(outcome) => events.push(Event::GroupClientDone { client: client.to_string(), group: group.clone(), outcome }),
+            }
+        }
+    }
+
+    /// A group client's timer.
+    pub(super) fn fire_group_client(&mut self, client: &str, attempt: u32, timeout: bool, events: &mut Vec<Event>) -> bool {
+        let cfg = self.client_config();
+        let now = self.now_ms;
+        let Some(c) = self.groups.clients.get_mut(client) else { return false };
+        let actions = if timeout { c.timed_out(now, &cfg, attempt) } else { c.retry(now, &cfg, attempt) };
+        if actions.is_empty() {
+            return false;
+        }
+        self.client_actions(client, actions, events);
+        true
+    }
+
+    /// A group request from a client was lost (the broker is down, or no route): the client's
+    /// connection fails at once, as its request timeout would later.
+    pub(super) fn group_request_lost(&mut self, message: &Message, events: &mut Vec<Event>) {
+        if let Message::FindCoordinator { client, attempt, .. } | Message::OffsetCommit { client, attempt, .. } | Message::OffsetFetch { client, attempt, .. } = message {
+            self.fire_group_client(client, *attempt, true, events);
+        }
+    }
+
+    /// A group answer reached the client.
+    pub(super) fn group_client_receive(&mut self, message: Message, events: &mut Vec<Event>) {
+        let cfg = self.client_config();
+        let now = self.now_ms;
+        let (client, actions) = match message {
+            Message::FindCoordinatorResponse { client, group, attempt, coordinator } => {
+                let Some(c) = self.groups.clients.get_mut(&client) else { return };
+                if attempt == c.attempt && c.op.is_some() {
+                    if let Ok(broker) = coordinator {
+                        events.push(Event::CoordinatorFound { client: client.clone(), group, broker });
+                    }
+                }
+                let a = c.found(now, &cfg, attempt, coordinator);
+                (client, a)
+            }
+            Message::OffsetCommitResponse { client, attempt, error, .. } => {
+                let Some(c) = self.groups.clients.get_mut(&client) else { return };
+                let a = c.answered(now, &cfg, attempt, error.map_or(Ok(Outcome::Committed), Err));
+                (client, a)
+            }
+            Message::OffsetFetchResponse { client, attempt, offsets, .. } => {
+                let Some(c) = self.groups.clients.get_mut(&client) else { return };
+                let a = c.answered(now, &cfg, attempt, offsets.map(Outcome::Fetched));
+                (client, a)
+            }
+            _ => return,
+        };
+        self.client_actions(&client, actions, events);
+    }
+
+    /// A group request reached broker `b`.
+    pub(super) fn broker_group_receive(&mut self, b: BrokerId, message: Message, events: &mut Vec<Event>) {
+        let now = self.now_ms;
+        let (group, request) = match message {
+            Message::FindCoordinator { client, group, attempt } => {
+                let coordinator = self.find_coordinator(b, &group, events);
+                let m = Message::FindCoordinatorResponse { client, group, attempt, coordinator };
+                self.send(Node::Broker(b), Node::Client, m, events);
+                return;
+            }
+            Message::OffsetCommit { client, group, attempt, offsets } => {
+                let request = Request::Commit { client: tag('c', attempt, &client), member_id: String::new(), instance_id: None, generation: -1, offsets };
+                (group, request)
+            }
+            Message::OffsetFetch { client, group, attempt, partitions } => (group, Request::Fetch { client: tag('f', attempt, &client), partitions }),
+            _ => return,
+        };
+        let effects = self.coordinator_of(b).handle(now, &group, request);
+        self.coordinator_effects(b, effects, events);
+    }
+
+    fn coordinator_of(&mut self, b: BrokerId) -> &mut Coordinator {
+        let n = self.config.groups.offsets_topic_num_partitions;
+        self.groups.coordinators.entry(b).or_insert_with(|| Coordinator::new(n, ClassicConfig::default(), REPLAY_SESSION_TIMEOUT_MS))
+    }
+
+    /// CP2: the leader of the group's offsets partition, creating the topic on first use.
+    fn find_coordinator(&mut self, b: BrokerId, group: &str, events: &mut Vec<Event>) -> Result<BrokerId, GroupError> {
+        if !self.groups.offsets_topic {
+            self.create_offsets_topic(b, events);
+            return Err(GroupError::CoordinatorNotAvailable);
+        }
+        let tp = offsets_tp(partition_for(group, self.config.groups.offsets_topic_num_partitions));
+        match self.controller.partitions.get(&tp).and_then(|st| st.leader) {
+            Some(l) if self.brokers[&l].is_running() => Ok(l),
+            _ => Err(GroupError::CoordinatorNotAvailable),
+        }
+    }
+
+    /// CP2: `__consumer_offsets` with `offsets.topic.num.partitions` partitions, placed by the
+    /// rack-unaware assignment over the unfenced brokers, each led by its first replica in
+    /// epoch 0 with a full ISR (the controller's CreateTopics, done at once). With fewer
+    /// unfenced brokers than its replication factor nothing is created (Kafka's
+    /// INVALID_REPLICATION_FACTOR): the next FindCoordinator tries again.
+    fn create_offsets_topic(&mut self, asked: BrokerId, events: &mut Vec<Event>) {
+        let g = self.config.groups;
+        let unfenced: Vec<BrokerId> = self.controller.registrations.iter().filter(|(_, r)| !r.fenced).map(|(b, _)| *b).collect();
+        let rf = g.offsets_topic_replication_factor.min(self.config.brokers);
+        if (unfenced.len() as u32) < rf {
+            return;
+        }
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(self.seed ^ 0x5EED_0003);
+        let placement = placement::assign_replicas(&unfenced, g.offsets_topic_num_partitions, rf, &mut rng);
+        let mut out = Outbox::default();
+        let log_config = self.config.log;
+        for (p, replicas) in placement.into_iter().enumerate() {
+            let tp = offsets_tp(p as u32);
+            let state = PartitionState {
+                tp: tp.clone(),
+                replicas: replicas.clone(),
+                leader: replicas.first().copied(),
+                leader_epoch: LeaderEpoch(0),
+                partition_epoch: PartitionEpoch(0),
+                isr: replicas.clone(),
+                leader_recovery_state: LeaderRecoveryState::Recovered,
+            };
+            self.controller.partitions.insert(tp.clone(), state.clone());
+            for r in &replicas {
+                let ctx = Ctx { cfg: &self.config, now: self.now_ms, incarnation: self.brokers[r].incarnation, controller: self.controller.active, registrations: &self.controller.registrations };
+                let broker = self.brokers.get_mut(r).expect("placed on a broker");
+                let mut replica = Replica::new(tp.clone(), *r, log_config);
+                replica.awaiting_state = true;
+                partition::apply_partition_state(&mut replica, &ctx, &mut out, &state);
+                broker.replicas.insert(tp.clone(), replica);
+                if self.config.auto.fetch {
+                    out.timer(self.now_ms, Timer::FollowerFetch { broker: *r, incarnation: broker.incarnation, tp: tp.clone() });
+                }
+            }
+        }
+        self.groups.offsets_topic = true;
+        events.push(Event::OffsetsTopicCreated { broker: asked, partitions: g.offsets_topic_num_partitions, replication_factor: rf });
+        self.drain(out, events);
+    }
+
+    /// What a coordinator runtime asked of broker `b`.
+    fn coordinator_effects(&mut self, b: BrokerId, effects: Vec<Effect>, events: &mut Vec<Event>) {
+        let mut queue: std::collections::VecDeque<Effect> = effects.into();
+        while let Some(e) = queue.pop_front() {
+            match e {
+                Effect::Respond { client, response } => {
+                    let Some((kind, attempt, client)) = untag(&client) else { continue };
+                    let (client, group) = (client.to_string(), self.groups.clients.get(client).map_or_else(String::new, |c| c.group.clone()));
+                    let m = match (kind, response) {
+                        (_, Response::Commit(r)) => Message::OffsetCommitResponse { client, group, attempt, error: r.err() },
+                        (_, Response::Fetch(r)) => Message::OffsetFetchResponse { client, group, attempt, offsets: r },
+                        ('c', Response::Refused(e)) => Message::OffsetCommitResponse { client, group, attempt, error: Some(e) },
+                        ('f', Response::Refused(e)) => Message::OffsetFetchResponse { client, group, attempt, offsets: Err(e) },
+                        // Members (JoinGroup, SyncGroup…) are not clients of the cluster yet.
+                        _ => continue,
+                    };
+                    self.send(Node::Broker(b), Node::Client, m, events);
+                }
+                Effect::Append { partition, write, records } => {
+                    let tp = offsets_tp(partition);
+                    let mut out = Outbox::default();
+                    let ctx = Ctx { cfg: &self.config, now: self.now_ms, incarnation: self.brokers[&b].incarnation, controller: self.controller.active, registrations: &self.controller.registrations };
+                    let result = match self.brokers.get_mut(&b).and_then(|x| x.replicas.get_mut(&tp)) {
+                        Some(r) => partition::append_coordinator_records(r, &ctx, &mut out, records),
+                        None => Err(crate::message::KafkaError::NotLeaderOrFollower),
+                    };
+                    let now = self.now_ms;
+                    let coordinator = self.coordinator_of(b);
+                    match result {
+                        Ok(end) => coordinator.appended(partition, write, end),
+                        // CP6: NOT_LEADER_OR_FOLLOWER maps to NOT_COORDINATOR.
+                        Err(_) => queue.extend(coordinator.append_failed(now, partition, write, GroupError::NotCoordinator)),
+                    }
+                    self.drain(out, events);
+                }
+                Effect::Timer { at, timer } => {
+                    let incarnation = self.brokers[&b].incarnation;
+                    self.schedule(at, Scheduled::Timer(Timer::Coordinator { broker: b, incarnation, timer }));
+                }
+                Effect::Group { group, effect, .. } => match effect {
+                    classic::Effect::StateChanged { from, to, reason } => events.push(Event::GroupStateChanged { broker: b, group, from, to, reason }),
+                    classic::Effect::MemberRemoved { member, reason } => events.push(Event::GroupMemberRemoved { broker: b, group, member, reason }),
+                    _ => {}
+                },
+                Effect::Context { partition, state } => {
+                    let leader_epoch = self.groups.coordinators.get(&b).and_then(|c| c.contexts.get(&partition)).map_or(LeaderEpoch(0), |c| c.epoch);
+                    let records = if state == ContextState::Active {
+                        self.replica(b, &offsets_tp(partition)).map_or(0, |r| (r.log.log_end_offset().0 - r.log.log_start_offset().0) as u32)
+                    } else {
+                        0
+                    };
+                    events.push(Event::CoordinatorContext { broker: b, partition, leader_epoch, state, records });
+                }
+            }
+        }
+    }
+
+    /// A coordinator's timer.
+    pub(super) fn fire_coordinator(&mut self, b: BrokerId, incarnation: u64, timer: crate::group::coordinator::Timer, events: &mut Vec<Event>) -> bool {
+        if !self.live(b, incarnation) {
+            return false;
+        }
+        let now = self.now_ms;
+        let Some(c) = self.groups.coordinators.get_mut(&b) else { return false };
+        let effects = c.fire(now, timer);
+        if effects.is_empty() {
+            return false;
+        }
+        self.coordinator_effects(b, effects, events);
+        true
+    }
+
+    /// CP3: the load of `partition` in `epoch` completes: the replay of the local log.
+    pub(super) fn fire_coordinator_load(&mut self, b: BrokerId, incarnation: u64, partition: u32, epoch: LeaderEpoch, events: &mut Vec<Event>) -> bool {
+        if !self.live(b, incarnation) {
+            return false;
+        }
+        let Some(r) = self.replica(b, &offsets_tp(partition)) else { return false };
+        let (records, hw): (Vec<String>, _) = (r.log.read(r.log.log_start_offset(), r.log.log_end_offset(), usize::MAX).into_iter().map(|rec| rec.value).collect(), r.log.high_watermark());
+        let now = self.now_ms;
+        let effects = self.coordinator_of(b).loaded(now, partition, epoch, &records, hw);
+        if effects.is_empty() {
+            return false;
+        }
+        self.coordinator_effects(b, effects, events);
+        self.reconcile_coordinators(events);
+        true
+    }
+
+    /// A crashed broker's coordinator runtime is gone (its memory); the log stays.
+    pub(super) fn coordinator_crashed(&mut self, b: BrokerId) {
+        self.groups.coordinators.remove(&b);
+    }
+
+    /// Tells each running broker's runtime what replication did since: CP3 (it leads an
+    /// offsets partition in a newer epoch: load), CP5 (it no longer leads: unload), CP6 (the
+    /// HW moved: complete the writes below it). Runs after every handler once the topic exists.
+    pub(super) fn reconcile_coordinators(&mut self, events: &mut Vec<Event>) {
+        if !self.groups.offsets_topic || self.groups.reconciling {
+            return;
+        }
+        self.groups.reconciling = true;
+        let n = self.config.groups.offsets_topic_num_partitions;
+        let load_ms = self.config.groups.coordinator_load_ms;
+        let brokers: Vec<BrokerId> = self.brokers.iter().filter(|(_, x)| x.is_running()).map(|(b, _)| *b).collect();
+        // An append can move the HW at once (a single-replica ISR): pass again until nothing moves.
+        for _ in 0..8 {
+            if !self.reconcile_pass(&brokers, n, load_ms, events) {
+                break;
+            }
+        }
+        self.groups.reconciling = false;
+    }
+
+    fn reconcile_pass(&mut self, brokers: &[BrokerId], n: u32, load_ms: u64, events: &mut Vec<Event>) -> bool {
+        let mut moved = false;
+        for &b in brokers {
+            for p in 0..n {
+                let leading = self.replica(b, &offsets_tp(p)).filter(|r| r.leader_state().is_some()).map(|r| (r.leader_epoch, r.log.high_watermark()));
+                let now = self.now_ms;
+                let incarnation = self.brokers[&b].incarnation;
+                let c = self.coordinator_of(b);
+                let ctx = c.contexts.get(&p).map(|x| (x.state, x.epoch, x.last_committed));
+                let effects = match (leading, ctx) {
+                    (Some((e, _)), ctx) if ctx.is_none_or(|(s, ce, _)| s == ContextState::Closed || ce < e) => {
+                        let effects = c.became_leader(p, e);
+                        if !effects.is_empty() {
+                            self.schedule(now + load_ms, Scheduled::Timer(Timer::CoordinatorLoad { broker: b, incarnation, partition: p, epoch: e }));
+                        }
+                        effects
+                    }
+                    (Some((e, hw)), Some((ContextState::Active, ce, last))) if ce == e && hw > last => c.hw_advanced(p, hw),
+                    (None, Some((s, ce, _))) if s != ContextState::Closed => c.resigned(p, ce),
+                    _ => Vec::new(),
+                };
+                if !effects.is_empty() {
+                    moved = true;
+                    self.coordinator_effects(b, effects, events);
+                }
+            }
+        }
+        moved
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_round_trip_with_any_client_name() {
+        assert_eq!(untag(&tag('c', 7, "admin")), Some(('c', 7, "admin")));
+        assert_eq!(untag(&tag('f', 1, "a:b:c")), Some(('f', 1, "a:b:c")));
+        assert_eq!(untag("x"), None);
+    }
+}
