@@ -17,7 +17,7 @@
 
 use super::GroupError;
 use crate::ids::{TimeMs, TopicPartition};
-use std::collections::{BTreeMap, BTreeSet};
+use litemap::LiteMap;
 
 /// §2.7 defaults a classic group needs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -136,8 +136,8 @@ pub struct Member {
 
 impl Member {
     /// CL5 step 3: this member's vote, its first protocol among the candidates.
-    fn vote(&self, candidates: &BTreeSet<String>) -> Option<&str> {
-        self.protocols.iter().map(|(n, _)| n.as_str()).find(|n| candidates.contains(*n))
+    fn vote(&self, candidates: &[String]) -> Option<&str> {
+        self.protocols.iter().map(|(n, _)| n.as_str()).find(|n| candidates.iter().any(|c| c == n))
     }
 }
 
@@ -264,11 +264,11 @@ pub struct ClassicGroup {
     /// The leader's member id.
     pub leader: Option<String>,
     /// Members by id.
-    pub members: BTreeMap<String, Member>,
+    pub members: LiteMap<String, Member>,
     /// ST1: instance id → member id.
-    pub static_members: BTreeMap<String, String>,
+    pub static_members: LiteMap<String, String>,
     /// CL2: ids handed out with MEMBER_ID_REQUIRED, not yet rejoined (id → client).
-    pub pending_join: BTreeMap<String, String>,
+    pub pending_join: LiteMap<String, String>,
     /// CL4: an initial rebalance delay is running; `new_in_delay` notes arrivals during it.
     initial_delay: Option<InitialDelay>,
     next_member: u64,
@@ -301,9 +301,9 @@ impl ClassicGroup {
             generation: 0,
             protocol: None,
             leader: None,
-            members: BTreeMap::new(),
-            static_members: BTreeMap::new(),
-            pending_join: BTreeMap::new(),
+            members: LiteMap::new(),
+            static_members: LiteMap::new(),
+            pending_join: LiteMap::new(),
             initial_delay: None,
             next_member: 0,
             config,
@@ -369,10 +369,10 @@ impl ClassicGroup {
     }
 
     /// Candidates of CL5 step 3: the protocols every member supports.
-    fn candidates(&self) -> BTreeSet<String> {
+    fn candidates(&self) -> Vec<String> {
         let mut it = self.members.values();
-        let Some(first) = it.next() else { return BTreeSet::new() };
-        let mut set: BTreeSet<String> = first.protocols.iter().map(|(n, _)| n.clone()).collect();
+        let Some(first) = it.next() else { return Vec::new() };
+        let mut set: Vec<String> = first.protocols.iter().map(|(n, _)| n.clone()).collect();
         for m in it {
             set.retain(|n| m.protocols.iter().any(|(p, _)| p == n));
         }
@@ -383,7 +383,7 @@ impl ClassicGroup {
     /// to the smallest name: canonical order, where Kafka takes its HashMap's first).
     fn select_protocol(&self) -> Option<String> {
         let candidates = self.candidates();
-        let mut votes: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut votes: LiteMap<&str, usize> = LiteMap::new();
         for m in self.members.values() {
             if let Some(v) = m.vote(&candidates) {
                 *votes.entry(v).or_default() += 1;
@@ -582,7 +582,7 @@ impl ClassicGroup {
     fn prepare_rebalance(&mut self, now: TimeMs, reason: &'static str, out: &mut Effects) {
         if self.state == GroupState::CompletingRebalance {
             // Parked SyncGroups learn of the new rebalance; assignments are cleared.
-            for m in self.members.values_mut() {
+            for m in self.members.iter_mut().map(|(_, v)| v) {
                 if m.awaiting_sync {
                     m.awaiting_sync = false;
                     out.push(Effect::Respond { client: m.client.clone(), response: Response::Sync(Err(GroupError::RebalanceInProgress)) });
@@ -689,7 +689,7 @@ impl ClassicGroup {
     // ---- SyncGroup -----------------------------------------------------------------------
 
     /// A SyncGroup arrives (CL6). `assignments` is the leader's (others send none).
-    pub fn sync(&mut self, now: TimeMs, client: &str, member_id: &str, instance_id: Option<&str>, generation: i32, assignments: Option<BTreeMap<String, Vec<TopicPartition>>>) -> Effects {
+    pub fn sync(&mut self, now: TimeMs, client: &str, member_id: &str, instance_id: Option<&str>, generation: i32, assignments: Option<LiteMap<String, Vec<TopicPartition>>>) -> Effects {
         let mut out = Vec::new();
         let error = if self.state == GroupState::Dead {
             Some(GroupError::CoordinatorNotAvailable)
@@ -712,14 +712,14 @@ impl ClassicGroup {
                 self.members.get_mut(member_id).expect("validated").awaiting_sync = true;
                 if self.leader.as_deref() == Some(member_id) {
                     let given = assignments.unwrap_or_default();
-                    for m in self.members.values_mut() {
+                    for m in self.members.iter_mut().map(|(_, v)| v) {
                         m.assignment = given.get(&m.id).cloned().unwrap_or_default();
                     }
                     out.push(Effect::Persist(self.record()));
                 }
             }
             _ => {
-                let a = self.members[member_id].assignment.clone();
+                let a = self.members.get(member_id).expect("present").assignment.clone();
                 respond(&mut out, client, Response::Sync(Ok(a)));
             }
         }
@@ -733,7 +733,7 @@ impl ClassicGroup {
         if self.state != GroupState::CompletingRebalance || self.generation != generation {
             return out;
         }
-        for m in self.members.values_mut() {
+        for m in self.members.iter_mut().map(|(_, v)| v) {
             if m.awaiting_sync {
                 m.awaiting_sync = false;
                 out.push(Effect::Respond { client: m.client.clone(), response: Response::Sync(Ok(m.assignment.clone())) });
@@ -750,7 +750,7 @@ impl ClassicGroup {
         if self.state != GroupState::CompletingRebalance || self.generation != generation {
             return out;
         }
-        for m in self.members.values_mut() {
+        for m in self.members.iter_mut().map(|(_, v)| v) {
             m.assignment.clear();
             if m.awaiting_sync {
                 m.awaiting_sync = false;
@@ -863,7 +863,7 @@ impl ClassicGroup {
     /// and SyncGroups are answered NOT_COORDINATOR.
     pub fn unload(&mut self) -> Effects {
         let mut out = Vec::new();
-        for m in self.members.values_mut() {
+        for m in self.members.iter_mut().map(|(_, v)| v) {
             if std::mem::take(&mut m.awaiting_join) {
                 out.push(Effect::Respond { client: m.client.clone(), response: join_error(&m.id, GroupError::NotCoordinator) });
             }
@@ -968,7 +968,7 @@ mod tests {
         g.join(0, req("c1", &id, &["t"]));
         let out = g.fire(3000, Timer::InitialDelay { generation: 0 });
         assert_eq!(joined(&out, "c1").generation, 1);
-        g.sync(3000, "c1", &id, None, 1, Some(BTreeMap::from([(id.clone(), tps(&[0, 1, 2, 3]))])));
+        g.sync(3000, "c1", &id, None, 1, Some(LiteMap::from_iter([(id.clone(), tps(&[0, 1, 2, 3]))])));
         g.sync_persisted(1);
         assert_eq!(g.state, GroupState::Stable);
         g
@@ -1010,7 +1010,7 @@ mod tests {
         assert_eq!(j1.protocol.as_deref(), Some("range"));
         let out = g.sync(1600, "c2", "c2-2", None, 2, None);
         assert!(responses(&out).is_empty(), "a follower's SyncGroup is parked");
-        let assignment = BTreeMap::from([("c1-1".to_string(), tps(&[0, 1])), ("c2-2".to_string(), tps(&[2, 3]))]);
+        let assignment = LiteMap::from_iter([("c1-1".to_string(), tps(&[0, 1])), ("c2-2".to_string(), tps(&[2, 3]))]);
         let out = g.sync(1700, "c1", "c1-1", None, 2, Some(assignment));
         assert!(matches!(out.last(), Some(Effect::Persist(r)) if r.generation == 2));
         assert!(responses(&out).is_empty(), "CP6: answered only once the record is committed");
@@ -1049,11 +1049,11 @@ mod tests {
         g.join(0, req("c2", "c2-2", &["t"]));
         g.join(0, req("c1", "c1-1", &["t"]));
         g.sync(0, "c2", "c2-2", None, 2, None);
-        g.sync(0, "c1", "c1-1", None, 2, Some(BTreeMap::from([("c1-1".to_string(), tps(&[0, 1])), ("c2-2".to_string(), tps(&[2, 3]))])));
+        g.sync(0, "c1", "c1-1", None, 2, Some(LiteMap::from_iter([("c1-1".to_string(), tps(&[0, 1])), ("c2-2".to_string(), tps(&[2, 3]))])));
         g.sync_persisted(2);
         // Both heartbeat at t=0; only c1 goes on.
         let out = g.heartbeat(0, "c2", "c2-2", None, 2);
-        let deadline = g.members["c2-2"].deadline;
+        let deadline = g.members.get("c2-2").expect("present").deadline;
         assert_eq!(deadline, SESSION);
         assert!(timers(&out).contains(&(SESSION, Timer::Session { member: "c2-2".into(), deadline })));
         g.heartbeat(40_000, "c1", "c1-1", None, 2);
@@ -1071,7 +1071,7 @@ mod tests {
     #[test]
     fn cl8_a_moved_deadline_makes_the_timer_stale() {
         let mut g = stable_one();
-        let first = g.members["c1-1"].deadline;
+        let first = g.members.get("c1-1").expect("present").deadline;
         g.heartbeat(10_000, "c1", "c1-1", None, 1);
         assert!(g.fire(first, Timer::Session { member: "c1-1".into(), deadline: first }).is_empty());
         assert_eq!(g.state, GroupState::Stable);
@@ -1081,7 +1081,7 @@ mod tests {
     #[test]
     fn gs4_zombie_gets_unknown_member_then_illegal_generation() {
         let mut g = stable_one();
-        let d = g.members["c1-1"].deadline;
+        let d = g.members.get("c1-1").expect("present").deadline;
         g.fire(d, Timer::Session { member: "c1-1".into(), deadline: d });
         assert!(g.members.is_empty());
         let out = g.heartbeat(d + 1, "c1", "c1-1", None, 1);
@@ -1114,7 +1114,7 @@ mod tests {
         g.join(0, req("c2", "c2-2", &["t"]));
         g.join(0, req("c1", "c1-1", &["t"]));
         g.sync(0, "c2", "c2-2", None, 2, None);
-        g.sync(0, "c1", "c1-1", None, 2, Some(BTreeMap::new()));
+        g.sync(0, "c1", "c1-1", None, 2, Some(LiteMap::new()));
         g.sync_persisted(2);
         let out = g.join(10, req("c2", "c2-2", &["t"]));
         assert_eq!((joined(&out, "c2").generation, g.state), (2, GroupState::Stable));
@@ -1143,7 +1143,7 @@ mod tests {
         g.join(0, req("c2", "", &["t"]));
         g.join(0, req("c2", "c2-2", &["t"]));
         g.join(0, req("c1", "c1-1", &["t"]));
-        g.sync(0, "c1", "c1-1", None, 2, Some(BTreeMap::new()));
+        g.sync(0, "c1", "c1-1", None, 2, Some(LiteMap::new()));
         let out = g.fire(MAX_POLL, Timer::Sync { generation: 2 });
         assert!(out.contains(&Effect::MemberRemoved { member: "c2-2".into(), reason: "sent no SyncGroup in time" }));
         assert_eq!(g.state, GroupState::PreparingRebalance);
@@ -1178,13 +1178,13 @@ mod tests {
         let out = g.join(0, r.clone());
         assert!(responses(&out).is_empty(), "ST2: a static member skips MEMBER_ID_REQUIRED");
         g.fire(3000, Timer::InitialDelay { generation: 0 });
-        g.sync(3000, "c1", "i1-1", Some("i1"), 1, Some(BTreeMap::from([("i1-1".to_string(), tps(&[0, 1]))])));
+        g.sync(3000, "c1", "i1-1", Some("i1"), 1, Some(LiteMap::from_iter([("i1-1".to_string(), tps(&[0, 1]))])));
         g.sync_persisted(1);
         let out = g.join(5000, r);
         let j = joined(&out, "c1");
         assert_eq!((j.error, j.generation, j.member_id.as_str()), (None, 1, "i1-2"));
         assert_eq!(g.state, GroupState::Stable);
-        assert_eq!(g.members["i1-2"].assignment, tps(&[0, 1]), "the assignment is copied");
+        assert_eq!(g.members.get("i1-2").expect("present").assignment, tps(&[0, 1]), "the assignment is copied");
         assert!(out.iter().any(|e| matches!(e, Effect::Persist(_))));
         let out = g.heartbeat(5001, "c1", "i1-1", Some("i1"), 1);
         assert_eq!(responses(&out), vec![("c1", &Response::Heartbeat(Some(GroupError::FencedInstanceId)))]);
@@ -1199,7 +1199,7 @@ mod tests {
         let mut out = Vec::new();
         let h = ClassicGroup::replay("g", ClassicConfig::default(), &record, SESSION, 90_000, &mut out);
         assert_eq!((h.state, h.generation), (GroupState::Stable, 1));
-        assert_eq!(h.members["c1-1"].assignment, tps(&[0, 1, 2, 3]));
+        assert_eq!(h.members.get("c1-1").expect("present").assignment, tps(&[0, 1, 2, 3]));
         assert_eq!(timers(&out), vec![(90_000 + SESSION, Timer::Session { member: "c1-1".into(), deadline: 90_000 + SESSION })]);
     }
 

@@ -23,7 +23,7 @@ use super::classic::{self, ClassicConfig, ClassicGroup, GroupMetadata, JoinGroup
 use super::{partition_for, GroupError};
 use crate::ids::{LeaderEpoch, Offset, TimeMs, TopicPartition};
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
+use litemap::LiteMap;
 
 /// `offsets.commit.timeout.ms` (5000): how long a write may wait for the HW (CP6).
 pub const OFFSETS_COMMIT_TIMEOUT_MS: u64 = 5000;
@@ -130,7 +130,7 @@ pub enum Request {
         /// Its generation.
         generation: i32,
         /// The leader's assignment.
-        assignments: Option<BTreeMap<String, Vec<TopicPartition>>>,
+        assignments: Option<LiteMap<String, Vec<TopicPartition>>>,
     },
     /// Heartbeat.
     Heartbeat {
@@ -283,11 +283,11 @@ pub struct Context {
     /// `lastCommittedOffset`: the partition's HW as the context last saw it.
     pub last_committed: Offset,
     /// Classic groups by id.
-    pub groups: BTreeMap<String, ClassicGroup>,
+    pub groups: LiteMap<String, ClassicGroup>,
     /// Committed offsets: group → partition → offset.
-    pub offsets: BTreeMap<String, BTreeMap<TopicPartition, i64>>,
+    pub offsets: LiteMap<String, LiteMap<TopicPartition, i64>>,
     /// Writes appended but not yet committed, by id, with the offset after their last record.
-    pending: BTreeMap<u64, (Write, Option<Offset>)>,
+    pending: LiteMap<u64, (Write, Option<Offset>)>,
 }
 
 /// The coordinator runtime of one broker.
@@ -296,7 +296,7 @@ pub struct Coordinator {
     /// `offsets.topic.num.partitions`.
     pub partitions: u32,
     /// Contexts by offsets partition.
-    pub contexts: BTreeMap<u32, Context>,
+    pub contexts: LiteMap<u32, Context>,
     /// Classic groups' settings.
     pub config: ClassicConfig,
     /// The session timeout a replayed member restarts with (GroupMetadata stores none here).
@@ -307,7 +307,7 @@ pub struct Coordinator {
 impl Coordinator {
     /// A runtime with no contexts.
     pub fn new(partitions: u32, config: ClassicConfig, replay_session_timeout_ms: u64) -> Coordinator {
-        Coordinator { partitions, contexts: BTreeMap::new(), config, replay_session_timeout_ms, next_write: 0 }
+        Coordinator { partitions, contexts: LiteMap::new(), config, replay_session_timeout_ms, next_write: 0 }
     }
 
     /// CP3: this broker became leader of offsets partition `partition` in `epoch`. Starts a
@@ -316,7 +316,7 @@ impl Coordinator {
         if self.contexts.get(&partition).is_some_and(|c| c.epoch >= epoch && c.state != ContextState::Closed) {
             return Vec::new();
         }
-        self.contexts.insert(partition, Context { state: ContextState::Loading, epoch, last_committed: Offset(0), groups: BTreeMap::new(), offsets: BTreeMap::new(), pending: BTreeMap::new() });
+        self.contexts.insert(partition, Context { state: ContextState::Loading, epoch, last_committed: Offset(0), groups: LiteMap::new(), offsets: LiteMap::new(), pending: LiteMap::new() });
         vec![Effect::Context { partition, state: ContextState::Loading }]
     }
 
@@ -326,7 +326,7 @@ impl Coordinator {
     pub fn loaded(&mut self, now: TimeMs, partition: u32, epoch: LeaderEpoch, records: &[String], hw: Offset) -> Vec<Effect> {
         let (config, session) = (self.config, self.replay_session_timeout_ms);
         let Some(ctx) = self.contexts.get_mut(&partition).filter(|c| c.epoch == epoch && c.state == ContextState::Loading) else { return Vec::new() };
-        let mut last: BTreeMap<String, GroupMetadata> = BTreeMap::new();
+        let mut last: LiteMap<String, GroupMetadata> = LiteMap::new();
         for r in records.iter().filter_map(|v| OffsetsRecord::parse(v)) {
             match r {
                 OffsetsRecord::Group { group, metadata } => {
@@ -611,7 +611,7 @@ mod tests {
         c.handle(0, GROUP, join("c1", "c1-1"));
         let timer = Timer::Group { partition: p, epoch: LeaderEpoch(0), group: GROUP.into(), timer: classic::Timer::InitialDelay { generation: 0 } };
         c.fire(3000, timer);
-        let assignment = BTreeMap::from([("c1-1".to_string(), (0..4).map(|i| TopicPartition::new("t", i)).collect())]);
+        let assignment = LiteMap::from_iter([("c1-1".to_string(), (0..4).map(|i| TopicPartition::new("t", i)).collect())]);
         let out = c.handle(3000, GROUP, Request::Sync { client: "c1".into(), member_id: "c1-1".into(), instance_id: None, generation: 1, assignments: Some(assignment) });
         let (write, records) = appends(&out).remove(0);
         c.appended(p, write, Offset(1));
@@ -644,7 +644,7 @@ mod tests {
         c.handle(0, GROUP, join("c1", ""));
         c.handle(0, GROUP, join("c1", "c1-1"));
         c.fire(3000, Timer::Group { partition: p, epoch: LeaderEpoch(0), group: GROUP.into(), timer: classic::Timer::InitialDelay { generation: 0 } });
-        let out = c.handle(3000, GROUP, Request::Sync { client: "c1".into(), member_id: "c1-1".into(), instance_id: None, generation: 1, assignments: Some(BTreeMap::new()) });
+        let out = c.handle(3000, GROUP, Request::Sync { client: "c1".into(), member_id: "c1-1".into(), instance_id: None, generation: 1, assignments: Some(LiteMap::new()) });
         assert!(answers(&out).is_empty());
         let (write, _) = appends(&out).remove(0);
         assert!(out.contains(&Effect::Timer { at: 3000 + OFFSETS_COMMIT_TIMEOUT_MS, timer: Timer::Write { partition: p, epoch: LeaderEpoch(0), write } }));
@@ -652,7 +652,7 @@ mod tests {
         assert!(answers(&c.hw_advanced(p, Offset(4))).is_empty(), "HW 4 has not passed the record ending at 5");
         let out = c.hw_advanced(p, Offset(5));
         assert_eq!(answers(&out), vec![("c1", &Response::Classic(classic::Response::Sync(Ok(Vec::new()))))]);
-        assert_eq!(c.contexts[&p].groups[GROUP].state, GroupState::Stable);
+        assert_eq!(c.contexts[&p].groups.get(GROUP).expect("present").state, GroupState::Stable);
     }
 
     /// OC2 + CP6 + OC5: a commit is applied and acknowledged once committed; a fetch sees only
@@ -708,7 +708,7 @@ mod tests {
         c.handle(4000, GROUP, Request::Commit { client: "c1".into(), member_id: "c1-1".into(), instance_id: None, generation: 1, offsets: vec![(TopicPartition::new("t", 0), 7)] });
         let out = c.resigned(p, LeaderEpoch(0));
         assert_eq!(answers(&out), vec![("c1", &Response::Commit(Err(GroupError::NotCoordinator)))]);
-        assert_eq!(c.contexts[&p].groups[GROUP].state, GroupState::Dead);
+        assert_eq!(c.contexts[&p].groups.get(GROUP).expect("present").state, GroupState::Dead);
         let out = c.handle(4001, GROUP, Request::Heartbeat { client: "c1".into(), member_id: "c1-1".into(), instance_id: None, generation: 1 });
         assert_eq!(answers(&out), vec![("c1", &Response::Refused(GroupError::NotCoordinator))]);
     }
@@ -726,9 +726,9 @@ mod tests {
         let out = other.loaded(60_000, p, LeaderEpoch(1), &log, Offset(2));
         let ctx = &other.contexts[&p];
         assert_eq!(ctx.state, ContextState::Active);
-        let g = &ctx.groups[GROUP];
+        let g = &ctx.groups.get(GROUP).expect("present");
         assert_eq!((g.state, g.generation, g.leader.as_deref()), (GroupState::Stable, 1, Some("c1-1")));
-        assert_eq!(ctx.offsets[GROUP][&TopicPartition::new("t", 2)], 80);
+        assert_eq!(ctx.offsets.get(GROUP).expect("present")[&TopicPartition::new("t", 2)], 80);
         assert!(out.iter().any(|e| matches!(e, Effect::Timer { at: 105_000, timer: Timer::Group { .. } })), "CP3: sessions restart at the load");
     }
 
