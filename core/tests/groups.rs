@@ -170,3 +170,21 @@ fn group_runs_are_deterministic() {
     };
     assert_eq!(run(), run());
 }
+
+/// G-I1 for reads, as the group sweep found it (seed 131): broker 2 still leads
+/// `__consumer_offsets-2` in epoch 0 in its own view while the controller has moved on to epoch
+/// 1, and its still-ACTIVE context answers an OffsetFetch from memory — Kafka's zombie
+/// coordinator does the same. This is not a violation; a commit there could not be acknowledged
+/// (its HW needs the ISR it no longer has).
+#[test]
+fn g_i1_a_stale_coordinator_serves_reads_from_memory() {
+    let c = kplay_core::schedule::run_groups(131, 72);
+    let tp = offsets_tp(2);
+    let st = &c.controller.partitions[&tp];
+    assert_eq!((st.leader, st.leader_epoch.0), (Some(BrokerId(1)), 1));
+    let r = c.replica(BrokerId(2), &tp).expect("replica");
+    assert!(r.leader_state().is_some() && r.leader_epoch.0 == 0, "broker 2 is a stale leader");
+    let ctx = c.groups.coordinators[&BrokerId(2)].contexts.get(&2).expect("context");
+    assert_eq!(ctx.state, ContextState::Active);
+    assert!(c.checker.violations.iter().all(|v| v.explained), "{:?}", c.checker.violations);
+}

@@ -2,9 +2,13 @@
 //! coordinator and its offsets; the member invariants join when members do), run by the
 //! checker after every step like I1–I27:
 //!
-//! * **G-I1 placement**: a successful answer comes only from an ACTIVE context on the
+//! * **G-I1 placement**: a successful commit is answered only from an ACTIVE context on the
 //!   non-stale leader of the group's offsets partition (or a stale leader whose ISR is itself,
-//!   PROTOCOL.md K3); COORDINATOR_LOAD_IN_PROGRESS only from a LOADING one.
+//!   PROTOCOL.md K3); COORDINATOR_LOAD_IN_PROGRESS only from a LOADING context. A *read*
+//!   (OffsetFetch) needs only an ACTIVE context on a broker that still leads the partition in
+//!   its own view: a stale leader not yet told of a newer epoch serves reads from memory, as
+//!   Kafka's coordinator does (found by the group sweep, seed 131: a zombie coordinator's
+//!   stale answer is Kafka's behaviour, not the simulator's fault).
 //! * **G-I2 acknowledged ⇒ committed**: when an OffsetCommit is answered with success, each
 //!   of its records is below the offsets partition's HW on the answering broker.
 //! * **G-I3 durability** (★, clean): an ACTIVE context on the current leader holds, for each
@@ -79,7 +83,7 @@ impl GroupChecker {
                 (Node::Broker(b), Node::Client, Message::OffsetFetchResponse { group, offsets, .. }) => {
                     let p = partition_for(group, n);
                     match offsets {
-                        Ok(_) => placement(c, *b, p, group, "OffsetFetch", out),
+                        Ok(_) => serves_reads(c, *b, p, group, out),
                         Err(super::GroupError::CoordinatorLoadInProgress) => loading(c, *b, p, group, out),
                         Err(_) => {}
                     }
@@ -114,7 +118,7 @@ impl GroupChecker {
 
 /// G-I1: `b` answers for `group` with success only from an ACTIVE context, as the non-stale
 /// leader of the offsets partition (or a stale leader alone in its ISR, K3).
-fn placement(c: &Cluster, b: BrokerId, p: u32, group: &str, what: &str, out: &mut Vec<Finding>) {
+fn placement(c: &Cluster, b: BrokerId, p: u32, group: &str, what: &'static str, out: &mut Vec<Finding>) {
     let otp = offsets_tp(p);
     let active = c.groups.coordinators.get(&b).and_then(|x| x.contexts.get(&p)).is_some_and(|ctx| ctx.state == ContextState::Active);
     let st = &c.controller.partitions[&otp];
@@ -123,6 +127,17 @@ fn placement(c: &Cluster, b: BrokerId, p: u32, group: &str, what: &str, out: &mu
     let stale_alone = replica.and_then(|r| r.leader_state()).is_some_and(|ls| ls.isr.len() == 1 && ls.isr.contains(&b));
     if !active || !(current || stale_alone) {
         out.push(("G-I1".into(), Some(otp), false, format!("broker {b} answered {what} for {group} without being its active coordinator")));
+    }
+}
+
+/// G-I1 for a read: an ACTIVE context on a broker that leads the partition in the context's
+/// epoch, in its own view (it may be stale: nothing it reads needs the HW to move).
+fn serves_reads(c: &Cluster, b: BrokerId, p: u32, group: &str, out: &mut Vec<Finding>) {
+    let otp = offsets_tp(p);
+    let ctx = c.groups.coordinators.get(&b).and_then(|x| x.contexts.get(&p));
+    let leads = c.replica(b, &otp).is_some_and(|r| r.leader_state().is_some() && ctx.is_some_and(|x| x.epoch == r.leader_epoch));
+    if !ctx.is_some_and(|x| x.state == ContextState::Active) || !leads {
+        out.push(("G-I1".into(), Some(otp), false, format!("broker {b} answered OffsetFetch for {group} without an active context it leads")));
     }
 }
 
