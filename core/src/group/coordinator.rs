@@ -22,7 +22,7 @@
 use super::classic::{self, ClassicConfig, ClassicGroup, GroupMetadata, JoinGroup};
 use super::{partition_for, GroupError};
 use crate::ids::{LeaderEpoch, Offset, TimeMs, TopicPartition};
-use serde_json::{json, Value};
+use serde_json::Value;
 use litemap::LiteMap;
 
 /// `offsets.commit.timeout.ms` (5000): how long a write may wait for the HW (CP6).
@@ -71,16 +71,34 @@ impl OffsetsRecord {
 
     /// The record's value, as JSON text.
     pub fn value(&self) -> String {
+        // Written by hand, in the order the fields are read (not through `json!`: the page's
+        // bundle, docs/embed.md); strings are escaped by serde_json.
+        fn js(s: &str) -> String {
+            Value::String(s.to_string()).to_string()
+        }
+        let opt = |s: &Option<String>| s.as_deref().map_or_else(|| "null".to_string(), js);
         match self {
             OffsetsRecord::Group { group, metadata: m } => {
-                let members: Vec<Value> = m
+                let members: Vec<String> = m
                     .members
                     .iter()
-                    .map(|(id, client, instance, a)| json!({"id": id, "client": client, "instance": instance, "assignment": a.iter().map(|tp| json!([tp.topic, tp.partition])).collect::<Vec<_>>()}))
+                    .map(|(id, client, instance, a)| {
+                        let a: Vec<String> = a.iter().map(|tp| format!("[{},{}]", js(&tp.topic), tp.partition)).collect();
+                        format!(r#"{{"id":{},"client":{},"instance":{},"assignment":[{}]}}"#, js(id), js(client), opt(instance), a.join(","))
+                    })
                     .collect();
-                json!({"type": "group", "group": group, "generation": m.generation, "protocol": m.protocol, "leader": m.leader, "members": members}).to_string()
+                format!(
+                    r#"{{"type":"group","group":{},"generation":{},"protocol":{},"leader":{},"members":[{}]}}"#,
+                    js(group),
+                    m.generation,
+                    opt(&m.protocol),
+                    opt(&m.leader),
+                    members.join(",")
+                )
             }
-            OffsetsRecord::Commit { group, tp, offset } => json!({"type": "offset", "group": group, "topic": tp.topic, "partition": tp.partition, "offset": offset}).to_string(),
+            OffsetsRecord::Commit { group, tp, offset } => {
+                format!(r#"{{"type":"offset","group":{},"topic":{},"partition":{},"offset":{offset}}}"#, js(group), js(&tp.topic), tp.partition)
+            }
         }
     }
 
@@ -581,6 +599,19 @@ fn lift(out: &mut Vec<Effect>, partition: u32, epoch: LeaderEpoch, group: &str, 
 mod tests {
     use super::*;
     use crate::group::classic::{GroupState, Subscription};
+
+    /// The records read back as written (the hand-written JSON), names that need escaping
+    /// included, and a commit's value is the JSON the log shows.
+    #[test]
+    fn offsets_records_round_trip() {
+        let tp = TopicPartition::new("t\"x", 3);
+        let metadata = GroupMetadata { generation: 4, protocol: Some("range".into()), leader: None, members: vec![("m\\1".into(), "c,1".into(), Some("i:1".into()), vec![tp.clone()])] };
+        for r in [OffsetsRecord::Group { group: "g \"1\"".into(), metadata }, OffsetsRecord::Commit { group: "g".into(), tp: tp.clone(), offset: -1 }] {
+            assert_eq!(OffsetsRecord::parse(&r.value()), Some(r.clone()), "{}", r.value());
+        }
+        let c = OffsetsRecord::Commit { group: "g".into(), tp: TopicPartition::new("t", 0), offset: 5 };
+        assert_eq!(c.value(), r#"{"type":"offset","group":"g","topic":"t","partition":0,"offset":5}"#);
+    }
 
     const GROUP: &str = "orders"; // CP1: hashCode -1008770331: partition 31 of 50, 0 of 3
 
