@@ -17,11 +17,10 @@ use crate::group::classic::{self, ClassicConfig};
 use crate::group::client::{Action, ClientConfig, OffsetsClient, Operation, Outcome};
 use crate::group::coordinator::{ContextState, Coordinator, Effect, Request, Response};
 use crate::group::{partition_for, GroupError, OFFSETS_TOPIC};
-use crate::ids::{BrokerId, LeaderEpoch, PartitionEpoch, TopicPartition};
-use crate::message::{LeaderRecoveryState, Message, Node, PartitionState};
+use crate::ids::{BrokerId, LeaderEpoch, TopicPartition};
+use crate::message::{Message, Node};
 use crate::outbox::{Ctx, Outbox, Timer};
 use crate::partition;
-use crate::replica::Replica;
 use litemap::LiteMap;
 use rand_core::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -207,29 +206,16 @@ impl Cluster {
         }
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(self.seed ^ 0x5EED_0003);
         let placement = placement::assign_replicas(&unfenced, g.offsets_topic_num_partitions, rf, &mut rng);
-        let mut out = Outbox::default();
-        let log_config = self.config.log;
+        let mut tps = Vec::new();
         for (p, replicas) in placement.into_iter().enumerate() {
-            let tp = offsets_tp(p as u32);
-            let state = PartitionState {
-                tp: tp.clone(),
-                replicas: replicas.clone(),
-                leader: replicas.first().copied(),
-                leader_epoch: LeaderEpoch(0),
-                partition_epoch: PartitionEpoch(0),
-                isr: replicas.clone(),
-                leader_recovery_state: LeaderRecoveryState::Recovered,
-            };
-            self.controller.partitions.insert(tp.clone(), state.clone());
-            for r in &replicas {
-                let ctx = Ctx { cfg: &self.config, now: self.now_ms, incarnation: self.brokers[r].incarnation, controller: self.controller.active, registrations: &self.controller.registrations };
-                let broker = self.brokers.get_mut(r).expect("placed on a broker");
-                let mut replica = Replica::new(tp.clone(), *r, log_config);
-                replica.awaiting_state = true;
-                partition::apply_partition_state(&mut replica, &ctx, &mut out, &state);
-                broker.replicas.insert(tp.clone(), replica);
-                if self.config.auto.fetch {
-                    out.timer(self.now_ms, Timer::FollowerFetch { broker: *r, incarnation: broker.incarnation, tp: tp.clone() });
+            tps.push(offsets_tp(p as u32));
+            self.create_partition(offsets_tp(p as u32), replicas);
+        }
+        let mut out = self.install_partition_states(&tps);
+        if self.config.auto.fetch {
+            for tp in &tps {
+                for r in self.controller.partitions[tp].replicas.clone() {
+                    out.timer(self.now_ms, Timer::FollowerFetch { broker: r, incarnation: self.brokers[&r].incarnation, tp: tp.clone() });
                 }
             }
         }

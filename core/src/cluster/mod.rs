@@ -159,31 +159,51 @@ impl Cluster {
             emitted: Vec::new(),
         };
         for (tp, replicas) in assignment {
-            let state = PartitionState {
-                tp: tp.clone(),
-                replicas: replicas.clone(),
-                leader: replicas.first().copied(),
-                leader_epoch: LeaderEpoch(0),
-                partition_epoch: crate::ids::PartitionEpoch(0),
-                isr: replicas.clone(),
-                leader_recovery_state: LeaderRecoveryState::Recovered,
-            };
-            c.controller.partitions.insert(tp.clone(), state);
-            for b in &replicas {
-                let log_config = c.config.log;
-                let broker = c.brokers.get_mut(b).ok_or(ConfigError::Brokers(b.0))?;
-                broker.replicas.insert(tp.clone(), Replica::new(tp.clone(), *b, log_config));
+            if let Some(b) = replicas.iter().find(|b| !c.brokers.contains_key(b)) {
+                return Err(ConfigError::Brokers(b.0));
             }
+            c.create_partition(tp, replicas);
         }
         c.install_controller_state();
         c.arm_periodic_timers(None);
         Ok(c)
     }
 
+    /// A new partition on `replicas` (existing brokers): led by its first replica in epoch 0
+    /// with a full ISR in the controller, and an empty replica on each broker. Its state is
+    /// applied by [`Cluster::install_partition_states`].
+    pub(super) fn create_partition(&mut self, tp: TopicPartition, replicas: Vec<BrokerId>) {
+        let state = PartitionState {
+            tp: tp.clone(),
+            leader: replicas.first().copied(),
+            leader_epoch: LeaderEpoch(0),
+            partition_epoch: crate::ids::PartitionEpoch(0),
+            isr: replicas.clone(),
+            leader_recovery_state: LeaderRecoveryState::Recovered,
+            replicas,
+        };
+        let log_config = self.config.log;
+        for b in &state.replicas {
+            let broker = self.brokers.get_mut(b).expect("checked by the caller");
+            broker.replicas.insert(tp.clone(), Replica::new(tp.clone(), *b, log_config));
+        }
+        self.controller.partitions.insert(tp, state);
+    }
+
     /// Applies the controller's partition states to every replica directly (start-up: the
     /// brokers read the metadata before serving). Produces no events.
     pub fn install_controller_state(&mut self) {
-        let states: Vec<PartitionState> = self.controller.partitions.values().cloned().collect();
+        let tps: Vec<TopicPartition> = self.controller.partitions.keys().cloned().collect();
+        let out = self.install_partition_states(&tps);
+        for (at, t) in out.timers {
+            self.schedule(at, Scheduled::Timer(t));
+        }
+    }
+
+    /// Applies the controller's states of `tps` to their replicas; returns what that did (the
+    /// start-up keeps only the timers; a topic created later, CP2, drains it all).
+    pub(super) fn install_partition_states(&mut self, tps: &[TopicPartition]) -> Outbox {
+        let states: Vec<PartitionState> = tps.iter().filter_map(|tp| self.controller.partitions.get(tp).cloned()).collect();
         let mut out = Outbox::default();
         for st in &states {
             for b in &st.replicas {
@@ -200,9 +220,7 @@ impl Cluster {
                 partition::apply_partition_state(r, &ctx, &mut out, st);
             }
         }
-        for (at, t) in out.timers {
-            self.schedule(at, Scheduled::Timer(t));
-        }
+        out
     }
 
     fn arm_periodic_timers(&mut self, only: Option<BrokerId>) {
