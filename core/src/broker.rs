@@ -2,7 +2,10 @@
 //! happens to its disk when it crashes and restarts (B1, B2).
 
 use crate::event::{CrashKind, Event, TruncationRule};
-use crate::ids::{BrokerEpoch, BrokerId, ControllerEpoch, LeaderEpoch, MessageId, Offset, TopicPartition};
+use crate::ids::{BrokerEpoch, BrokerId, ControllerEpoch, LeaderEpoch, MessageId, Offset, PartitionEpoch, TopicPartition};
+use crate::message::{KafkaError, PartitionState};
+use crate::outbox::Ctx;
+use crate::partition::{self, Orphaned};
 use crate::outbox::Outbox;
 use crate::replica::{Replica, Role};
 use serde::Serialize;
@@ -39,6 +42,9 @@ pub struct Broker {
     pub replicas: LiteMap<TopicPartition, Replica>,
     /// Messages that arrived while it was paused, handled when it wakes.
     pub backlog: Vec<MessageId>,
+    /// RA6: the partition epoch at which it deleted a replica, so that an older state naming it
+    /// (a LeaderAndIsr overtaken on the wire) does not bring the replica back.
+    pub deleted: LiteMap<TopicPartition, PartitionEpoch>,
 }
 
 impl Broker {
@@ -53,6 +59,7 @@ impl Broker {
             zombie_controller_epoch: None,
             replicas: LiteMap::new_vec(),
             backlog: Vec::new(),
+            deleted: LiteMap::new_vec(),
         }
     }
 
@@ -120,5 +127,51 @@ impl Broker {
                 high_watermark: r.log.high_watermark(),
             });
         }
+    }
+
+    /// §2.9, RA4, RA6: partition state learned from the controller. A broker among its
+    /// `replicas` that has no replica of it creates an empty one, which then follows (RA4);
+    /// one no longer among them deletes its replica, log and all (RA6). Stale states (an older
+    /// partition epoch) change nothing.
+    pub fn apply_state(&mut self, ctx: &Ctx, out: &mut Outbox, state: &PartitionState) -> Orphaned {
+        let tp = &state.tp;
+        if !state.replicas.contains(&self.id) {
+            let Some(r) = self.replicas.get_mut(tp) else { return Vec::new() };
+            if state.partition_epoch <= r.partition_epoch {
+                return Vec::new();
+            }
+            let orphaned = partition::drop_leadership(r, ctx, out);
+            self.replicas.remove(tp);
+            self.deleted.insert(tp.clone(), state.partition_epoch);
+            out.event(Event::ReplicaDeleted { broker: self.id, tp: tp.clone() });
+            return orphaned;
+        }
+        if !self.replicas.contains_key(tp) {
+            if self.deleted.get(tp).is_some_and(|pe| *pe >= state.partition_epoch) {
+                out.event(Event::StaleStateIgnored { broker: self.id, tp: tp.clone(), error: KafkaError::FencedLeaderEpoch });
+                return Vec::new();
+            }
+            self.deleted.remove(tp);
+            self.replicas.insert(tp.clone(), Replica::new(tp.clone(), self.id, ctx.cfg.log));
+            out.event(Event::ReplicaCreated { broker: self.id, tp: tp.clone() });
+        }
+        let r = self.replicas.get_mut(tp).expect("present");
+        partition::apply_partition_state(r, ctx, out, state)
+    }
+
+    /// RA6 on registration: a replica the controller no longer lists for this broker (it was
+    /// removed while the broker was down or cut off) is a stray, and is deleted.
+    pub fn delete_strays(&mut self, ctx: &Ctx, out: &mut Outbox, states: &[PartitionState]) -> Orphaned {
+        let strays: Vec<TopicPartition> = self.replicas.keys().filter(|tp| !states.iter().any(|s| &s.tp == *tp)).cloned().collect();
+        let mut orphaned = Vec::new();
+        for tp in strays {
+            let r = self.replicas.get_mut(&tp).expect("listed");
+            orphaned.extend(partition::drop_leadership(r, ctx, out));
+            let pe = r.partition_epoch;
+            self.replicas.remove(&tp);
+            self.deleted.insert(tp.clone(), pe);
+            out.event(Event::ReplicaDeleted { broker: self.id, tp });
+        }
+        orphaned
     }
 }

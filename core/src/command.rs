@@ -221,6 +221,27 @@ pub enum Command {
         /// `clean`, `preferred` or `unclean`.
         kind: ElectionType,
     },
+    /// RA1: `kafka-reassign-partitions.sh --execute` for one partition: move it to
+    /// `replicas` (the target, preferred first). The controller answers at once; the data
+    /// moves afterwards (RA2–RA5).
+    Reassign {
+        /// The topic.
+        topic: String,
+        /// The partition.
+        partition: u32,
+        /// The target replicas, in order.
+        replicas: Vec<BrokerId>,
+    },
+    /// RA7: `--cancel`: the partition's move is cancelled (its adding replicas leave).
+    CancelReassignment {
+        /// The topic.
+        topic: String,
+        /// The partition.
+        partition: u32,
+    },
+    /// A new broker with the next free id starts, empty, and registers with the controller
+    /// (E1): somewhere to move replicas to.
+    AddBroker {},
     /// A client outside the group (generation -1: an admin or manual-assignment client,
     /// OC2) commits offsets for `group`: it finds the coordinator (CP2) and retries as CP4 says.
     CommitOffsets {

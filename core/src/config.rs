@@ -4,6 +4,9 @@
 use crate::log::LogConfig;
 use serde::Serialize;
 
+/// The most brokers a cluster may have (the page lays out at most this many).
+pub const MAX_BROKERS: u32 = 12;
+
 /// How a follower finds and removes a divergent tail (F3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -252,7 +255,7 @@ pub enum ConfigError {
 impl ClusterConfig {
     /// Checks every bound; the first problem found is returned.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        if !(1..=12).contains(&self.brokers) {
+        if !(1..=MAX_BROKERS).contains(&self.brokers) {
             return Err(ConfigError::Brokers(self.brokers));
         }
         let mut seen = std::collections::BTreeSet::new();

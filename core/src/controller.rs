@@ -10,6 +10,7 @@ use crate::event::{ElectionKind, Event, IsrChangeReason};
 use crate::ids::{BrokerEpoch, BrokerId, ControllerEpoch, LeaderEpoch, PartitionEpoch, TimeMs, TopicPartition};
 use crate::message::{KafkaError, LeaderRecoveryState, Message, Node, PartitionState};
 use crate::outbox::Outbox;
+use crate::reassignment;
 use serde::Serialize;
 use litemap::LiteMap;
 
@@ -119,11 +120,24 @@ impl Controller {
     }
 
     /// Commits a new state for `tp` (E3: partition epoch +1; leader epoch +1 when the leader
-    /// field changes or `bump_leader_epoch`) and sends LeaderAndIsr to every replica.
-    fn commit(&mut self, out: &mut Outbox, mut next: PartitionState, reason: Option<IsrChangeReason>, election: Option<ElectionKind>, bump_leader_epoch: bool) {
+    /// field changes, when `bump_leader_epoch`, or when a replica leaves the assignment,
+    /// K-I17) and sends LeaderAndIsr to every replica, old and new (a removed one deletes its
+    /// replica, RA6). RA5 is checked on every change built here: a move whose ISR covers its
+    /// target completes in this same record. Returns true when the leader changed.
+    fn commit(&mut self, out: &mut Outbox, mut next: PartitionState, reason: Option<IsrChangeReason>, mut election: Option<ElectionKind>, bump_leader_epoch: bool) -> bool {
         let prev = self.partitions.get(&next.tp).cloned().expect("known partition");
+        let mut reason = reason;
+        if let Some(done) = reassignment::complete(&next, |b| self.acceptable(b)) {
+            out.event(Event::ReassignmentCompleted { tp: next.tp.clone(), replicas: done.replicas.clone(), removed: next.removing_replicas.clone() });
+            if done.leader != next.leader {
+                election = Some(if done.leader.is_some() { ElectionKind::Clean } else { ElectionKind::NoLeader });
+            }
+            reason = Some(IsrChangeReason::Reassignment);
+            next = done;
+        }
         next.partition_epoch = PartitionEpoch(prev.partition_epoch.0 + 1);
         let leader_changed = next.leader != prev.leader;
+        let bump_leader_epoch = bump_leader_epoch || reassignment::drops_replica(&prev, &next);
         if leader_changed || bump_leader_epoch {
             next.leader_epoch = LeaderEpoch(prev.leader_epoch.0 + 1);
         }
@@ -148,6 +162,46 @@ impl Controller {
         }
         self.partitions.insert(next.tp.clone(), next.clone());
         self.broadcast(out, &next);
+        for b in prev.replicas.iter().filter(|b| !next.replicas.contains(b)) {
+            self.send_state(out, *b, &next);
+        }
+        leader_changed
+    }
+
+    /// RA1–RA3, RA7: `AlterPartitionReassignments` for one partition: move it to `target`, or
+    /// cancel its move (`None`). Refusals are events (the admin client's error), not changes.
+    pub fn reassign(&mut self, cfg: &ClusterConfig, out: &mut Outbox, tp: &TopicPartition, target: Option<&[BrokerId]>) {
+        let Some(st) = self.partitions.get(tp).cloned() else { return };
+        let next = match target {
+            Some(t) => reassignment::check_target(t, |b| self.registrations.contains_key(&b)).map(|()| reassignment::start(&st, t)),
+            None => reassignment::cancel(&st, cfg.unclean_leader_election, |b| self.acceptable(b)),
+        };
+        let next = match next {
+            Ok(next) => next,
+            Err(error) => return out.event(Event::ReassignmentRefused { tp: tp.clone(), cancel: target.is_none(), error }),
+        };
+        if next == st {
+            return; // the same move again: nothing to write
+        }
+        let removed: Vec<BrokerId> = st.replicas.iter().copied().filter(|b| !next.replicas.contains(b)).collect();
+        let election = match target {
+            Some(t) => {
+                out.event(Event::ReassignmentStarted {
+                    tp: tp.clone(),
+                    target: t.to_vec(),
+                    adding: next.adding_replicas.clone(),
+                    removing: next.removing_replicas.clone(),
+                    replicas: next.replicas.clone(),
+                });
+                None
+            }
+            None => {
+                out.event(Event::ReassignmentCancelled { tp: tp.clone(), replicas: next.replicas.clone(), removed });
+                let unclean = next.leader_recovery_state == LeaderRecoveryState::Recovering && st.leader_recovery_state != LeaderRecoveryState::Recovering;
+                (next.leader != st.leader).then_some(if unclean { ElectionKind::Unclean } else if next.leader.is_some() { ElectionKind::Clean } else { ElectionKind::NoLeader })
+            }
+        };
+        self.commit(out, next, Some(IsrChangeReason::Reassignment), election, false);
     }
 
     /// Sends the partition's state to all its replicas (LeaderAndIsr, K1-fenced).
@@ -254,6 +308,11 @@ impl Controller {
             if let Some(st) = self.partitions.get(tp).filter(|st| st.partition_epoch > *pe) {
                 self.send_state(out, broker, st);
             }
+        }
+        // RA4: a broker added to a move that missed the state (its LeaderAndIsr was lost)
+        // hosts nothing of it to report: send it.
+        for st in self.partitions.values().filter(|st| st.adding_replicas.contains(&broker) && !known.iter().any(|(tp, _)| *tp == st.tp)) {
+            self.send_state(out, broker, st);
         }
         let reg = self.registrations.get_mut(&broker).expect("checked");
         if reg.fenced && !reg.in_controlled_shutdown {
@@ -373,7 +432,10 @@ impl Controller {
         let next = PartitionState { isr, leader_recovery_state: LeaderRecoveryState::Recovered, ..st };
         // Every replica learns the commit through metadata (LeaderAndIsr), the leader also
         // through the response; whichever comes second is ignored (S5, E4).
-        self.commit(out, next, Some(reason), None, bump);
+        if self.commit(out, next, Some(reason), None, bump) {
+            // RA5: written, but the move it completed elected another leader.
+            return Message::AlterPartitionResponse { proposal_id, tp: tp.clone(), error: Some(KafkaError::NewLeaderElected), state: None };
+        }
         let committed = self.partitions[tp].clone();
         Message::AlterPartitionResponse { proposal_id, tp: tp.clone(), error: None, state: Some(committed) }
     }

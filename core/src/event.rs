@@ -90,6 +90,9 @@ pub enum IsrChangeReason {
     Fenced,
     /// E2: an election forced the ISR.
     Election,
+    /// RA5 / RA7: a reassignment completed (removed replicas leave) or was cancelled (adding
+    /// replicas leave).
+    Reassignment,
 }
 
 /// One event. Times are in the enclosing [`TimedEvent`].
@@ -179,6 +182,24 @@ pub enum Event {
     GroupStateChanged { broker: BrokerId, group: String, from: GroupState, to: GroupState, reason: &'static str },
     /// A classic group lost a member.
     GroupMemberRemoved { broker: BrokerId, group: String, member: String, reason: &'static str },
+    /// RA2: the controller starts moving a partition to `target` (`replicas` = target ++
+    /// removing).
+    ReassignmentStarted { tp: TopicPartition, target: Vec<BrokerId>, adding: Vec<BrokerId>, removing: Vec<BrokerId>, replicas: Vec<BrokerId> },
+    /// RA5: the ISR covers the target: the removed replicas leave.
+    ReassignmentCompleted { tp: TopicPartition, replicas: Vec<BrokerId>, removed: Vec<BrokerId> },
+    /// RA7: a move was cancelled: the adding replicas leave.
+    ReassignmentCancelled { tp: TopicPartition, replicas: Vec<BrokerId>, removed: Vec<BrokerId> },
+    /// RA1 / RA7: the controller refused a reassignment or its cancellation.
+    ReassignmentRefused { tp: TopicPartition, cancel: bool, error: KafkaError },
+    /// RA4: a broker named in a partition's replicas creates an empty replica of it.
+    ReplicaCreated { broker: BrokerId, tp: TopicPartition },
+    /// RA6: a broker no longer among a partition's replicas deletes its replica (its log).
+    ReplicaDeleted { broker: BrokerId, tp: TopicPartition },
+    /// A new broker joins the running cluster (it registers like a restarted one, E1).
+    BrokerAdded { broker: BrokerId },
+    /// PL2: the answer to `ElectLeaders(PREFERRED)` for one partition: none (a new leader was
+    /// written), ELECTION_NOT_NEEDED or PREFERRED_LEADER_NOT_AVAILABLE.
+    PreferredElectionResult { tp: TopicPartition, error: Option<KafkaError> },
 }
 
 /// A consumer request kind.
@@ -363,6 +384,29 @@ impl fmt::Display for Event {
                 write!(f, "CL1 group {group} on broker {broker}: {} -> {} ({reason})", from.name(), to.name())
             }
             Event::GroupMemberRemoved { broker, group, member, reason } => write!(f, "group {group} on broker {broker} removes {member} ({reason})"),
+            Event::ReassignmentStarted { tp, target, adding, removing, replicas } => write!(
+                f,
+                "RA2 controller moves {tp} to {}: adding {}, removing {}, replicas {}",
+                ids(target.iter().copied()),
+                ids(adding.iter().copied()),
+                ids(removing.iter().copied()),
+                ids(replicas.iter().copied())
+            ),
+            Event::ReassignmentCompleted { tp, replicas, removed } => {
+                write!(f, "RA5 the move of {tp} completes: replicas {}, removed {}", ids(replicas.iter().copied()), ids(removed.iter().copied()))
+            }
+            Event::ReassignmentCancelled { tp, replicas, removed } => {
+                write!(f, "RA7 the move of {tp} is cancelled: replicas {}, removed {}", ids(replicas.iter().copied()), ids(removed.iter().copied()))
+            }
+            Event::ReassignmentRefused { tp, cancel, error } => {
+                write!(f, "{} controller refuses to {} {tp}: {error}", if *cancel { "RA7" } else { "RA1" }, if *cancel { "cancel the move of" } else { "reassign" })
+            }
+            Event::ReplicaCreated { broker, tp } => write!(f, "RA4 broker {broker} creates an empty replica of {tp}"),
+            Event::ReplicaDeleted { broker, tp } => write!(f, "RA6 broker {broker} deletes its replica of {tp}"),
+            Event::BrokerAdded { broker } => write!(f, "broker {broker} joins the cluster"),
+            Event::PreferredElectionResult { tp, error } => {
+                write!(f, "PL2 ElectLeaders(PREFERRED) for {tp}: {}", error.map_or("NONE", |e| e.name()))
+            }
         }
     }
 }
@@ -416,6 +460,14 @@ impl Event {
             Event::GroupClientDone { .. } => "GroupClientDone",
             Event::GroupStateChanged { .. } => "GroupStateChanged",
             Event::GroupMemberRemoved { .. } => "GroupMemberRemoved",
+            Event::ReassignmentStarted { .. } => "ReassignmentStarted",
+            Event::ReassignmentCompleted { .. } => "ReassignmentCompleted",
+            Event::ReassignmentCancelled { .. } => "ReassignmentCancelled",
+            Event::ReassignmentRefused { .. } => "ReassignmentRefused",
+            Event::ReplicaCreated { .. } => "ReplicaCreated",
+            Event::ReplicaDeleted { .. } => "ReplicaDeleted",
+            Event::BrokerAdded { .. } => "BrokerAdded",
+            Event::PreferredElectionResult { .. } => "PreferredElectionResult",
         }
     }
 
@@ -427,7 +479,9 @@ impl Event {
         "LogRecovered", "BrokerRegistered", "BrokerFenced", "BrokerUnfenced", "BrokerPaused", "ControllerElected",
         "ZombieControllerFenced", "StaleControllerRejected", "ConsumerRead", "NetworkChanged", "Flushed",
         "InvariantViolated", "LeaderRebalance", "OffsetsTopicCreated", "CoordinatorContext", "CoordinatorFound",
-        "GroupClientRetry", "GroupClientDone", "GroupStateChanged", "GroupMemberRemoved",
+        "GroupClientRetry", "GroupClientDone", "GroupStateChanged", "GroupMemberRemoved", "ReassignmentStarted",
+        "ReassignmentCompleted", "ReassignmentCancelled", "ReassignmentRefused", "ReplicaCreated", "ReplicaDeleted",
+        "BrokerAdded", "PreferredElectionResult",
     ];
 
     /// The partition the event is about, if any.
@@ -449,6 +503,13 @@ impl Event {
             | Event::BecameFollower { tp, .. }
             | Event::StaleStateIgnored { tp, .. }
             | Event::LogRecovered { tp, .. }
+            | Event::ReassignmentStarted { tp, .. }
+            | Event::ReassignmentCompleted { tp, .. }
+            | Event::ReassignmentCancelled { tp, .. }
+            | Event::ReassignmentRefused { tp, .. }
+            | Event::ReplicaCreated { tp, .. }
+            | Event::ReplicaDeleted { tp, .. }
+            | Event::PreferredElectionResult { tp, .. }
             | Event::ConsumerRead { tp, .. } => Some(tp),
             Event::InvariantViolated { tp, .. } => tp.as_ref(),
             _ => None,
@@ -483,6 +544,9 @@ impl Event {
             | Event::ZombieControllerFenced { broker, .. }
             | Event::StaleControllerRejected { broker, .. }
             | Event::ConsumerRead { broker, .. }
+            | Event::ReplicaCreated { broker, .. }
+            | Event::ReplicaDeleted { broker, .. }
+            | Event::BrokerAdded { broker }
             | Event::Flushed { broker } => Some(*broker),
             _ => None,
         }

@@ -49,6 +49,15 @@ pub struct Checker {
     /// ISR since: what an ISR-member invariant finds wrong with them is explained.
     pub lossy_members: LiteMap<(BrokerId, TopicPartition), ()>,
     epochs: LiteMap<TopicPartition, (LeaderEpoch, PartitionEpoch)>,
+    /// Moves seen completing (RA5) and being cancelled (RA7): what a sweep exercised.
+    pub moves_completed: usize,
+    /// See `moves_completed`.
+    pub moves_cancelled: usize,
+    /// The fewest replicas each partition has had (reassignments change the count; "Clean"
+    /// in §3 counts lossy crashes against it).
+    min_replicas: LiteMap<TopicPartition, usize>,
+    /// Each partition's registration as last seen (K-I17, K-I18 compare a change with it).
+    registrations: LiteMap<TopicPartition, crate::message::PartitionState>,
     replica_epochs: LiteMap<(BrokerId, TopicPartition), (LeaderEpoch, PartitionEpoch)>,
     leader_hw: LiteMap<(BrokerId, TopicPartition), (LeaderEpoch, Offset)>,
     controller_epochs: LiteMap<BrokerId, ControllerEpoch>,
@@ -221,7 +230,9 @@ impl Checker {
             // "Clean" (§3): no unclean election, at most effectiveMinIsr - 1 lossy crashes,
             // and no last-replica-standing event.
             let Some(tp) = tp else { return false };
-            let rf = c.controller.partitions.get(tp).map_or(1, |p| p.replicas.len());
+            // With reassignments the replica count changes: a record acked under the smallest
+            // count the partition has had may have had only that many copies.
+            let rf = this.min_replicas.get(tp).copied().unwrap_or_else(|| c.controller.partitions.get(tp).map_or(1, |p| p.replicas.len()));
             let lossy = this.lossy_crashes.get(tp).copied().unwrap_or(0) as usize;
             this.unclean_elections.get(tp).is_some_and(|n| *n > 0)
                 || lossy > c.config().effective_min_isr(rf).saturating_sub(1)
@@ -248,6 +259,8 @@ impl Checker {
                 Event::LeaderElected { tp, kind: ElectionKind::Unclean, .. } => {
                     *self.unclean_elections.entry(tp.clone()).or_default() += 1;
                 }
+                Event::ReassignmentCompleted { .. } => self.moves_completed += 1,
+                Event::ReassignmentCancelled { .. } => self.moves_cancelled += 1,
                 Event::BrokerCrashed { broker, kind: CrashKind::Lossy } => {
                     for tp in c.brokers[broker].replicas.keys() {
                         *self.lossy_crashes.entry(tp.clone()).or_default() += 1;
@@ -269,8 +282,9 @@ impl Checker {
                     // I25 (second half): the leader answers acks=all success only with
                     // |maximalIsr| >= minISR at that moment.
                     let Some(p) = c.produced(*id).filter(|p| p.acks == Acks::All) else { continue };
-                    let Some(l) = c.replica(*b, tp).and_then(|r| r.leader_state()) else { continue };
-                    if l.maximal_isr.len() < cfg.effective_min_isr(c.controller.partitions[tp].replicas.len()) {
+                    let Some(r) = c.replica(*b, tp) else { continue };
+                    let Some(l) = r.leader_state() else { continue };
+                    if l.maximal_isr.len() < cfg.effective_min_isr(r.replicas.len()) {
                         f.add("I25", Some(tp), false, format!("acks=all produce #{} acked with maximal ISR {}", p.id, ids(l.maximal_isr.iter().copied())));
                     }
                 }
@@ -302,8 +316,10 @@ impl Checker {
                     }
                 }
                 Event::Appended { broker, tp, acks: Acks::All, isr, .. } => {
-                    // I25 (first half): no acks=all record is appended while |isr| < minISR.
-                    let rf = c.controller.partitions[tp].replicas.len();
+                    // I25 (first half): no acks=all record is appended while |isr| < minISR,
+                    // with the replica count the leader knows (during a move it may be ahead of
+                    // or behind the controller's: Partition.effectiveMinIsr counts the leader's).
+                    let rf = c.replica(*broker, tp).map_or_else(|| c.controller.partitions[tp].replicas.len(), |r| r.replicas.len());
                     if isr.len() < cfg.effective_min_isr(rf) {
                         f.add("I25", Some(tp), false, format!("broker {broker} appended an acks=all record with ISR {}", ids(isr.iter().copied())));
                     }
@@ -368,6 +384,15 @@ impl Checker {
             }
         }
         self.epochs.insert(tp.clone(), (st.leader_epoch, st.partition_epoch));
+        // K-I17, K-I18 (PROTOCOL-KRAFT §3): a reassignment's sets and how a move ends.
+        if self.registrations.get(tp).is_none_or(|prev| prev.partition_epoch != st.partition_epoch) {
+            for detail in reassignment_findings(self.registrations.get(tp), st) {
+                f.add(detail.0, Some(tp), false, detail.1);
+            }
+            self.registrations.insert(tp.clone(), st.clone());
+            let n = self.min_replicas.get(tp).copied().unwrap_or(usize::MAX).min(st.replicas.len());
+            self.min_replicas.insert(tp.clone(), n);
+        }
         // I17.
         if let Some(l) = st.leader {
             if !st.isr.contains(&l) {
@@ -621,4 +646,38 @@ impl Checker {
             }
         }
     }
+}
+
+/// K-I18 (PROTOCOL-KRAFT §3), in the form Kafka keeps: the replicas are distinct and a move's
+/// adding and removing replicas are among them; a completion that removes replicas happens
+/// only with the ISR covering what stays (unless it is also the cancellation's result). The
+/// reference's stronger form (`replicas = target ++ removing`, `adding ∩ removing = ∅`,
+/// `adding ⊆ target`) holds for one request; Kafka's controller keeps a move's earlier sets
+/// when a second request computes empty ones (`reassignment::start`), which breaks it, so the
+/// simulator, doing as Kafka does, checks this form (docs/fidelity.md). K-I17 (its
+/// reassignment half): a change that drops a replica from the assignment bumps the leader epoch.
+fn reassignment_findings(prev: Option<&crate::message::PartitionState>, st: &crate::message::PartitionState) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    let list = |v: &[BrokerId]| ids(v.iter().copied());
+    let distinct = st.replicas.iter().enumerate().all(|(i, b)| !st.replicas[..i].contains(b));
+    let within = st.adding_replicas.iter().chain(&st.removing_replicas).all(|b| st.replicas.contains(b));
+    if !distinct || !within {
+        out.push(("K-I18", format!("replicas {} (adding {}, removing {}) are not distinct or miss a moving replica", list(&st.replicas), list(&st.adding_replicas), list(&st.removing_replicas))));
+    }
+    let Some(prev) = prev else { return out };
+    if prev.reassigning() && !st.reassigning() {
+        let n = prev.replicas.len() - prev.removing_replicas.len().min(prev.replicas.len());
+        let completed = st.replicas[..] == prev.replicas[..n];
+        let cancelled = st.replicas.iter().copied().eq(prev.replicas.iter().copied().filter(|b| !prev.adding_replicas.contains(b)));
+        // Only a completion that removed replicas can lose anything (RA5); a new request
+        // that leaves no set to track ends a move without one.
+        let removed = prev.replicas.iter().any(|b| !st.replicas.contains(b));
+        if completed && removed && !st.replicas.iter().all(|b| st.isr.contains(b)) && !cancelled {
+            out.push(("K-I18", format!("the move completed with ISR {} not covering the target {}", list(&st.isr), list(&st.replicas))));
+        }
+    }
+    if prev.replicas.iter().any(|b| !st.replicas.contains(b)) && st.leader_epoch <= prev.leader_epoch {
+        out.push(("K-I17", format!("replicas {} -> {} dropped a replica without a leader epoch bump (still {})", list(&prev.replicas), list(&st.replicas), st.leader_epoch)));
+    }
+    out
 }

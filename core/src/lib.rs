@@ -42,6 +42,7 @@ pub mod network;
 pub mod outbox;
 pub mod partition;
 pub mod partitioner;
+pub mod reassignment;
 pub mod replica;
 pub mod report;
 pub mod scenario;

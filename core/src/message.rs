@@ -44,6 +44,17 @@ pub enum KafkaError {
     StaleControllerEpoch,
     StaleBrokerEpoch,
     NotController,
+    /// RA1, RA7: empty, duplicate or unregistered targets, or a revert that needs an unclean
+    /// election the topic does not allow.
+    InvalidReplicaAssignment,
+    /// RA7: a cancellation with no move in progress.
+    NoReassignmentInProgress,
+    /// RA5: the AlterPartition was written, but it completed a move that elected another leader.
+    NewLeaderElected,
+    /// PL2: the preferred replica already leads.
+    ElectionNotNeeded,
+    /// PL2: a preferred election that could write nothing (`replicas[0]` is not a valid leader).
+    PreferredLeaderNotAvailable,
 }
 
 impl KafkaError {
@@ -64,6 +75,11 @@ impl KafkaError {
             KafkaError::StaleControllerEpoch => "STALE_CONTROLLER_EPOCH",
             KafkaError::StaleBrokerEpoch => "STALE_BROKER_EPOCH",
             KafkaError::NotController => "NOT_CONTROLLER",
+            KafkaError::InvalidReplicaAssignment => "INVALID_REPLICA_ASSIGNMENT",
+            KafkaError::NoReassignmentInProgress => "NO_REASSIGNMENT_IN_PROGRESS",
+            KafkaError::NewLeaderElected => "NEW_LEADER_ELECTED",
+            KafkaError::ElectionNotNeeded => "ELECTION_NOT_NEEDED",
+            KafkaError::PreferredLeaderNotAvailable => "PREFERRED_LEADER_NOT_AVAILABLE",
         }
     }
 }
@@ -110,7 +126,7 @@ pub enum LeaderRecoveryState {
 }
 
 /// Everything a broker learns about a partition from the controller (LeaderAndIsr).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PartitionState {
     /// The partition.
     pub tp: TopicPartition,
@@ -126,6 +142,37 @@ pub struct PartitionState {
     pub isr: Vec<BrokerId>,
     /// RECOVERED or RECOVERING.
     pub leader_recovery_state: LeaderRecoveryState,
+    /// RA2: replicas a reassignment in progress adds (sorted; empty when none is).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub adding_replicas: Vec<BrokerId>,
+    /// RA2: replicas it removes once done (sorted; the tail of `replicas`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removing_replicas: Vec<BrokerId>,
+}
+
+/// The trace hash (`trace.rs`) feeds the move's sets only while a move is in progress, so a
+/// run without reassignments hashes as it did before they existed.
+impl std::hash::Hash for PartitionState {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.tp.hash(h);
+        self.replicas.hash(h);
+        self.leader.hash(h);
+        self.leader_epoch.hash(h);
+        self.partition_epoch.hash(h);
+        self.isr.hash(h);
+        self.leader_recovery_state.hash(h);
+        if self.reassigning() {
+            self.adding_replicas.hash(h);
+            self.removing_replicas.hash(h);
+        }
+    }
+}
+
+impl PartitionState {
+    /// RA2: a reassignment is in progress.
+    pub fn reassigning(&self) -> bool {
+        !self.adding_replicas.is_empty() || !self.removing_replicas.is_empty()
+    }
 }
 
 /// A request or response on the wire.

@@ -408,6 +408,8 @@ pub fn handle_alter_partition_response(
             leader.isr = s.isr.clone();
             leader.maximal_isr = s.isr.clone();
             r.partition_epoch = s.partition_epoch;
+            r.replicas = s.replicas.clone();
+            sync_followers(r);
         }
         _ => leader.maximal_isr = leader.isr.clone(),
     }
@@ -483,7 +485,8 @@ pub fn apply_partition_state(r: &mut Replica, ctx: &Ctx, out: &mut Outbox, s: &P
                 become_leader(r, ctx, out, s, was_leader && !fresh);
                 Vec::new()
             } else {
-                // T-lead-same-epoch
+                // T-lead-same-epoch (RA3/RA4: the assignment may have grown at this epoch)
+                sync_followers(r);
                 let leader = r.leader_state_mut().expect("was leader");
                 leader.isr = s.isr.clone();
                 leader.maximal_isr = s.isr.clone();
@@ -506,6 +509,20 @@ pub fn apply_partition_state(r: &mut Replica, ctx: &Ctx, out: &mut Outbox, s: &P
             r.leader_epoch = s.leader_epoch;
             r.leader = None;
             drop_leadership(r, ctx, out) // T-none: stop fetching, keep the log
+        }
+    }
+}
+
+/// RA4: at the same leader epoch the assignment can grow (a move's adding replicas) or, at
+/// completion without a bump, stay: the leader keeps one follower record per other replica of
+/// it, a new one starting unknown (not caught up, not in the ISR).
+fn sync_followers(r: &mut Replica) {
+    let (me, replicas) = (r.broker, r.replicas.clone());
+    let Some(leader) = r.leader_state_mut() else { return };
+    leader.followers.retain(|b, _| replicas.contains(b));
+    for b in replicas.iter().filter(|b| **b != me) {
+        if !leader.followers.contains_key(b) {
+            leader.followers.insert(*b, FollowerRecord::unknown(None));
         }
     }
 }

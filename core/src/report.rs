@@ -70,6 +70,15 @@ pub struct PartitionReport {
     pub isr: Vec<BrokerId>,
     /// `RECOVERED`, or `RECOVERING` after an unclean election (KIP-704).
     pub leader_recovery_state: String,
+    /// The assignment as the controller has it, preferred first (during a move: target ++
+    /// removing, RA2).
+    pub assignment: Vec<BrokerId>,
+    /// RA2: the replicas a move in progress adds (empty when none is).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub adding_replicas: Vec<BrokerId>,
+    /// RA2: the replicas it removes.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub removing_replicas: Vec<BrokerId>,
     /// Replicas in assignment order.
     pub replicas: Vec<ReplicaReport>,
 }
@@ -138,6 +147,9 @@ impl Report {
                         crate::message::LeaderRecoveryState::Recovered => "RECOVERED".into(),
                         crate::message::LeaderRecoveryState::Recovering => "RECOVERING".into(),
                     },
+                    assignment: st.replicas.clone(),
+                    adding_replicas: st.adding_replicas.clone(),
+                    removing_replicas: st.removing_replicas.clone(),
                     replicas: st
                         .replicas
                         .iter()

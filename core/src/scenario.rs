@@ -180,6 +180,15 @@ pub struct PartitionExpectation {
     /// The ISR, as a set.
     #[cfg_attr(feature = "schema", schemars(default))]
     pub isr: Option<Vec<BrokerId>>,
+    /// The assignment in order, preferred first (RA2, RA7: the order is part of the answer).
+    #[cfg_attr(feature = "schema", schemars(default))]
+    pub assignment: Option<Vec<BrokerId>>,
+    /// A move's adding replicas (`[]`: no move in progress).
+    #[cfg_attr(feature = "schema", schemars(default))]
+    pub adding: Option<Vec<BrokerId>>,
+    /// A move's removing replicas.
+    #[cfg_attr(feature = "schema", schemars(default))]
+    pub removing: Option<Vec<BrokerId>>,
     /// Replicas, by broker id.
     #[cfg_attr(feature = "schema", schemars(default))]
     pub replicas: BTreeMap<BrokerId, ReplicaExpectation>,
@@ -503,6 +512,11 @@ pub fn check_expectations(report: &Report, expect: &Expectations) -> Vec<String>
             let mut want = isr.clone();
             want.sort();
             cmp(format!("partitions[{i}].isr"), format!("{want:?}"), format!("{:?}", p.isr));
+        }
+        for (field, want, got) in [("assignment", &pe.assignment, &p.assignment), ("adding", &pe.adding, &p.adding_replicas), ("removing", &pe.removing, &p.removing_replicas)] {
+            if let Some(want) = want {
+                cmp(format!("partitions[{i}].{field}"), format!("{want:?}"), format!("{got:?}"));
+            }
         }
         for (b, re) in &pe.replicas {
             let path = format!("partitions[{i}].replicas.{b}");

@@ -16,12 +16,14 @@ pub struct ScheduleRng {
     rng: Xoshiro256PlusPlus,
     /// Also commit and fetch offsets of groups `g0`–`g2` (PROTOCOL-GROUPS.md CP2–CP7).
     pub groups: bool,
+    /// Also reassign partitions, cancel moves and add brokers (PROTOCOL-KRAFT.md RA1–RA7).
+    pub moves: bool,
 }
 
 impl ScheduleRng {
     /// A generator for `seed`.
     pub fn new(seed: u64) -> Self {
-        ScheduleRng { rng: Xoshiro256PlusPlus::seed_from_u64(seed ^ 0x5CED_0003), groups: false }
+        ScheduleRng { rng: Xoshiro256PlusPlus::seed_from_u64(seed ^ 0x5CED_0003), groups: false, moves: false }
     }
 
     fn below(&mut self, n: u64) -> u64 {
@@ -83,6 +85,26 @@ impl ScheduleRng {
                     Some(Command::FetchOffsets { group, client, topic, partitions: None })
                 }
             }
+            58..=62 if self.moves => {
+                let tps: Vec<&crate::ids::TopicPartition> = c.controller.partitions.keys().collect();
+                let tp = tps[self.below(tps.len() as u64) as usize].clone();
+                // Sometimes a broker that does not exist: the controller refuses it (RA1).
+                let pool = ids.len() as u64 + u64::from(self.below(8) == 0);
+                let mut target: Vec<BrokerId> = Vec::new();
+                for _ in 0..1 + self.below(pool.min(4)) {
+                    let b = BrokerId(1 + self.below(pool) as u32);
+                    if !target.contains(&b) {
+                        target.push(b);
+                    }
+                }
+                Some(Command::Reassign { topic: tp.topic, partition: tp.partition, replicas: target })
+            }
+            63 if self.moves => {
+                let tps: Vec<&crate::ids::TopicPartition> = c.controller.partitions.keys().collect();
+                let tp = tps[self.below(tps.len() as u64) as usize].clone();
+                Some(Command::CancelReassignment { topic: tp.topic, partition: tp.partition })
+            }
+            64 if self.moves && ids.len() < 6 => Some(Command::AddBroker {}),
             _ => None,
         }
     }
@@ -103,6 +125,13 @@ pub fn run_with(seed: u64, steps: usize, config: Option<ClusterConfig>, prepare:
 pub fn run_groups(seed: u64, steps: usize) -> Cluster {
     let mut rng = ScheduleRng::new(seed);
     rng.groups = true;
+    run_rng(rng, seed, steps, None, |_| {})
+}
+
+/// [`run`] with partition reassignments, cancellations and new brokers among the faults.
+pub fn run_moves(seed: u64, steps: usize) -> Cluster {
+    let mut rng = ScheduleRng::new(seed);
+    rng.moves = true;
     run_rng(rng, seed, steps, None, |_| {})
 }
 

@@ -1,7 +1,8 @@
 //! Seed sweeps: random configurations and fault schedules (produce, clean/unclean/lossy
 //! crashes, restarts, isolation, healing, slowness, time) checked by the invariant checker
 //! after every step. A failure prints the seed; replay it with
-//! `KPLAY_SEED=<seed> cargo test -p kplay-core --test sweep replay -- --nocapture`.
+//! `KPLAY_SEED=<seed> cargo test -p kplay-core --test sweep replay -- --nocapture`, or print
+//! its trace with `cargo run -p kplay-core --example replay -- <seed> 500 <from> [groups|moves]`.
 //! The full sweep (10,000 × 500 steps) is `cargo run --release -p kplay-core --example sweep`.
 
 use kplay_core::schedule;
@@ -51,6 +52,27 @@ fn groups_never_violate_an_invariant_unexplained() {
     }
     assert!(failures.is_empty(), "{} unexplained violations:\n{}", failures.len(), failures.join("\n"));
     assert!(commits > schedules as usize, "the schedules should exercise the group clients ({commits})");
+}
+
+/// The sweep with partition reassignments (PROTOCOL-KRAFT.md RA1–RA7, K-I17, K-I18 among the
+/// checks): moves started, completed and cancelled, and brokers added, while brokers crash,
+/// restart and split.
+#[test]
+fn reassignments_never_violate_an_invariant_unexplained() {
+    let schedules: u64 = std::env::var("KPLAY_SWEEP").ok().and_then(|v| v.parse().ok()).unwrap_or(150);
+    let (mut failures, mut completed, mut cancelled, mut added) = (Vec::new(), 0, 0, 0);
+    for seed in 0..schedules {
+        let c = schedule::run_moves(seed, STEPS);
+        failures.extend(unexplained(seed, &c));
+        completed += c.checker.moves_completed;
+        cancelled += c.checker.moves_cancelled;
+        added += c.brokers.len().saturating_sub(c.config().brokers as usize);
+        if failures.len() > 20 {
+            break;
+        }
+    }
+    assert!(failures.is_empty(), "{} unexplained violations:\n{}", failures.len(), failures.join("\n"));
+    assert!(completed > schedules as usize / 2 && cancelled > 10 && added > 10, "the schedules should exercise moves: {completed} completed, {cancelled} cancelled, {added} brokers added");
 }
 
 #[test]

@@ -62,6 +62,8 @@ pub struct ReplicaView {
     pub leader_epoch: i32,
     /// True for a leader of an older epoch (a zombie).
     pub stale_leader: bool,
+    /// RA2: `adding` or `removing` while the partition moves, else empty.
+    pub moving: &'static str,
     /// The replica's latest truncation, if it happened in the last [`TRUNCATION_SHOWN_STEPS`]
     /// steps (the page draws the removed tail in place, with the reason).
     pub truncation: Option<TruncationView>,
@@ -223,7 +225,9 @@ impl ClusterView {
             .brokers
             .values()
             .map(|b| {
-                let fenced = c.controller.registrations.get(&b.id).is_some_and(|r| r.fenced);
+                // A broker the controller has not registered yet (just added) is as unusable
+                // as a fenced one: it leads nothing and joins no ISR.
+                let fenced = c.controller.registrations.get(&b.id).is_none_or(|r| r.fenced);
                 let state = match b.status {
                     BrokerStatus::Crashed => "crashed",
                     BrokerStatus::Paused => "paused",
@@ -308,6 +312,13 @@ fn partition_view(c: &Cluster, st: &kplay_core::message::PartitionState) -> Part
                         .collect(),
                     leader_epoch: r.leader_epoch.0,
                     stale_leader: matches!(r.role, Role::Leader(_)) && r.leader_epoch != st.leader_epoch,
+                    moving: if st.adding_replicas.contains(b) {
+                        "adding"
+                    } else if st.removing_replicas.contains(b) {
+                        "removing"
+                    } else {
+                        ""
+                    },
                     truncation: None,
                 })
             })

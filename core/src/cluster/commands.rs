@@ -157,8 +157,13 @@ impl Cluster {
                     return Err(CommandError::BrokerState { broker: *broker, problem: "does not believe it is the controller" });
                 }
             }
-            C::Elect { topic, partition, .. } => {
+            C::Elect { topic, partition, .. } | C::Reassign { topic, partition, .. } | C::CancelReassignment { topic, partition } => {
                 self.check_tp(topic, *partition)?;
+            }
+            C::AddBroker {} => {
+                if self.brokers.len() >= crate::config::MAX_BROKERS as usize {
+                    return Err(CommandError::Invalid(format!("the cluster already has {} brokers, the most this simulator shows", crate::config::MAX_BROKERS)));
+                }
             }
             C::CommitOffsets { group, client, offsets } => {
                 check_group(group, client)?;
@@ -330,9 +335,41 @@ impl Cluster {
                 }
                 out.event(Event::ZombieControllerFenced { broker: *broker, controller_epoch: stale });
             }
+            C::Reassign { topic, partition, replicas } => {
+                let tp = TopicPartition::new(topic.clone(), *partition);
+                self.controller.reassign(&self.config, &mut out, &tp, Some(replicas));
+            }
+            C::CancelReassignment { topic, partition } => {
+                let tp = TopicPartition::new(topic.clone(), *partition);
+                self.controller.reassign(&self.config, &mut out, &tp, None);
+            }
+            C::AddBroker {} => {
+                let id = BrokerId(self.brokers.keys().map(|b| b.0).max().unwrap_or(0) + 1);
+                self.brokers.insert(id, Broker::new(id, crate::ids::BrokerEpoch(-1)));
+                out.event(Event::BrokerAdded { broker: id });
+                if let Some(c) = self.controller.active {
+                    out.send(Node::Broker(id), Node::Broker(c), Message::BrokerRegistration { previous_epoch: None });
+                }
+                self.drain(out, events);
+                self.arm_periodic_timers(Some(id));
+                return Ok(());
+            }
             C::Elect { topic, partition, kind } => {
                 let tp = TopicPartition::new(topic.clone(), *partition);
+                let before = self.controller.partitions[&tp].clone();
                 self.controller.elect_leader(&self.config, &mut out, &tp, *kind);
+                // PL2: a preferred election answers for the partition (the other kinds are
+                // the simulator's own "elect now", E2, and answer nothing).
+                if *kind == crate::controller::ElectionType::Preferred {
+                    let error = if before.leader.is_some() && before.leader == before.replicas.first().copied() {
+                        Some(crate::message::KafkaError::ElectionNotNeeded)
+                    } else if self.controller.partitions[&tp] == before {
+                        Some(crate::message::KafkaError::PreferredLeaderNotAvailable)
+                    } else {
+                        None
+                    };
+                    out.event(Event::PreferredElectionResult { tp, error });
+                }
             }
             C::CommitOffsets { group, client, offsets } => {
                 let offsets = offsets.iter().map(|o| (TopicPartition::new(o.topic.clone(), o.partition), o.offset)).collect();

@@ -135,18 +135,15 @@ impl Cluster {
                     out.event(Event::StaleControllerRejected { broker: b, from: controller_id, request_epoch: controller_epoch, known_epoch: broker.known_controller_epoch });
                 } else {
                     broker.known_controller_epoch = controller_epoch;
-                    if let Some(r) = broker.replicas.get_mut(&state.tp) {
-                        produce_results = partition::apply_partition_state(r, &ctx, &mut out, &state);
-                    }
+                    produce_results = broker.apply_state(&ctx, &mut out, &state);
                 }
             }
             Message::BrokerRegistrationResponse { broker_epoch, controller_epoch, states } => {
                 broker.broker_epoch = broker_epoch;
                 broker.known_controller_epoch = broker.known_controller_epoch.max(controller_epoch);
+                produce_results.extend(broker.delete_strays(&ctx, &mut out, &states));
                 for state in &states {
-                    if let Some(r) = broker.replicas.get_mut(&state.tp) {
-                        produce_results.extend(partition::apply_partition_state(r, &ctx, &mut out, state));
-                    }
+                    produce_results.extend(broker.apply_state(&ctx, &mut out, state));
                 }
             }
             Message::ProduceResponse { .. } => {}

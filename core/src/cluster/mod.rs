@@ -181,6 +181,8 @@ impl Cluster {
             isr: replicas.clone(),
             leader_recovery_state: LeaderRecoveryState::Recovered,
             replicas,
+            adding_replicas: Vec::new(),
+            removing_replicas: Vec::new(),
         };
         let log_config = self.config.log;
         for b in &state.replicas {

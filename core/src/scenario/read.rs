@@ -524,7 +524,7 @@ impl FromJson for Expectations {
 
 impl FromJson for PartitionExpectation {
     fn read(v: &Value, path: Path<'_>) -> Read<Self> {
-        let f = Fields::open(v, path, &["topic", "partition", "leader", "leader_epoch", "partition_epoch", "leader_recovery_state", "isr", "replicas"])?;
+        let f = Fields::open(v, path, &["topic", "partition", "leader", "leader_epoch", "partition_epoch", "leader_recovery_state", "isr", "assignment", "adding", "removing", "replicas"])?;
         Ok(PartitionExpectation {
             topic: f.req("topic")?,
             partition: f.req("partition")?,
@@ -533,6 +533,9 @@ impl FromJson for PartitionExpectation {
             partition_epoch: f.opt("partition_epoch")?,
             leader_recovery_state: f.opt("leader_recovery_state")?,
             isr: f.opt("isr")?,
+            assignment: f.opt("assignment")?,
+            adding: f.opt("adding")?,
+            removing: f.opt("removing")?,
             replicas: f.or("replicas", BTreeMap::new())?,
         })
     }
@@ -583,6 +586,9 @@ const COMMANDS: &[&str] = &[
     "elect_controller",
     "zombie_elect",
     "elect",
+    "reassign",
+    "cancel_reassignment",
+    "add_broker",
     "commit_offsets",
     "fetch_offsets",
 ];
@@ -687,6 +693,18 @@ impl FromJson for Step {
             "elect" => {
                 let f = with(&["do", "topic", "partition", "kind"])?;
                 Command::Elect { topic: f.req("topic")?, partition: f.req("partition")?, kind: f.req("kind")? }
+            }
+            "reassign" => {
+                let f = with(&["do", "topic", "partition", "replicas"])?;
+                Command::Reassign { topic: f.req("topic")?, partition: f.req("partition")?, replicas: f.req("replicas")? }
+            }
+            "cancel_reassignment" => {
+                let f = with(&["do", "topic", "partition"])?;
+                Command::CancelReassignment { topic: f.req("topic")?, partition: f.req("partition")? }
+            }
+            "add_broker" => {
+                with(&["do"])?;
+                Command::AddBroker {}
             }
             "commit_offsets" => {
                 let f = with(&["do", "group", "client", "offsets"])?;

@@ -380,6 +380,9 @@ impl ToJson for PartitionExpectation {
             .put_some("partition_epoch", &self.partition_epoch)
             .put_some("leader_recovery_state", &self.leader_recovery_state)
             .put_some("isr", &self.isr)
+            .put_some("assignment", &self.assignment)
+            .put_some("adding", &self.adding)
+            .put_some("removing", &self.removing)
             .put("replicas", &self.replicas)
             .done()
     }
@@ -461,6 +464,9 @@ impl ToJson for Step {
             Command::Elect { topic, partition, kind } => {
                 o("elect").put("topic", topic).put("partition", partition).put("kind", kind)
             }
+            Command::Reassign { topic, partition, replicas } => o("reassign").put("topic", topic).put("partition", partition).put("replicas", replicas),
+            Command::CancelReassignment { topic, partition } => o("cancel_reassignment").put("topic", topic).put("partition", partition),
+            Command::AddBroker {} => o("add_broker"),
             Command::CommitOffsets { group, client, offsets } => o("commit_offsets").put("group", group).put("client", client).put("offsets", offsets),
             Command::FetchOffsets { group, client, topic, partitions } => {
                 o("fetch_offsets").put("group", group).put("client", client).put("topic", topic).put_some("partitions", partitions)

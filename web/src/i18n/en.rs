@@ -145,13 +145,22 @@ pub fn ui(k: Ui) -> &'static str {
         KeepSession => "Keep it as my session",
         OwnSession => "Open my own session",
         SessionNotRestored => "The saved session could not be restored; a fresh one was started.",
+        BadTarget => "Target replicas must be broker ids separated by commas, e.g. 3,4,5.",
+        Reassign => "Reassign",
+        CancelReassign => "Cancel the move",
+        AddBroker => "Add a broker",
+        PreferredElection => "Preferred election",
+        TargetReplicas => "Target replicas",
+        AddingTag => "adding",
+        RemovingTag => "removing",
+        MoveHint => "Move the partition to other brokers (comma-separated ids, the first becomes the preferred leader).",
         LessonNotReopened => "The saved lesson could not be reopened.",
         HelpText => "This page runs a deterministic simulation of Kafka's partition replication protocol \
 (KRaft-era rules with a ZooKeeper-style controller epoch). Each rule it follows is named (P1, L4, T5 …) after \
 PROTOCOL.md. What it simplifies: one fetch per partition instead of batched fetch sessions; record sizes are \
 approximate; the controller is a role of one broker and its metadata store never fails; consumers read \
 directly (no consumer groups or offset commits); the HW checkpoint is written at the moment of a crash; \
-timeouts are shortened so that things happen within seconds; a lost fetch answer breaks the follower's connection at \
+timeouts are shortened so that things happen within seconds; a reassignment reaches the brokers as the controller's messages (Kafka: its metadata log), and a new broker gets the next free id, without a rack;  a lost fetch answer breaks the follower's connection at \
 once (Kafka notices it by a socket timeout) and the follower retries after its back-off; a crash is a machine going \
 silent, so a producer waiting on it times out (a killed Kafka process closes its sockets and its client fails at once). \
 Checked against a real Kafka 4.4 cluster: docs/fidelity.md. Lessons play a recorded run: a \
@@ -256,5 +265,24 @@ every time: step back and forward freely.",
         WCP5 => "Losing leadership closes the coordinator's context: its pending writes fail with NOT_COORDINATOR.",
         WCP6 => "A commit is answered only once the partition's high watermark passes its record, so an acknowledged commit survives a failover.",
         WOC5 => "A partition with nothing committed answers -1.",
+        NReassignStarted => "The controller starts moving {0} to {1}: adding {2}, removing {3} (replicas now {4})",
+        NReassignCompleted => "The move of {0} completes: replicas {1}, and {2} leave",
+        NReassignCancelled => "The move of {0} is cancelled: replicas {1}, and {2} leave",
+        NReassignRefused => "The controller refuses to reassign {0}: {1}",
+        NCancelRefused => "The controller refuses to cancel the move of {0}: {1}",
+        NReplicaCreated => "Broker {0} creates an empty replica of {1}",
+        NReplicaDeleted => "Broker {0} deletes its replica of {1}",
+        NBrokerAdded => "Broker {0} joins the cluster, hosting nothing yet",
+        WRA1 => "Targets must be distinct, registered brokers; a cancellation needs a move in progress.",
+        WRA2 => "The target goes first, so its first broker is the preferred leader at once; nothing is removed until the new replicas have caught up.",
+        WRA4 => "A new replica starts from an empty log and fetches from the leader like any follower; it joins the ISR only once caught up.",
+        WRA5 => "Every replica of the target is in the ISR, so the old ones can go; dropping replicas bumps the leader epoch.",
+        WRA6 => "It is no longer among the partition's replicas, so it deletes its log.",
+        WRA7 => "Cancelling drops the replicas being added and keeps the others, in the move's order (not the original one); the leader epoch goes up.",
+        WReassignIsr => "The move ended: the ISR keeps only replicas that stay.",
+        WBrokerAdded => "A new broker registers with the controller and leads nothing until a reassignment moves replicas onto it.",
+        NPreferredDone => "Preferred election for {0}: written (NONE)",
+        NPreferredRefused => "Preferred election for {0}: {1}",
+        WPL2 => "ELECTION_NOT_NEEDED: the first replica already leads. PREFERRED_LEADER_NOT_AVAILABLE: it is not a valid leader (not in the ISR, or fenced), so nothing changes.",
     }
 }

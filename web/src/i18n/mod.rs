@@ -193,6 +193,7 @@ keys! {
     OwnSession,
     SessionNotRestored,
     LessonNotReopened,
+    Reassign, BadTarget, CancelReassign, AddBroker, PreferredElection, TargetReplicas, AddingTag, RemovingTag, MoveHint,
     // Narration: templates whose `{0}`, `{1}` … are filled by `narrate` (the order of the
     // arguments is the template's to choose, so each language words it its own way).
     NSent, NSentHeld, NDelivered, NDropped, NProduceSent, NAppended, NAcked, NAckedAt, NProduceFailed,
@@ -203,11 +204,13 @@ keys! {
     NFetchRead, NListOffsets, NNetwork, NFlushed, NViolated, NViolatedOn,
     NOffsetsTopic, NCoordLoading, NCoordActive, NCoordClosed, NCoordFound, NGroupRetry, NCommitted, NFetchedOffsets,
     NGroupFailed, NGroupState, NMemberRemoved,
+    NReassignStarted, NReassignCompleted, NReassignCancelled, NReassignRefused, NCancelRefused, NReplicaCreated, NReplicaDeleted, NBrokerAdded, NPreferredDone, NPreferredRefused,
     // Narration: the one-sentence reasons (the rule's why).
     WP1, WP3, WP5, WNotEnough, WNotEnoughAfter, WTimedOut, WNotLeader, WG1, WR4, WL4, WLossy, WB4, WR2,
     WTrunc, WH2, WHwFollower, WOutOfSync, WCaughtUp, WFenced, WFellBehind, WFollowerCaughtUp, WElectionIsr,
     WClean, WPreferred, WUnclean, WNoLeader, WEpochBump, WC2, WF2, WB2, WPL4, WK1, WStaleEpoch, WQ1,
     WExplained, WFault, WCP2, WCP3, WCP4, WCP5, WCP6, WOC5,
+    WRA1, WRA2, WRA4, WRA5, WRA6, WRA7, WReassignIsr, WBrokerAdded, WPL2,
 }
 
 /// One event in plain language.
@@ -441,12 +444,17 @@ pub fn narrate(lang: Lang, e: &Event, messages: bool) -> Option<Narration> {
         ),
         Event::IsrChanged { tp, from, to, partition_epoch, reason } => n(
             say(NIsrChanged, &[tp, &set(from), &set(to), partition_epoch]),
-            if *reason == IsrChangeReason::Fenced { "S6" } else { "S4" },
+            match reason {
+                IsrChangeReason::Fenced => "S6",
+                IsrChangeReason::Reassignment => "RA5",
+                _ => "S4",
+            },
             Some(match reason {
                 IsrChangeReason::Fenced => WFenced,
                 IsrChangeReason::OutOfSync => WFellBehind,
                 IsrChangeReason::CaughtUp => WFollowerCaughtUp,
                 IsrChangeReason::Election => WElectionIsr,
+                IsrChangeReason::Reassignment => WReassignIsr,
             }),
             "important",
         ),
@@ -510,6 +518,19 @@ pub fn narrate(lang: Lang, e: &Event, messages: bool) -> Option<Narration> {
         },
         Event::GroupStateChanged { broker, group, from, to, .. } => n(say(NGroupState, &[group, broker, &from.name(), &to.name()]), "CL1", None, "normal"),
         Event::GroupMemberRemoved { group, member, reason, .. } => n(say(NMemberRemoved, &[group, member, reason]), "CL8", None, "important"),
+        Event::ReassignmentStarted { tp, target, adding, removing, replicas } => {
+            n(say(NReassignStarted, &[tp, &set(target), &set(adding), &set(removing), &set(replicas)]), "RA2", Some(WRA2), "important")
+        }
+        Event::ReassignmentCompleted { tp, replicas, removed } => n(say(NReassignCompleted, &[tp, &set(replicas), &set(removed)]), "RA5", Some(WRA5), "important"),
+        Event::ReassignmentCancelled { tp, replicas, removed } => n(say(NReassignCancelled, &[tp, &set(replicas), &set(removed)]), "RA7", Some(WRA7), "important"),
+        Event::ReassignmentRefused { tp, cancel, error } => {
+            n(say(if *cancel { NCancelRefused } else { NReassignRefused }, &[tp, error]), if *cancel { "RA7" } else { "RA1" }, Some(WRA1), "bad")
+        }
+        Event::ReplicaCreated { broker, tp } => n(say(NReplicaCreated, &[broker, tp]), "RA4", Some(WRA4), "normal"),
+        Event::ReplicaDeleted { broker, tp } => n(say(NReplicaDeleted, &[broker, tp]), "RA6", Some(WRA6), "important"),
+        Event::BrokerAdded { broker } => n(say(NBrokerAdded, &[broker]), "E1", Some(WBrokerAdded), "important"),
+        Event::PreferredElectionResult { tp, error: None } => n(say(NPreferredDone, &[tp]), "PL2", Some(WPL2), "normal"),
+        Event::PreferredElectionResult { tp, error: Some(e) } => n(say(NPreferredRefused, &[tp, e]), "PL2", Some(WPL2), "normal"),
         Event::LeaderRebalance { controller, imbalanced } => n(
             say(NRebalance, &[controller, &imbalanced.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")]),
             "PL4",

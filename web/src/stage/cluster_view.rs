@@ -31,6 +31,9 @@ pub fn Brokers() -> impl IntoView {
     };
     let act = move |ev: leptos::ev::MouseEvent| {
         let Some(button) = clicked(&ev, "data-action") else { return };
+        if button.get_attribute("data-action").as_deref() == Some("add-broker") {
+            return sim.command(Command::AddBroker {});
+        }
         let Some(broker) = button.get_attribute("data-broker").and_then(|b| b.parse().ok()).map(BrokerId) else { return };
         let cmd = match button.get_attribute("data-action").as_deref() {
             Some("restart") => Command::Restart { broker },

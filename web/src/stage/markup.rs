@@ -166,6 +166,10 @@ pub fn brokers_html(brokers: &[BrokerView], controller_epoch: i32, l: Lang) -> S
         }
         h.push_str("</div></div>");
     }
+    // Somewhere to move replicas to (up to the most the stage lays out).
+    if brokers.len() < kplay_core::config::MAX_BROKERS as usize {
+        let _ = write!(h, r#"<button class="add-broker" data-testid="add-broker" data-action="add-broker">＋ {}</button>"#, t(l, Ui::AddBroker));
+    }
     h
 }
 
@@ -223,9 +227,15 @@ fn replica_html(h: &mut String, tp: &TopicPartition, title: &str, r: &ReplicaVie
     let stale = if r.stale_leader { format!(r#" title="{}""#, t(l, Ui::Stale)) } else { String::new() };
     let (isr_class, isr) = if r.in_isr { ("isr-tag", Ui::Isr) } else { ("isr-tag out", Ui::OutOfSync) };
     let id = format!("{title}-{}", r.broker);
+    // RA2: a replica a move adds or removes says so next to its ISR tag.
+    let moving = match r.moving {
+        "adding" => format!(r#"<span class="move-tag adding" data-testid="moving-{id}">{}</span>"#, t(l, Ui::AddingTag)),
+        "removing" => format!(r#"<span class="move-tag removing" data-testid="moving-{id}">{}</span>"#, t(l, Ui::RemovingTag)),
+        _ => String::new(),
+    };
     let _ = write!(
         h,
-        r#"<div class="{class}" data-testid="replica-{id}" data-leo="{}" data-hw="{}" data-role="{}"><button class="replica-name link" data-select="{title}" data-broker="{}">B{}</button><span class="role {}"{stale}>{role_word}</span><span class="{isr_class}">{}</span><div class="log" style="width:{width}px"><div class="track" style="transform:translateX(min(0px, 100% - {end}px))">{track}</div></div>"#,
+        r#"<div class="{class}" data-testid="replica-{id}" data-leo="{}" data-hw="{}" data-role="{}"><button class="replica-name link" data-select="{title}" data-broker="{}">B{}</button><span class="role {}"{stale}>{role_word}</span><span class="{isr_class}">{}{moving}</span><div class="log" style="width:{width}px"><div class="track" style="transform:translateX(min(0px, 100% - {end}px))">{track}</div></div>"#,
         r.leo,
         r.hw,
         r.role,
