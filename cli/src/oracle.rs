@@ -62,7 +62,7 @@ fn unsupported(s: &Scenario, raw: &Value) -> Option<String> {
             }
             "consume" => step.get("broker").is_none_or(Value::is_null),
             "crash" => step.get("kind").and_then(Value::as_str).is_none_or(|k| k != "lossy"),
-            "restart" | "pause" | "resume" | "step" | "advance" | "advance_to" => true,
+            "restart" | "pause" | "resume" | "step" | "advance" | "advance_to" | "reassign" | "cancel_reassignment" => true,
             _ => false,
         };
         if !ok {
@@ -80,6 +80,7 @@ fn target(r: &Report) -> Value {
         .map(|p| {
             json!({
                 "topic": p.topic, "partition": p.partition, "leader": p.leader.map(|b| b.0), "isr": p.isr.iter().map(|b| b.0).collect::<Vec<_>>(),
+                "assignment": p.assignment.iter().map(|b| b.0).collect::<Vec<_>>(),
                 "replicas": p.replicas.iter().map(|x| json!({"broker": x.broker.0, "state": x.state, "leo": x.leo, "hw": x.hw})).collect::<Vec<_>>(),
             })
         })
@@ -215,6 +216,13 @@ pub fn diff(name: &str, sim: &Report, real: &Value, explained: &Value) -> Vec<Ro
             push(format!("{tp}.partition_epoch"), p.partition_epoch.0.to_string(), text(&rp["partition_epoch"]));
             push(format!("{tp}.leader_recovery_state"), p.leader_recovery_state.clone(), text(&rp["leader_recovery_state"]));
             push(format!("{tp}.isr"), format!("{:?}", p.isr.iter().map(|b| b.0).collect::<Vec<_>>()), text(&rp["isr"]).replace(',', ", "));
+            // RA2, RA7: the assignment's order is part of the answer; a move's sets too.
+            let ids = |v: &[kplay_core::ids::BrokerId]| format!("{:?}", v.iter().map(|b| b.0).collect::<Vec<_>>());
+            push(format!("{tp}.assignment"), ids(&p.assignment), text(&rp["assignment"]).replace(',', ", "));
+            if p.adding_replicas.len() + p.removing_replicas.len() > 0 || rp["adding"].as_array().is_some_and(|a| !a.is_empty()) || rp["removing"].as_array().is_some_and(|a| !a.is_empty()) {
+                push(format!("{tp}.adding"), ids(&p.adding_replicas), text(&rp["adding"]).replace(',', ", "));
+                push(format!("{tp}.removing"), ids(&p.removing_replicas), text(&rp["removing"]).replace(',', ", "));
+            }
             for r in &p.replicas {
                 let rr = rp["replicas"].as_array().and_then(|a| a.iter().find(|x| x["broker"] == r.broker.0)).cloned().unwrap_or(Value::Null);
                 let f = |k: &str| format!("{tp}.r{}.{k}", r.broker.0);

@@ -12,10 +12,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeSet;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.NewPartitionReassignment;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -124,6 +126,7 @@ public final class Oracle {
         final List<Object[]> produced = new ArrayList<>(); // value, acks, future
         final ArrayNode reads = JSON.createArrayNode();
         final ArrayNode settles = JSON.createArrayNode();
+        final ArrayNode admin = JSON.createArrayNode();
         final long settleTimeoutMs;
 
         Run(RealCluster cluster, JsonNode plan, String prefix) {
@@ -155,6 +158,7 @@ public final class Oracle {
                         if ("clean".equals(step.path("kind").asText("unclean"))) cluster.shutdown(b);
                         else cluster.kill(b);
                     }
+                    case "reassign", "cancel_reassignment" -> reassign(step);
                     case "restart" -> cluster.restart(step.path("broker").asInt());
                     case "pause" -> cluster.pause(step.path("broker").asInt());
                     case "resume" -> cluster.resume(step.path("broker").asInt());
@@ -270,6 +274,28 @@ public final class Oracle {
             produced.add(new Object[] {value, acks, f});
         }
 
+        /**
+         * RA1 / RA7: AlterPartitionReassignments for one partition (`replicas` absent: cancel). The
+         * controller's refusal, if any, is the admin client's error, kept in the report.
+         */
+        void reassign(JsonNode step) throws Exception {
+            TopicPartition tp = new TopicPartition(real(step.path("topic").asText()), step.path("partition").asInt());
+            Optional<NewPartitionReassignment> target = Optional.empty();
+            if (step.has("replicas")) {
+                List<Integer> rs = new ArrayList<>();
+                step.path("replicas").forEach(r -> rs.add(r.asInt()));
+                target = Optional.of(new NewPartitionReassignment(rs));
+            }
+            ObjectNode o = admin.addObject();
+            o.put("do", step.path("do").asText());
+            try {
+                cluster.admin().alterPartitionReassignments(Map.of(tp, target)).all().get(30, TimeUnit.SECONDS);
+                o.put("result", "NONE");
+            } catch (java.util.concurrent.ExecutionException e) {
+                o.put("result", Errors.forException(e.getCause()).name());
+            }
+        }
+
         void consume(JsonNode step) throws Exception {
             String topic = real(step.path("topic").asText());
             int partition = step.path("partition").asInt();
@@ -341,6 +367,10 @@ public final class Oracle {
                 if (r == null) return topic + "-" + partition + " unknown";
                 int leader = p.path("leader").isNull() ? -1 : p.path("leader").asInt();
                 if (r.leader != leader) return topic + "-" + partition + " leader " + r.leader + " != " + leader;
+                List<Integer> assignment = java.util.Arrays.stream(r.replicas).boxed().toList();
+                List<Integer> wantAssignment = new ArrayList<>();
+                p.path("assignment").forEach(b -> wantAssignment.add(b.asInt()));
+                if (p.has("assignment") && !assignment.equals(wantAssignment)) return topic + "-" + partition + " assignment " + assignment + " != " + wantAssignment;
                 TreeSet<Integer> isr = new TreeSet<>();
                 for (int b : r.isr) isr.add(b);
                 TreeSet<Integer> want = new TreeSet<>();
@@ -405,6 +435,12 @@ public final class Oracle {
                     else o.put("leader", r.leader);
                     o.put("leader_epoch", r.leaderEpoch);
                     o.put("partition_epoch", r.partitionEpoch);
+                    ArrayNode assignment = o.putArray("assignment");
+                    for (int b : r.replicas) assignment.add(b);
+                    ArrayNode adding = o.putArray("adding");
+                    for (int b : r.addingReplicas) adding.add(b);
+                    ArrayNode removing = o.putArray("removing");
+                    for (int b : r.removingReplicas) removing.add(b);
                     ArrayNode isr = o.putArray("isr");
                     new TreeSet<>(java.util.Arrays.stream(r.isr).boxed().toList()).forEach(isr::add);
                     ArrayNode elr = o.putArray("elr");
@@ -453,6 +489,7 @@ public final class Oracle {
             }
             report.set("reads", reads);
             report.set("settles", settles);
+            report.set("admin", admin);
             return report;
         }
     }
