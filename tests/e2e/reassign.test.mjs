@@ -101,3 +101,20 @@ test('the move form refuses a bad target by name, and the controller refuses wha
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('settings: the auto leader rebalance hands leadership back to the preferred replica (PL4)', async () => {
+  const { page, errors, pg } = await fresh();
+  await page.locator('details.settings summary').click();
+  await pg.tid('setting-rebalance').check();
+  await pg.tid('apply-settings').click();
+  const preferred = (await rows(page))[0];
+  assert.equal(await pg.attr('partition-orders-0', 'data-leader'), String(preferred));
+  await page.locator(`[data-testid="broker-${preferred}"] [data-action="crash"]`).click();
+  await pg.playUntil(async () => (await pg.attr('partition-orders-0', 'data-leader')) !== String(preferred), { what: 'a failover' });
+  await pg.tid(`restart-${preferred}`).click();
+  await pg.playUntil(async () => (await pg.attr('partition-orders-0', 'data-leader')) === String(preferred), { speed: '10', timeout: 30_000, what: 'leadership back on the preferred replica' });
+  assert.match(await pg.tid('event-log').textContent(), /rebalances leadership/);
+  await screenshot(page, 'auto-rebalance');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -11,6 +11,10 @@ use kplay_core::Command;
 /// The seed of a fresh session.
 pub const DEFAULT_SEED: u64 = 1;
 
+/// `leader.imbalance.check.interval.ms` when the page's settings turn the auto leader
+/// rebalance on (Kafka's 300 s scaled like the page's other timers).
+pub const PAGE_IMBALANCE_CHECK_MS: u64 = 20_000;
+
 /// The page's cluster: Kafka's protocol and defaults, with delays and timeouts scaled so that
 /// at 1× a message takes a few hundred milliseconds to cross and the ISR shrinks within
 /// seconds rather than the half minute Kafka's defaults take.

@@ -146,6 +146,7 @@ pub fn ui(k: Ui) -> &'static str {
         OwnSession => "Open my own session",
         SessionNotRestored => "The saved session could not be restored; a fresh one was started.",
         BadTarget => "Target replicas must be broker ids separated by commas, e.g. 3,4,5.",
+        AutoRebalance => "Auto leader rebalance (every 20 s; Kafka: 300 s)",
         Reassign => "Reassign",
         CancelReassign => "Cancel the move",
         AddBroker => "Add a broker",

@@ -147,6 +147,7 @@ pub fn ui(k: Ui) -> &'static str {
         OwnSession => "내 세션 열기",
         SessionNotRestored => "저장된 세션을 복원하지 못해 새 세션을 시작했습니다.",
         BadTarget => "목표 레플리카는 쉼표로 구분한 브로커 id여야 합니다. 예: 3,4,5",
+        AutoRebalance => "자동 리더 리밸런스 (20초마다, 카프카는 300초)",
         Reassign => "재할당",
         CancelReassign => "재할당 취소",
         AddBroker => "브로커 추가",

@@ -193,7 +193,7 @@ keys! {
     OwnSession,
     SessionNotRestored,
     LessonNotReopened,
-    Reassign, BadTarget, CancelReassign, AddBroker, PreferredElection, TargetReplicas, AddingTag, RemovingTag, MoveHint,
+    AutoRebalance, Reassign, BadTarget, CancelReassign, AddBroker, PreferredElection, TargetReplicas, AddingTag, RemovingTag, MoveHint,
     // Narration: templates whose `{0}`, `{1}` … are filled by `narrate` (the order of the
     // arguments is the template's to choose, so each language words it its own way).
     NSent, NSentHeld, NDelivered, NDropped, NProduceSent, NAppended, NAcked, NAckedAt, NProduceFailed,

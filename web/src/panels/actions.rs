@@ -2,7 +2,7 @@
 
 use crate::i18n::{t, Ui};
 use crate::stage::markup::escape;
-use crate::session::{page_config, Session};
+use crate::session::{page_config, Session, PAGE_IMBALANCE_CHECK_MS};
 use crate::sim::Sim;
 use kplay_core::config::{TopicConfig, TruncationMode};
 use kplay_core::event::ReadKind;
@@ -155,7 +155,7 @@ pub fn SettingsPanel() -> impl IntoView {
         let modes = [(TruncationMode::Fetch, "FETCH", "FETCH (Kafka ≥ 2.7)"), (TruncationMode::Kip279, "KIP279", "KIP-279"), (TruncationMode::Kip101, "KIP101", "KIP-101 (legacy)"), (TruncationMode::Hw, "HW", "HW (legacy, < 0.11)")];
         let options: String = modes.iter().map(|(m, v, label)| format!(r#"<option value="{v}"{}>{label}</option>"#, if *m == c.truncation_mode { " selected" } else { "" })).collect();
         format!(
-            r#"<summary>{}</summary><div class="form-grid"><label>{}<input type="number" min="1" max="12" data-testid="setting-brokers" name="brokers" value="{}"></label><label>{}<input type="number" min="1" max="50" data-testid="setting-partitions" name="partitions" value="{}"></label><label>{}<input type="number" min="1" max="12" data-testid="setting-min-isr" name="min-isr" value="{}"></label><label>{}<input type="number" min="1" step="1000" data-testid="setting-lag" name="lag" value="{}"></label><label class="check"><input type="checkbox" data-testid="setting-unclean" name="unclean"{}>{}</label><label>{}<select data-testid="setting-mode" name="mode">{options}</select></label></div><button data-testid="apply-settings">{}</button>"#,
+            r#"<summary>{}</summary><div class="form-grid"><label>{}<input type="number" min="1" max="12" data-testid="setting-brokers" name="brokers" value="{}"></label><label>{}<input type="number" min="1" max="50" data-testid="setting-partitions" name="partitions" value="{}"></label><label>{}<input type="number" min="1" max="12" data-testid="setting-min-isr" name="min-isr" value="{}"></label><label>{}<input type="number" min="1" step="1000" data-testid="setting-lag" name="lag" value="{}"></label><label class="check"><input type="checkbox" data-testid="setting-unclean" name="unclean"{}>{}</label><label class="check"><input type="checkbox" data-testid="setting-rebalance" name="rebalance"{}>{}</label><label>{}<select data-testid="setting-mode" name="mode">{options}</select></label></div><button data-testid="apply-settings">{}</button>"#,
             t(l, Ui::Settings),
             t(l, Ui::Brokers),
             c.brokers,
@@ -167,6 +167,8 @@ pub fn SettingsPanel() -> impl IntoView {
             c.replica_lag_time_max_ms,
             if c.unclean_leader_election { " checked" } else { "" },
             t(l, Ui::UncleanElection),
+            if c.auto.leader_rebalance { " checked" } else { "" },
+            t(l, Ui::AutoRebalance),
             t(l, Ui::TruncationMode),
             t(l, Ui::ApplySettings)
         )
@@ -175,11 +177,15 @@ pub fn SettingsPanel() -> impl IntoView {
         let Some(panel) = button_of(&ev, "apply-settings") else { return };
         let num = |name: &str| field(&panel, name).parse::<u32>().unwrap_or(0);
         let brokers = num("brokers");
+        let rebalance = field(&panel, "rebalance") == "true";
         let config = kplay_core::ClusterConfig {
             brokers,
             topics: vec![TopicConfig { name: "orders".into(), partitions: num("partitions"), replication_factor: brokers.min(3) }],
             min_insync_replicas: num("min-isr"),
             unclean_leader_election: field(&panel, "unclean") == "true",
+            // PL4, scaled like the page's other timers (Kafka: 300 s).
+            auto: kplay_core::config::AutoConfig { leader_rebalance: rebalance, ..page_config().auto },
+            leader_imbalance_check_interval_ms: if rebalance { PAGE_IMBALANCE_CHECK_MS } else { page_config().leader_imbalance_check_interval_ms },
             replica_lag_time_max_ms: field(&panel, "lag").parse().unwrap_or(0),
             truncation_mode: match field(&panel, "mode").as_str() {
                 "HW" => TruncationMode::Hw,
