@@ -1,19 +1,21 @@
 //! Replays one sweep schedule and prints its configuration, its one-line trace and its
 //! violations: `cargo run -p kplay-core --example replay -- SEED [STEPS] [FROM_STEP] [KIND]`,
-//! KIND `plain` (default), `groups` (the group sweep's schedules) or `moves` (reassignments).
+//! KIND `plain` (default), `groups` (the group sweep's schedules), `moves` (reassignments) or
+//! `retention`.
 
 use kplay_core::schedule::ScheduleRng;
 use kplay_core::{Cluster, Command};
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let seed: u64 = args.next().and_then(|a| a.parse().ok()).expect("usage: replay SEED [STEPS] [FROM_STEP] [plain|groups|moves]");
+    let seed: u64 = args.next().and_then(|a| a.parse().ok()).expect("usage: replay SEED [STEPS] [FROM_STEP] [plain|groups|moves|retention]");
     let steps: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(500);
     let from: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(0);
     let mut rng = ScheduleRng::new(seed);
     match args.next().as_deref() {
         Some("groups") => rng.groups = true,
         Some("moves") => rng.moves = true,
+        Some("retention") => rng.retention = true,
         _ => {}
     }
     let config = rng.config();

@@ -242,6 +242,13 @@ pub enum Command {
     /// A new broker with the next free id starts, empty, and registers with the controller
     /// (E1): somewhere to move replicas to.
     AddBroker {},
+    /// RT1 now: the retention pass on `broker` (every running broker if not given), as the
+    /// reference's scenario tables run it at a stated time.
+    RetentionPass {
+        /// The broker.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        broker: Option<BrokerId>,
+    },
     /// A client outside the group (generation -1: an admin or manual-assignment client,
     /// OC2) commits offsets for `group`: it finds the coordinator (CP2) and retries as CP4 says.
     CommitOffsets {

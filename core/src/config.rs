@@ -55,16 +55,22 @@ pub struct AutoConfig {
     /// is on; here it is off unless a scenario or the page turns it on, so that a replication
     /// scenario keeps the leaders its elections gave (docs/fidelity.md).
     pub leader_rebalance: bool,
+    /// The retention pass (RT1): every broker checks its replicas' logs every
+    /// `log.retention_check_interval_ms`, first after `log.initial_task_delay_ms`. Kafka always
+    /// runs it; here it is off unless a scenario or the page turns it on (with Kafka's 7-day
+    /// `retention.ms` it deletes nothing in a run of minutes; off, a run's queue is the one
+    /// PROTOCOL.md's tables count).
+    pub retention: bool,
 }
 
 impl AutoConfig {
     /// Everything of PROTOCOL.md runs by itself: the playground's default (the leader
     /// rebalance of PROTOCOL-KRAFT.md PL4 is opt-in).
     pub const ALL: AutoConfig =
-        AutoConfig { fetch: true, isr_check: true, heartbeats: true, flush: true, controller_failover: true, leader_rebalance: false };
+        AutoConfig { fetch: true, isr_check: true, heartbeats: true, flush: true, controller_failover: true, leader_rebalance: false, retention: false };
     /// Nothing runs by itself: scenario tables.
     pub const NONE: AutoConfig =
-        AutoConfig { fetch: false, isr_check: false, heartbeats: false, flush: false, controller_failover: false, leader_rebalance: false };
+        AutoConfig { fetch: false, isr_check: false, heartbeats: false, flush: false, controller_failover: false, leader_rebalance: false, retention: false };
 }
 
 impl Default for AutoConfig {
@@ -250,6 +256,9 @@ pub enum ConfigError {
     /// Segment settings that cannot hold a record.
     #[error("log.segment_records and log.segment_bytes must be at least 1")]
     Segment,
+    /// A retention limit below −1 (RT4: −1 means none).
+    #[error("log.{0} must be −1 (no limit) or at least 0, got {1}")]
+    Retention(&'static str, i64),
 }
 
 impl ClusterConfig {
@@ -305,6 +314,16 @@ impl ClusterConfig {
         }
         if self.log.segment_records == 0 || self.log.segment_bytes == 0 {
             return Err(ConfigError::Segment);
+        }
+        for (name, v) in [("segment_ms", self.log.segment_ms), ("retention_check_interval_ms", self.log.retention_check_interval_ms)] {
+            if v == 0 {
+                return Err(ConfigError::ZeroPeriod(if name == "segment_ms" { "log.segment_ms" } else { "log.retention_check_interval_ms" }));
+            }
+        }
+        for (name, v) in [("retention_ms", self.log.retention_ms), ("retention_bytes", self.log.retention_bytes)] {
+            if v < -1 {
+                return Err(ConfigError::Retention(name, v));
+            }
         }
         Ok(())
     }

@@ -7,6 +7,7 @@ use crate::group::classic::GroupState;
 use crate::group::client::Outcome;
 use crate::group::coordinator::ContextState;
 use crate::group::GroupError;
+use crate::log::RetentionReason;
 use crate::message::{ids, Acks, KafkaError, Message, Node};
 use serde::Serialize;
 use std::fmt;
@@ -197,6 +198,12 @@ pub enum Event {
     ReplicaDeleted { broker: BrokerId, tp: TopicPartition },
     /// A new broker joins the running cluster (it registers like a restarted one, E1).
     BrokerAdded { broker: BrokerId },
+    /// RT2–RT6: a retention walk deleted these segments (their bases) from a replica; the log
+    /// start is now `log_start`, and `high_watermark` was the bound (RT7).
+    SegmentsDeleted { broker: BrokerId, tp: TopicPartition, reason: RetentionReason, bases: Vec<Offset>, log_start: Offset, high_watermark: Offset },
+    /// LF1: a follower raised its log start offset to the leader's, from a fetch response (the
+    /// records below it are no longer readable).
+    LogStartRaised { broker: BrokerId, tp: TopicPartition, from: Offset, to: Offset },
     /// PL2: the answer to `ElectLeaders(PREFERRED)` for one partition: none (a new leader was
     /// written), ELECTION_NOT_NEEDED or PREFERRED_LEADER_NOT_AVAILABLE.
     PreferredElectionResult { tp: TopicPartition, error: Option<KafkaError> },
@@ -404,6 +411,13 @@ impl fmt::Display for Event {
             Event::ReplicaCreated { broker, tp } => write!(f, "RA4 broker {broker} creates an empty replica of {tp}"),
             Event::ReplicaDeleted { broker, tp } => write!(f, "RA6 broker {broker} deletes its replica of {tp}"),
             Event::BrokerAdded { broker } => write!(f, "broker {broker} joins the cluster"),
+            Event::SegmentsDeleted { broker, tp, reason, bases, log_start, .. } => write!(
+                f,
+                "RT4 broker {broker} deletes {} segment(s) of {tp} ({reason:?}): bases {}; log start {log_start}",
+                bases.len(),
+                bases.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")
+            ),
+            Event::LogStartRaised { broker, tp, from, to } => write!(f, "LF1 follower {broker} raises the log start of {tp} from {from} to {to}"),
             Event::PreferredElectionResult { tp, error } => {
                 write!(f, "PL2 ElectLeaders(PREFERRED) for {tp}: {}", error.map_or("NONE", |e| e.name()))
             }
@@ -468,6 +482,8 @@ impl Event {
             Event::ReplicaDeleted { .. } => "ReplicaDeleted",
             Event::BrokerAdded { .. } => "BrokerAdded",
             Event::PreferredElectionResult { .. } => "PreferredElectionResult",
+            Event::SegmentsDeleted { .. } => "SegmentsDeleted",
+            Event::LogStartRaised { .. } => "LogStartRaised",
         }
     }
 
@@ -481,7 +497,7 @@ impl Event {
         "InvariantViolated", "LeaderRebalance", "OffsetsTopicCreated", "CoordinatorContext", "CoordinatorFound",
         "GroupClientRetry", "GroupClientDone", "GroupStateChanged", "GroupMemberRemoved", "ReassignmentStarted",
         "ReassignmentCompleted", "ReassignmentCancelled", "ReassignmentRefused", "ReplicaCreated", "ReplicaDeleted",
-        "BrokerAdded", "PreferredElectionResult",
+        "BrokerAdded", "PreferredElectionResult", "SegmentsDeleted", "LogStartRaised",
     ];
 
     /// The partition the event is about, if any.
@@ -510,6 +526,8 @@ impl Event {
             | Event::ReplicaCreated { tp, .. }
             | Event::ReplicaDeleted { tp, .. }
             | Event::PreferredElectionResult { tp, .. }
+            | Event::SegmentsDeleted { tp, .. }
+            | Event::LogStartRaised { tp, .. }
             | Event::ConsumerRead { tp, .. } => Some(tp),
             Event::InvariantViolated { tp, .. } => tp.as_ref(),
             _ => None,
@@ -547,6 +565,8 @@ impl Event {
             | Event::ReplicaCreated { broker, .. }
             | Event::ReplicaDeleted { broker, .. }
             | Event::BrokerAdded { broker }
+            | Event::SegmentsDeleted { broker, .. }
+            | Event::LogStartRaised { broker, .. }
             | Event::Flushed { broker } => Some(*broker),
             _ => None,
         }

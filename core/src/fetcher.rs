@@ -113,17 +113,25 @@ pub fn handle_fetch_response(r: &mut Replica, ctx: &Ctx, out: &mut Outbox, resp:
     // R4
     if let (Some(first), Some(last)) = (resp.records.first(), resp.records.last()) {
         let (from, to) = (first.offset, last.offset.plus(1));
-        for record in resp.records {
-            if r.log.rolls_before(&record) {
+        // SG2: the response is one append: one time-roll decision, against its largest timestamp.
+        let max_ts = resp.records.iter().map(|x| x.timestamp_ms).max().unwrap_or(0);
+        for (i, record) in resp.records.into_iter().enumerate() {
+            if r.log.rolls_before_in(&record, max_ts, i == 0) {
                 out.event(Event::SegmentRolled { broker: r.broker, tp: r.tp.clone(), base_offset: record.offset });
             }
             r.epoch_cache.assign(record.epoch, record.offset);
-            r.log.append(record);
+            r.log.append_in(record, max_ts, i == 0);
         }
         out.event(Event::Replicated { broker: r.broker, tp: r.tp.clone(), from, to });
     }
     let old = r.log.high_watermark();
+    let start = r.log.log_start_offset();
     r.log.advance_log_start_offset(resp.log_start_offset.min(old.max(resp.high_watermark)));
+    if r.log.log_start_offset() > start {
+        // C4 / RT6: the log start advanced (LF1: the leader's, learned from this response).
+        r.epoch_cache.truncate_from_start(r.log.log_start_offset());
+        out.event(Event::LogStartRaised { broker: r.broker, tp: r.tp.clone(), from: start, to: r.log.log_start_offset() });
+    }
     r.log.set_high_watermark(resp.high_watermark);
     let new = r.log.high_watermark();
     if new != old {

@@ -53,9 +53,16 @@ pub struct Checker {
     pub moves_completed: usize,
     /// See `moves_completed`.
     pub moves_cancelled: usize,
+    /// Segments retention deleted (a sweep's exercise count).
+    pub segments_deleted: usize,
     /// The fewest replicas each partition has had (reassignments change the count; "Clean"
     /// in §3 counts lossy crashes against it).
     min_replicas: LiteMap<TopicPartition, usize>,
+    /// L-I7: each replica's log start offset as last seen.
+    log_starts: LiteMap<(BrokerId, TopicPartition), Offset>,
+    /// Replicas truncated, created or deleted in the step being checked (L-I7's exceptions).
+    #[serde(skip)]
+    log_start_resets: Vec<(BrokerId, TopicPartition)>,
     /// Each partition's registration as last seen (K-I17, K-I18 compare a change with it).
     registrations: LiteMap<TopicPartition, crate::message::PartitionState>,
     replica_epochs: LiteMap<(BrokerId, TopicPartition), (LeaderEpoch, PartitionEpoch)>,
@@ -202,6 +209,13 @@ impl Checker {
             self.verified = Verified::default();
         }
         let mut f = Found { out: Vec::new() };
+        self.log_start_resets = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Truncated { broker, tp, .. } | Event::ReplicaCreated { broker, tp } | Event::ReplicaDeleted { broker, tp } => Some((*broker, tp.clone())),
+                _ => None,
+            })
+            .collect();
         self.observe(c, events, &mut f);
         self.advance_true_hw(c);
         for (tp, st) in &c.controller.partitions {
@@ -258,6 +272,14 @@ impl Checker {
             match e {
                 Event::LeaderElected { tp, kind: ElectionKind::Unclean, .. } => {
                     *self.unclean_elections.entry(tp.clone()).or_default() += 1;
+                }
+                // L-I6 (PROTOCOL-LOG §3): retention deleted nothing at or above the HW: the
+                // first survivor's base bounds every deleted segment's end.
+                Event::SegmentsDeleted { broker, tp, log_start, high_watermark, bases, .. } => {
+                    self.segments_deleted += bases.len();
+                    if log_start > high_watermark {
+                        f.add("L-I6", Some(tp), false, format!("broker {broker} deleted segments up to {log_start}, above its HW {high_watermark}"));
+                    }
                 }
                 Event::ReassignmentCompleted { .. } => self.moves_completed += 1,
                 Event::ReassignmentCancelled { .. } => self.moves_cancelled += 1,
@@ -576,6 +598,13 @@ impl Checker {
         if !(Offset(0) <= lso && lso <= hw && hw <= leo) {
             f.add("I6", Some(tp), false, format!("broker {}: logStart {lso}, HW {hw}, LEO {leo}", r.broker));
         }
+        // L-I7 (PROTOCOL-LOG §3): the log start never decreases except by truncation.
+        if let Some(old) = self.log_starts.get(&key) {
+            if lso < *old && !self.log_start_resets.contains(&key) {
+                f.add("L-I7", Some(tp), false, format!("broker {} log start went {old} -> {lso} without a truncation", r.broker));
+            }
+        }
+        self.log_starts.insert(key.clone(), lso);
         let entries = r.epoch_cache.entries();
         for (i, w) in entries.windows(2).enumerate() {
             if w[0].epoch >= w[1].epoch || w[0].start_offset >= w[1].start_offset {

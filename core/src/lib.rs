@@ -43,6 +43,7 @@ pub mod outbox;
 pub mod partition;
 pub mod partitioner;
 pub mod reassignment;
+pub mod retention;
 pub mod replica;
 pub mod report;
 pub mod scenario;

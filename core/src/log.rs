@@ -53,14 +53,20 @@ pub struct Segment {
     /// One entry each time `index_interval_bytes` more bytes were written.
     pub index: Vec<IndexEntry>,
     bytes_since_index: u64,
+    /// The largest timestamp appended (SG1 `largestTs`): retention by time compares it (RT4).
+    pub largest_ts: TimeMs,
+    /// SG1 `rollTs`: the largest timestamp of the first append into the segment; the time roll
+    /// (SG3 b) measures from it. `None` while empty.
+    pub roll_ts: Option<TimeMs>,
 }
 
 impl Segment {
     fn new(base_offset: Offset) -> Self {
-        Segment { base_offset, records: Vec::new(), size_bytes: 0, index: Vec::new(), bytes_since_index: 0 }
+        Segment { base_offset, records: Vec::new(), size_bytes: 0, index: Vec::new(), bytes_since_index: 0, largest_ts: 0, roll_ts: None }
     }
 
     fn push(&mut self, record: Record, index_interval_bytes: u64) {
+        self.largest_ts = self.largest_ts.max(record.timestamp_ms);
         if self.records.is_empty() || self.bytes_since_index >= index_interval_bytes {
             self.index.push(IndexEntry { offset: record.offset, position: self.size_bytes });
             self.bytes_since_index = 0;
@@ -72,7 +78,8 @@ impl Segment {
     }
 }
 
-/// When a log rolls a new segment (G1, by size and by record count).
+/// When a log rolls a new segment (SG3: by size, by record count, by time) and what its
+/// retention deletes (RT1–RT7).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
@@ -83,12 +90,47 @@ pub struct LogConfig {
     pub segment_records: u32,
     /// `index.interval.bytes`: bytes between two sparse index entries.
     pub index_interval_bytes: u64,
+    /// `segment.ms` (SG3 b): roll at an append whose largest timestamp is more than this past
+    /// the active segment's `rollTs`. Kafka's default, 7 days.
+    pub segment_ms: u64,
+    /// `retention.ms` (RT4 3): a segment whose largest timestamp is older than this goes at the
+    /// next retention pass; −1 keeps everything. Kafka's default, 7 days.
+    pub retention_ms: i64,
+    /// `retention.bytes` (RT4 2): the log is trimmed by whole segments towards this size
+    /// (the same bytes `segment_bytes` counts); −1, Kafka's default, means no limit.
+    pub retention_bytes: i64,
+    /// `log.retention.check.interval.ms` (RT1): how often each broker runs the retention pass
+    /// over its replicas, when `auto.retention` is on. Kafka's default, 300 s.
+    pub retention_check_interval_ms: u64,
+    /// `log.initial.task.delay.ms` (RT1): the first pass after a broker starts. Kafka's default, 30 s.
+    pub initial_task_delay_ms: u64,
 }
 
 impl Default for LogConfig {
     fn default() -> Self {
-        LogConfig { segment_bytes: 1024, segment_records: 8, index_interval_bytes: 128 }
+        LogConfig {
+            segment_bytes: 1024,
+            segment_records: 8,
+            index_interval_bytes: 128,
+            segment_ms: 604_800_000,
+            retention_ms: 604_800_000,
+            retention_bytes: -1,
+            retention_check_interval_ms: 300_000,
+            initial_task_delay_ms: 30_000,
+        }
     }
+}
+
+/// Which walk of the retention pass deleted a segment (RT2's order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RetentionReason {
+    /// RT4 1: the next segment starts at or below the log start offset.
+    LogStart,
+    /// RT4 2: the log is over `retention.bytes`.
+    Size,
+    /// RT4 3: the segment's largest timestamp is older than `retention.ms`.
+    Time,
 }
 
 /// A replica's log.
@@ -173,29 +215,110 @@ impl Log {
         self.segments.iter().rev().find_map(|s| s.records.last()).map_or(LeaderEpoch::UNDEFINED, |r| r.epoch)
     }
 
-    /// Appends one record at the LEO; rolls a new segment first when G1 says so.
-    /// Panics if the record's offset is not the LEO: a follower must only append at its LEO (R4).
+    /// Appends one record at the LEO, as one append (a produce on the leader); rolls a new
+    /// segment first when SG3 says so. Panics if the record's offset is not the LEO: a
+    /// follower must only append at its LEO (R4).
     pub fn append(&mut self, record: Record) {
+        let ts = record.timestamp_ms;
+        self.append_in(record, ts, true);
+    }
+
+    /// One record of an append whose largest timestamp is `max_ts` (a follower appends each
+    /// fetch response as one append, SG2): the time roll is checked at the append's first
+    /// record only, against `max_ts`, and a segment the append opens takes `max_ts` as its
+    /// `rollTs` (SG1, SG6). The size and record-count rolls are checked per record.
+    pub fn append_in(&mut self, record: Record, max_ts: TimeMs, first_of_append: bool) {
         assert_eq!(record.offset, self.log_end_offset, "R4: records are appended at the LEO");
-        let size = record.size_bytes();
-        let active = self.segments.last().expect("a log always has an active segment");
-        let full = !active.records.is_empty()
-            && (active.size_bytes + size > self.config.segment_bytes
-                || active.records.len() as u32 >= self.config.segment_records);
-        if full {
+        if self.rolls_before_in(&record, max_ts, first_of_append) {
             self.segments.push(Segment::new(record.offset));
         }
         self.log_end_offset = record.offset.plus(1);
         let interval = self.config.index_interval_bytes;
-        self.segments.last_mut().expect("active segment").push(record, interval);
+        let active = self.segments.last_mut().expect("active segment");
+        if active.roll_ts.is_none() {
+            active.roll_ts = Some(max_ts);
+        }
+        active.push(record, interval);
     }
 
-    /// True when the next append will roll a new segment (for the roll event).
+    /// True when appending `record` alone would roll a new segment (for the roll event).
     pub fn rolls_before(&self, record: &Record) -> bool {
+        self.rolls_before_in(record, record.timestamp_ms, true)
+    }
+
+    /// SG3: (a) by size, strictly over `segment.bytes`; the playground's record count; (b) by
+    /// time, at the append's first record, when its largest timestamp is more than `segment.ms`
+    /// past the active segment's `rollTs` (the producer's clock: no roll without an append).
+    pub fn rolls_before_in(&self, record: &Record, max_ts: TimeMs, first_of_append: bool) -> bool {
         let active = self.segments.last().expect("active segment");
-        !active.records.is_empty()
-            && (active.size_bytes + record.size_bytes() > self.config.segment_bytes
-                || active.records.len() as u32 >= self.config.segment_records)
+        if active.records.is_empty() {
+            return false;
+        }
+        let by_size = active.size_bytes + record.size_bytes() > self.config.segment_bytes
+            || active.records.len() as u32 >= self.config.segment_records;
+        let by_time = first_of_append && active.roll_ts.is_some_and(|t| max_ts.saturating_sub(t) > self.config.segment_ms);
+        by_size || by_time
+    }
+
+    /// RT2–RT5: one retention pass over this log at `now`: the log-start walk, then the size
+    /// walk, then the time walk, each deleting a prefix of the segments, never one that ends
+    /// above the HW (RT3, RT7). Returns what each walk deleted (segment bases) and leaves the
+    /// log start at the first survivor's base (RT5, RT6; the caller truncates the epoch cache).
+    pub fn retention_pass(&mut self, now: TimeMs) -> Vec<(RetentionReason, Vec<Offset>)> {
+        let mut out = Vec::new();
+        for reason in [RetentionReason::LogStart, RetentionReason::Size, RetentionReason::Time] {
+            let n = self.deletable(reason, now);
+            if n == 0 {
+                continue;
+            }
+            if n == self.segments.len() {
+                // RT5: everything may go: roll first, so a log always has an active segment.
+                self.segments.push(Segment::new(self.log_end_offset));
+            }
+            let gone: Vec<Segment> = self.segments.drain(..n).collect();
+            self.generation += 1;
+            let first = self.segments[0].base_offset;
+            self.log_start_offset = self.log_start_offset.max(first);
+            out.push((reason, gone.iter().map(|s| s.base_offset).collect()));
+        }
+        out
+    }
+
+    /// RT3 + RT4: how many segments, from the oldest, `reason`'s walk may delete.
+    fn deletable(&self, reason: RetentionReason, now: TimeMs) -> usize {
+        let cfg = self.config;
+        let total: u64 = self.segments.iter().map(|s| s.size_bytes).sum();
+        let mut excess = match reason {
+            RetentionReason::Size if cfg.retention_bytes < 0 || total < cfg.retention_bytes as u64 => return 0,
+            RetentionReason::Size => total - cfg.retention_bytes as u64,
+            RetentionReason::Time if cfg.retention_ms < 0 => return 0,
+            _ => 0,
+        };
+        let mut n = 0;
+        for (i, s) in self.segments.iter().enumerate() {
+            let next = self.segments.get(i + 1).map(|x| x.base_offset);
+            let upper = next.unwrap_or(self.log_end_offset);
+            // RT3: never at or above the HW; never the active segment while empty.
+            if self.high_watermark < upper || (next.is_none() && s.records.is_empty()) {
+                break;
+            }
+            let ok = match reason {
+                RetentionReason::LogStart => next.is_some_and(|b| b <= self.log_start_offset),
+                RetentionReason::Size => {
+                    let fits = excess >= s.size_bytes;
+                    if fits {
+                        excess -= s.size_bytes;
+                    }
+                    fits
+                }
+                RetentionReason::Time => now.saturating_sub(s.largest_ts) > cfg.retention_ms as u64,
+            };
+            if !ok {
+                break;
+            }
+            n += 1;
+        }
+        n
     }
 
     /// Records in `[from, to)`, at most `max_records`.
@@ -214,6 +337,10 @@ impl Log {
             seg.records.retain(|r| r.offset < offset);
             seg.index.retain(|e| e.offset < offset);
             seg.size_bytes = seg.records.iter().map(Record::size_bytes).sum();
+            seg.largest_ts = seg.records.iter().map(|r| r.timestamp_ms).max().unwrap_or(0);
+            if seg.records.is_empty() {
+                seg.roll_ts = None;
+            }
         }
         self.segments.retain(|s| s.base_offset < offset || s.base_offset == self.log_start_offset);
         if self.segments.is_empty() {
@@ -287,7 +414,7 @@ mod tests {
 
     #[test]
     fn g1_rolls_a_segment_by_bytes() {
-        let mut log = Log::new(LogConfig { segment_bytes: 60, segment_records: 100, index_interval_bytes: 1 });
+        let mut log = Log::new(LogConfig { segment_bytes: 60, segment_records: 100, index_interval_bytes: 1, ..LogConfig::default() });
         for i in 0..3 {
             log.append(rec(i, 0, "0123456789")); // 34 bytes each
         }
@@ -320,5 +447,88 @@ mod tests {
         log.advance_log_start_offset(Offset(3));
         assert_eq!(log.log_start_offset(), Offset(2));
         assert_eq!(log.records().count(), 2);
+    }
+
+    fn rec_at(offset: i64, ts: u64) -> Record {
+        Record { offset: Offset(offset), epoch: LeaderEpoch(0), key: None, value: "v".into(), timestamp_ms: ts }
+    }
+
+    fn bases(log: &Log) -> Vec<i64> {
+        log.segments().iter().map(|s| s.base_offset.0).collect()
+    }
+
+    /// LS2: time rolls on the producer's timestamps, at appends only; a follower that got
+    /// [r0, r1] in one append has rollTs 900 and rolls elsewhere (SG3 b, SG6).
+    #[test]
+    fn sg3_ls2_time_rolls_follow_each_replicas_appends() {
+        let cfg = LogConfig { segment_ms: 1000, segment_records: 100, segment_bytes: 10_000, ..LogConfig::default() };
+        let (mut leader, mut follower) = (Log::new(cfg), Log::new(cfg));
+        for (o, ts) in [(0, 0), (1, 900), (2, 1001), (3, 1950), (4, 9000)] {
+            leader.append(rec_at(o, ts));
+        }
+        assert_eq!(bases(&leader), [0, 2, 4], "B1 rolls at 2 (1001 − 0 > 1000) and at 4");
+        // The follower's appends: [r0, r1], [r2], [r3], [r4].
+        for batch in [&[(0, 0), (1, 900)][..], &[(2, 1001)], &[(3, 1950)], &[(4, 9000)]] {
+            let max = batch.iter().map(|(_, t)| *t).max().unwrap();
+            for (i, (o, ts)) in batch.iter().enumerate() {
+                follower.append_in(rec_at(*o, *ts), max, i == 0);
+            }
+        }
+        assert_eq!(follower.segments()[0].roll_ts, Some(900));
+        assert_eq!(bases(&follower), [0, 3, 4], "B2: 1001 − 900 ≤ 1000 keeps r2; 1950 − 900 rolls at 3");
+    }
+
+    /// LS3's retention passes on B1: not yet at t=1200 (exactly 1000 is not older), two
+    /// segments at t=1501, the walk stopping at the first young one (RT3, RT4 3).
+    #[test]
+    fn rt4_ls3_time_retention_deletes_a_prefix() {
+        let cfg = LogConfig { segment_records: 3, retention_ms: 1000, ..LogConfig::default() };
+        let mut log = Log::new(cfg);
+        for i in 0..8 {
+            log.append(rec_at(i, 100 * i as u64));
+        }
+        log.set_high_watermark(Offset(8));
+        assert_eq!(bases(&log), [0, 3, 6]);
+        assert!(log.retention_pass(1200).is_empty());
+        assert_eq!(log.retention_pass(1501), vec![(RetentionReason::Time, vec![Offset(0), Offset(3)])]);
+        assert_eq!((bases(&log), log.log_start_offset()), (vec![6], Offset(6)));
+    }
+
+    /// LS4 on B1: retention.bytes trims by whole segments, never above the HW, and may leave
+    /// up to one segment over the limit (RT4 2, RT7).
+    #[test]
+    fn rt4_ls4_size_retention_stops_at_the_hw_and_one_segment_over() {
+        let unit = rec_at(0, 0).size_bytes() as i64;
+        let cfg = LogConfig { segment_records: 3, retention_ms: -1, retention_bytes: 5 * unit, ..LogConfig::default() };
+        let mut log = Log::new(cfg);
+        for i in 0..12 {
+            log.append(rec_at(i, 0));
+        }
+        log.set_high_watermark(Offset(4));
+        assert_eq!(log.retention_pass(0), vec![(RetentionReason::Size, vec![Offset(0)])], "s3 ends at 6 > HW 4: stop");
+        assert_eq!(log.log_start_offset(), Offset(3));
+        log.set_high_watermark(Offset(12));
+        assert_eq!(log.retention_pass(0), vec![(RetentionReason::Size, vec![Offset(3)])], "excess 4: s3 goes, s6 would leave 1 − 3 < 0");
+        assert_eq!((bases(&log), log.log_start_offset()), (vec![6, 9], Offset(6)), "6 units > 5 remain");
+    }
+
+    /// RT5: when every segment may go, the log rolls first, so an empty active segment at the
+    /// LEO remains. (A log start raised from a fetch drops the segments below it at once here,
+    /// where Kafka leaves them to the next pass's RT4 1: docs/fidelity.md.)
+    #[test]
+    fn rt5_everything_old_goes_and_an_empty_active_segment_stays() {
+        let cfg = LogConfig { segment_records: 2, retention_ms: 10, ..LogConfig::default() };
+        let mut log = Log::new(cfg);
+        for i in 0..5 {
+            log.append(rec_at(i, 0));
+        }
+        log.set_high_watermark(Offset(5));
+        log.advance_log_start_offset(Offset(2));
+        assert_eq!(bases(&log), [2, 4], "segment 0 went with the log start");
+        let done = log.retention_pass(100);
+        assert_eq!(done, vec![(RetentionReason::Time, vec![Offset(2), Offset(4)])]);
+        assert_eq!(bases(&log), [5]);
+        assert_eq!((log.log_start_offset(), log.log_end_offset()), (Offset(5), Offset(5)));
+        assert!(log.retention_pass(1000).is_empty(), "an empty active segment is never deleted");
     }
 }

@@ -26,6 +26,8 @@ pub enum Timer {
     SessionCheck,
     /// A broker flushes its logs (B1).
     Flush { broker: BrokerId, incarnation: u64 },
+    /// A broker's retention pass over its replicas (RT1), every `log.retention_check_interval_ms`.
+    RetentionCheck { broker: BrokerId, incarnation: u64 },
     /// A produce's `request.timeout.ms` (P5).
     ProduceTimeout { id: ProduceId },
     /// An AlterPartition got no answer: roll back and retry (S5).

@@ -43,6 +43,8 @@ pub struct ReplicaReport {
     pub hw: i64,
     /// Log start offset.
     pub log_start_offset: i64,
+    /// The segments' base offsets, oldest first.
+    pub segments: Vec<i64>,
     /// The records.
     pub log: Vec<LogEntry>,
     /// The epoch cache.
@@ -162,6 +164,7 @@ impl Report {
                                 leo: r.log.log_end_offset().0,
                                 hw: r.log.high_watermark().0,
                                 log_start_offset: r.log.log_start_offset().0,
+                                segments: r.log.segments().iter().map(|s| s.base_offset.0).collect(),
                                 log: r.log.records().map(|x| LogEntry { offset: x.offset.0, epoch: x.epoch, value: x.value.clone() }).collect(),
                                 epoch_cache: r.epoch_cache.entries().to_vec(),
                                 leso: r.leader_state().filter(|_| up).map(|l| l.leso.0),

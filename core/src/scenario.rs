@@ -217,6 +217,9 @@ pub struct ReplicaExpectation {
     /// Log start offset.
     #[cfg_attr(feature = "schema", schemars(default))]
     pub log_start_offset: Option<i64>,
+    /// The segments' base offsets, oldest first (SG1: each replica rolls on its own appends).
+    #[cfg_attr(feature = "schema", schemars(default))]
+    pub segments: Option<Vec<i64>>,
     /// A leader's LESO, the start offset of its epoch (L3); null for a replica that does not lead.
     #[cfg_attr(feature = "schema", schemars(default))]
     pub leso: Option<Option<i64>>,
@@ -541,6 +544,9 @@ pub fn check_expectations(report: &Report, expect: &Expectations) -> Vec<String>
             }
             if let Some(o) = re.log_start_offset {
                 cmp(format!("{path}.log_start_offset"), o.to_string(), r.log_start_offset.to_string());
+            }
+            if let Some(bases) = &re.segments {
+                cmp(format!("{path}.segments"), format!("{bases:?}"), format!("{:?}", r.segments));
             }
             if let Some(l) = &re.leso {
                 cmp(format!("{path}.leso"), format!("{l:?}"), format!("{:?}", r.leso));

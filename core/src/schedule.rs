@@ -18,19 +18,23 @@ pub struct ScheduleRng {
     pub groups: bool,
     /// Also reassign partitions, cancel moves and add brokers (PROTOCOL-KRAFT.md RA1–RA7).
     pub moves: bool,
+    /// Configurations with short segments and retention by time or size, the retention pass
+    /// on (PROTOCOL-LOG.md RT1–RT7), and explicit passes among the commands.
+    pub retention: bool,
 }
 
 impl ScheduleRng {
     /// A generator for `seed`.
     pub fn new(seed: u64) -> Self {
-        ScheduleRng { rng: Xoshiro256PlusPlus::seed_from_u64(seed ^ 0x5CED_0003), groups: false, moves: false }
+        ScheduleRng { rng: Xoshiro256PlusPlus::seed_from_u64(seed ^ 0x5CED_0003), groups: false, moves: false, retention: false }
     }
 
     fn below(&mut self, n: u64) -> u64 {
         self.rng.next_u64() % n.max(1)
     }
 
-    /// A random but valid configuration: 1–5 brokers, 1–2 topics of 1–3 partitions.
+    /// A random but valid configuration: 1–5 brokers, 1–2 topics of 1–3 partitions (and with
+    /// `retention`, short segments and a retention limit).
     pub fn config(&mut self) -> ClusterConfig {
         let brokers = 1 + self.below(5) as u32;
         let topics = (0..1 + self.below(2))
@@ -40,13 +44,22 @@ impl ScheduleRng {
                 replication_factor: 1 + self.below(u64::from(brokers)) as u32,
             })
             .collect();
-        ClusterConfig {
+        let mut config = ClusterConfig {
             brokers,
             topics,
             min_insync_replicas: 1 + self.below(3) as u32,
             replica_lag_time_max_ms: [2_000, 10_000, 30_000][self.below(3) as usize],
             ..ClusterConfig::default()
+        };
+        if self.retention {
+            config.log.segment_records = 2 + self.below(3) as u32;
+            config.log.retention_ms = [-1, 500, 2_000, 5_000][self.below(4) as usize];
+            config.log.retention_bytes = [-1, 100, 300][self.below(3) as usize];
+            config.log.retention_check_interval_ms = 500 + self.below(2_000);
+            config.log.initial_task_delay_ms = self.below(1_000);
+            config.auto.retention = true;
         }
+        config
     }
 
     /// The next command for `c`, valid in its current state. `None` means "step the queue".
@@ -105,6 +118,7 @@ impl ScheduleRng {
                 Some(Command::CancelReassignment { topic: tp.topic, partition: tp.partition })
             }
             64 if self.moves && ids.len() < 6 => Some(Command::AddBroker {}),
+            65..=67 if self.retention => Some(Command::RetentionPass { broker: (self.below(2) == 0).then_some(b).filter(|_| broker.is_running()) }),
             _ => None,
         }
     }
@@ -132,6 +146,14 @@ pub fn run_groups(seed: u64, steps: usize) -> Cluster {
 pub fn run_moves(seed: u64, steps: usize) -> Cluster {
     let mut rng = ScheduleRng::new(seed);
     rng.moves = true;
+    run_rng(rng, seed, steps, None, |_| {})
+}
+
+/// [`run`] with retention by time and by size on short segments (the pass automatic and
+/// explicit) among the faults.
+pub fn run_retention(seed: u64, steps: usize) -> Cluster {
+    let mut rng = ScheduleRng::new(seed);
+    rng.retention = true;
     run_rng(rng, seed, steps, None, |_| {})
 }
 

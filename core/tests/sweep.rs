@@ -75,6 +75,25 @@ fn reassignments_never_violate_an_invariant_unexplained() {
     assert!(completed > schedules as usize / 2 && cancelled > 10 && added > 10, "the schedules should exercise moves: {completed} completed, {cancelled} cancelled, {added} brokers added");
 }
 
+/// The sweep with retention (PROTOCOL-LOG.md RT1–RT7, LF1; L-I6, L-I7 among the checks):
+/// short segments deleted by time and by size on every replica, on its own HW, while brokers
+/// crash, restart and split, and followers learn the leader's log start.
+#[test]
+fn retention_never_violates_an_invariant_unexplained() {
+    let schedules: u64 = std::env::var("KPLAY_SWEEP").ok().and_then(|v| v.parse().ok()).unwrap_or(150);
+    let (mut failures, mut deleted) = (Vec::new(), 0);
+    for seed in 0..schedules {
+        let c = schedule::run_retention(seed, STEPS);
+        failures.extend(unexplained(seed, &c));
+        deleted += c.checker.segments_deleted;
+        if failures.len() > 20 {
+            break;
+        }
+    }
+    assert!(failures.is_empty(), "{} unexplained violations:\n{}", failures.len(), failures.join("\n"));
+    assert!(deleted > schedules as usize, "the schedules should exercise retention: {deleted} segments deleted");
+}
+
 #[test]
 fn legacy_hw_mode_with_undetected_fast_restarts_loses_committed_data() {
     let base = ClusterConfig { brokers: 3, min_insync_replicas: 1, ..ClusterConfig::default() };

@@ -160,6 +160,12 @@ impl Cluster {
             C::Elect { topic, partition, .. } | C::Reassign { topic, partition, .. } | C::CancelReassignment { topic, partition } => {
                 self.check_tp(topic, *partition)?;
             }
+            C::RetentionPass { broker: Some(b) } => {
+                if !self.check_broker(*b)?.is_running() {
+                    return Err(CommandError::BrokerState { broker: *b, problem: "is not running" });
+                }
+            }
+            C::RetentionPass { broker: None } => {}
             C::AddBroker {} => {
                 if self.brokers.len() >= crate::config::MAX_BROKERS as usize {
                     return Err(CommandError::Invalid(format!("the cluster already has {} brokers, the most this simulator shows", crate::config::MAX_BROKERS)));
@@ -342,6 +348,12 @@ impl Cluster {
             C::CancelReassignment { topic, partition } => {
                 let tp = TopicPartition::new(topic.clone(), *partition);
                 self.controller.reassign(&self.config, &mut out, &tp, None);
+            }
+            C::RetentionPass { broker } => {
+                let ids: Vec<BrokerId> = self.brokers.iter().filter(|(b, x)| broker.is_none_or(|o| o == **b) && x.is_running()).map(|(b, _)| *b).collect();
+                for b in ids {
+                    self.retention_pass(b, &mut out);
+                }
             }
             C::AddBroker {} => {
                 let id = BrokerId(self.brokers.keys().map(|b| b.0).max().unwrap_or(0) + 1);

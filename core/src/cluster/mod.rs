@@ -239,6 +239,9 @@ impl Cluster {
             if auto.flush {
                 self.schedule(self.now_ms + self.config.log_flush_interval_ms, Scheduled::Timer(Timer::Flush { broker: b, incarnation: inc }));
             }
+            if auto.retention {
+                self.schedule(self.now_ms + self.config.log.initial_task_delay_ms, Scheduled::Timer(Timer::RetentionCheck { broker: b, incarnation: inc }));
+            }
             if auto.fetch {
                 let tps: Vec<TopicPartition> = self.brokers[&b].replicas.keys().cloned().collect();
                 for tp in tps {

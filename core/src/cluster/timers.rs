@@ -83,6 +83,13 @@ impl Cluster {
                 }
                 out.timer(self.now_ms + self.config.log_flush_interval_ms, Timer::Flush { broker, incarnation });
             }
+            Timer::RetentionCheck { broker, incarnation } => {
+                if !self.live(broker, incarnation) {
+                    return false;
+                }
+                self.retention_pass(broker, &mut out);
+                out.timer(self.now_ms + self.config.log.retention_check_interval_ms, Timer::RetentionCheck { broker, incarnation });
+            }
             Timer::ProduceTimeout { id } => {
                 let Some(p) = self.produced(id).filter(|p| p.result.is_none()) else { return false };
                 let tp = p.tp.clone();
@@ -156,6 +163,15 @@ impl Cluster {
             self.controller.elect_leader(&self.config, out, tp, crate::controller::ElectionType::Preferred);
         }
         true
+    }
+
+    /// RT1: one broker's retention pass over every replica it hosts, on its own clock and HW.
+    pub(super) fn retention_pass(&mut self, broker: BrokerId, out: &mut Outbox) {
+        let now = self.now_ms;
+        let x = self.brokers.get_mut(&broker).expect("exists");
+        for (_, r) in x.replicas.iter_mut() {
+            crate::retention::run_pass(r, now, out);
+        }
     }
 
     pub(super) fn heartbeat(&self, broker: BrokerId) -> Message {

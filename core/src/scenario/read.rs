@@ -391,19 +391,28 @@ impl FromJson for TopicConfig {
 
 impl FromJson for LogConfig {
     fn read(v: &Value, path: Path<'_>) -> Read<Self> {
-        let f = Fields::open(v, path, &["segment_bytes", "segment_records", "index_interval_bytes"])?;
+        let f = Fields::open(
+            v,
+            path,
+            &["segment_bytes", "segment_records", "index_interval_bytes", "segment_ms", "retention_ms", "retention_bytes", "retention_check_interval_ms", "initial_task_delay_ms"],
+        )?;
         let d = LogConfig::default();
         Ok(LogConfig {
             segment_bytes: f.or("segment_bytes", d.segment_bytes)?,
             segment_records: f.or("segment_records", d.segment_records)?,
             index_interval_bytes: f.or("index_interval_bytes", d.index_interval_bytes)?,
+            segment_ms: f.or("segment_ms", d.segment_ms)?,
+            retention_ms: f.or("retention_ms", d.retention_ms)?,
+            retention_bytes: f.or("retention_bytes", d.retention_bytes)?,
+            retention_check_interval_ms: f.or("retention_check_interval_ms", d.retention_check_interval_ms)?,
+            initial_task_delay_ms: f.or("initial_task_delay_ms", d.initial_task_delay_ms)?,
         })
     }
 }
 
 impl FromJson for AutoConfig {
     fn read(v: &Value, path: Path<'_>) -> Read<Self> {
-        let f = Fields::open(v, path, &["fetch", "isr_check", "heartbeats", "flush", "controller_failover", "leader_rebalance"])?;
+        let f = Fields::open(v, path, &["fetch", "isr_check", "heartbeats", "flush", "controller_failover", "leader_rebalance", "retention"])?;
         let d = AutoConfig::default();
         Ok(AutoConfig {
             fetch: f.or("fetch", d.fetch)?,
@@ -412,6 +421,7 @@ impl FromJson for AutoConfig {
             flush: f.or("flush", d.flush)?,
             controller_failover: f.or("controller_failover", d.controller_failover)?,
             leader_rebalance: f.or("leader_rebalance", d.leader_rebalance)?,
+            retention: f.or("retention", d.retention)?,
         })
     }
 }
@@ -543,7 +553,7 @@ impl FromJson for PartitionExpectation {
 
 impl FromJson for ReplicaExpectation {
     fn read(v: &Value, path: Path<'_>) -> Read<Self> {
-        let f = Fields::open(v, path, &["log", "leo", "hw", "epoch_cache", "state", "log_start_offset", "leso", "fetch_state"])?;
+        let f = Fields::open(v, path, &["log", "leo", "hw", "epoch_cache", "state", "log_start_offset", "segments", "leso", "fetch_state"])?;
         Ok(ReplicaExpectation {
             log: f.opt("log")?,
             leo: f.opt("leo")?,
@@ -551,6 +561,7 @@ impl FromJson for ReplicaExpectation {
             epoch_cache: f.opt("epoch_cache")?,
             state: f.opt("state")?,
             log_start_offset: f.opt("log_start_offset")?,
+            segments: f.opt("segments")?,
             leso: f.nullable("leso")?,
             fetch_state: f.nullable("fetch_state")?,
         })
@@ -589,6 +600,7 @@ const COMMANDS: &[&str] = &[
     "reassign",
     "cancel_reassignment",
     "add_broker",
+    "retention_pass",
     "commit_offsets",
     "fetch_offsets",
 ];
@@ -706,6 +718,7 @@ impl FromJson for Step {
                 with(&["do"])?;
                 Command::AddBroker {}
             }
+            "retention_pass" => Command::RetentionPass { broker: with(&["do", "broker"])?.opt("broker")? },
             "commit_offsets" => {
                 let f = with(&["do", "group", "client", "offsets"])?;
                 Command::CommitOffsets { group: f.req("group")?, client: f.or("client", default_client())?, offsets: f.req("offsets")? }

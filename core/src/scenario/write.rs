@@ -269,6 +269,11 @@ impl ToJson for LogConfig {
             .put("segment_bytes", &self.segment_bytes)
             .put("segment_records", &self.segment_records)
             .put("index_interval_bytes", &self.index_interval_bytes)
+            .put("segment_ms", &self.segment_ms)
+            .put("retention_ms", &self.retention_ms)
+            .put("retention_bytes", &self.retention_bytes)
+            .put("retention_check_interval_ms", &self.retention_check_interval_ms)
+            .put("initial_task_delay_ms", &self.initial_task_delay_ms)
             .done()
     }
 }
@@ -282,6 +287,7 @@ impl ToJson for AutoConfig {
             .put("flush", &self.flush)
             .put("controller_failover", &self.controller_failover)
             .put("leader_rebalance", &self.leader_rebalance)
+            .put("retention", &self.retention)
             .done()
     }
 }
@@ -397,6 +403,7 @@ impl ToJson for ReplicaExpectation {
             .put_some("epoch_cache", &self.epoch_cache)
             .put_some("state", &self.state)
             .put_some("log_start_offset", &self.log_start_offset)
+            .put_some("segments", &self.segments)
             .put_nullable("leso", &self.leso)
             .put_nullable("fetch_state", &self.fetch_state)
             .done()
@@ -467,6 +474,7 @@ impl ToJson for Step {
             Command::Reassign { topic, partition, replicas } => o("reassign").put("topic", topic).put("partition", partition).put("replicas", replicas),
             Command::CancelReassignment { topic, partition } => o("cancel_reassignment").put("topic", topic).put("partition", partition),
             Command::AddBroker {} => o("add_broker"),
+            Command::RetentionPass { broker } => o("retention_pass").put_some("broker", broker),
             Command::CommitOffsets { group, client, offsets } => o("commit_offsets").put("group", group).put("client", client).put("offsets", offsets),
             Command::FetchOffsets { group, client, topic, partitions } => {
                 o("fetch_offsets").put("group", group).put("client", client).put("topic", topic).put_some("partitions", partitions)

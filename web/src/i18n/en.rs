@@ -147,6 +147,8 @@ pub fn ui(k: Ui) -> &'static str {
         SessionNotRestored => "The saved session could not be restored; a fresh one was started.",
         BadTarget => "Target replicas must be broker ids separated by commas, e.g. 3,4,5.",
         AutoRebalance => "Auto leader rebalance (every 20 s; Kafka: 300 s)",
+        RetentionMs => "retention.ms (−1: keep everything)",
+        LogStartOffset => "log start offset",
         Reassign => "Reassign",
         CancelReassign => "Cancel the move",
         AddBroker => "Add a broker",
@@ -161,7 +163,7 @@ pub fn ui(k: Ui) -> &'static str {
 PROTOCOL.md. What it simplifies: one fetch per partition instead of batched fetch sessions; record sizes are \
 approximate; the controller is a role of one broker and its metadata store never fails; consumers read \
 directly (no consumer groups or offset commits); the HW checkpoint is written at the moment of a crash; \
-timeouts are shortened so that things happen within seconds; a reassignment reaches the brokers as the controller's messages (Kafka: its metadata log), and a new broker gets the next free id, without a rack;  a lost fetch answer breaks the follower's connection at \
+timeouts are shortened so that things happen within seconds; a reassignment reaches the brokers as the controller's messages (Kafka: its metadata log), and a new broker gets the next free id, without a rack; retention runs every 5 s when a retention.ms is set (Kafka: every 5 minutes, always), and a follower drops what is below its new log start at once (Kafka deletes the files at its next check);  a lost fetch answer breaks the follower's connection at \
 once (Kafka notices it by a socket timeout) and the follower retries after its back-off; a crash is a machine going \
 silent, so a producer waiting on it times out (a killed Kafka process closes its sockets and its client fails at once). \
 Checked against a real Kafka 4.4 cluster: docs/fidelity.md. Lessons play a recorded run: a \
@@ -285,5 +287,11 @@ every time: step back and forward freely.",
         NPreferredDone => "Preferred election for {0}: written (NONE)",
         NPreferredRefused => "Preferred election for {0}: {1}",
         WPL2 => "ELECTION_NOT_NEEDED: the first replica already leads. PREFERRED_LEADER_NOT_AVAILABLE: it is not a valid leader (not in the ISR, or fenced), so nothing changes.",
+        NSegmentsDeleted => "Broker {0} deletes the segments of {2} at bases {1} ({3}); its log now starts at offset {4}",
+        WRTLogStart => "Segments wholly below the log start offset are unreadable; the next retention pass deletes them.",
+        WRTSize => "retention.bytes: whole segments go from the front while the rest still exceeds the limit, so up to one segment over can remain; never above the HW.",
+        WRTTime => "retention.ms: a segment goes once its newest record is older than the limit; only a prefix, never above the HW, and each replica decides on its own clock.",
+        NLogStartRaised => "Follower {0} raises the log start of {1} from {2} to {3}, the leader's",
+        WLF1 => "Every fetch response carries the leader's log start offset; a follower never keeps readable what the leader has deleted.",
     }
 }

@@ -193,7 +193,7 @@ keys! {
     OwnSession,
     SessionNotRestored,
     LessonNotReopened,
-    AutoRebalance, Reassign, BadTarget, CancelReassign, AddBroker, PreferredElection, TargetReplicas, AddingTag, RemovingTag, MoveHint,
+    AutoRebalance, RetentionMs, LogStartOffset, Reassign, BadTarget, CancelReassign, AddBroker, PreferredElection, TargetReplicas, AddingTag, RemovingTag, MoveHint,
     // Narration: templates whose `{0}`, `{1}` … are filled by `narrate` (the order of the
     // arguments is the template's to choose, so each language words it its own way).
     NSent, NSentHeld, NDelivered, NDropped, NProduceSent, NAppended, NAcked, NAckedAt, NProduceFailed,
@@ -204,13 +204,13 @@ keys! {
     NFetchRead, NListOffsets, NNetwork, NFlushed, NViolated, NViolatedOn,
     NOffsetsTopic, NCoordLoading, NCoordActive, NCoordClosed, NCoordFound, NGroupRetry, NCommitted, NFetchedOffsets,
     NGroupFailed, NGroupState, NMemberRemoved,
-    NReassignStarted, NReassignCompleted, NReassignCancelled, NReassignRefused, NCancelRefused, NReplicaCreated, NReplicaDeleted, NBrokerAdded, NPreferredDone, NPreferredRefused,
+    NReassignStarted, NReassignCompleted, NReassignCancelled, NReassignRefused, NCancelRefused, NReplicaCreated, NReplicaDeleted, NBrokerAdded, NPreferredDone, NPreferredRefused, NSegmentsDeleted, NLogStartRaised,
     // Narration: the one-sentence reasons (the rule's why).
     WP1, WP3, WP5, WNotEnough, WNotEnoughAfter, WTimedOut, WNotLeader, WG1, WR4, WL4, WLossy, WB4, WR2,
     WTrunc, WH2, WHwFollower, WOutOfSync, WCaughtUp, WFenced, WFellBehind, WFollowerCaughtUp, WElectionIsr,
     WClean, WPreferred, WUnclean, WNoLeader, WEpochBump, WC2, WF2, WB2, WPL4, WK1, WStaleEpoch, WQ1,
     WExplained, WFault, WCP2, WCP3, WCP4, WCP5, WCP6, WOC5,
-    WRA1, WRA2, WRA4, WRA5, WRA6, WRA7, WReassignIsr, WBrokerAdded, WPL2,
+    WRA1, WRA2, WRA4, WRA5, WRA6, WRA7, WReassignIsr, WBrokerAdded, WPL2, WRTLogStart, WRTSize, WRTTime, WLF1,
 }
 
 /// One event in plain language.
@@ -529,6 +529,17 @@ pub fn narrate(lang: Lang, e: &Event, messages: bool) -> Option<Narration> {
         Event::ReplicaCreated { broker, tp } => n(say(NReplicaCreated, &[broker, tp]), "RA4", Some(WRA4), "normal"),
         Event::ReplicaDeleted { broker, tp } => n(say(NReplicaDeleted, &[broker, tp]), "RA6", Some(WRA6), "important"),
         Event::BrokerAdded { broker } => n(say(NBrokerAdded, &[broker]), "E1", Some(WBrokerAdded), "important"),
+        Event::SegmentsDeleted { broker, tp, reason, bases, log_start, .. } => {
+            use kplay_core::log::RetentionReason as R;
+            let (why, what) = match reason {
+                R::LogStart => (WRTLogStart, "log start"),
+                R::Size => (WRTSize, "retention.bytes"),
+                R::Time => (WRTTime, "retention.ms"),
+            };
+            let bases = bases.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+            n(say(NSegmentsDeleted, &[broker, &bases, tp, &what, log_start]), "RT4", Some(why), "important")
+        }
+        Event::LogStartRaised { broker, tp, from, to } => n(say(NLogStartRaised, &[broker, tp, from, to]), "LF1", Some(WLF1), "normal"),
         Event::PreferredElectionResult { tp, error: None } => n(say(NPreferredDone, &[tp]), "PL2", Some(WPL2), "normal"),
         Event::PreferredElectionResult { tp, error: Some(e) } => n(say(NPreferredRefused, &[tp, e]), "PL2", Some(WPL2), "normal"),
         Event::LeaderRebalance { controller, imbalanced } => n(

@@ -155,7 +155,7 @@ pub fn SettingsPanel() -> impl IntoView {
         let modes = [(TruncationMode::Fetch, "FETCH", "FETCH (Kafka ≥ 2.7)"), (TruncationMode::Kip279, "KIP279", "KIP-279"), (TruncationMode::Kip101, "KIP101", "KIP-101 (legacy)"), (TruncationMode::Hw, "HW", "HW (legacy, < 0.11)")];
         let options: String = modes.iter().map(|(m, v, label)| format!(r#"<option value="{v}"{}>{label}</option>"#, if *m == c.truncation_mode { " selected" } else { "" })).collect();
         format!(
-            r#"<summary>{}</summary><div class="form-grid"><label>{}<input type="number" min="1" max="12" data-testid="setting-brokers" name="brokers" value="{}"></label><label>{}<input type="number" min="1" max="50" data-testid="setting-partitions" name="partitions" value="{}"></label><label>{}<input type="number" min="1" max="12" data-testid="setting-min-isr" name="min-isr" value="{}"></label><label>{}<input type="number" min="1" step="1000" data-testid="setting-lag" name="lag" value="{}"></label><label class="check"><input type="checkbox" data-testid="setting-unclean" name="unclean"{}>{}</label><label class="check"><input type="checkbox" data-testid="setting-rebalance" name="rebalance"{}>{}</label><label>{}<select data-testid="setting-mode" name="mode">{options}</select></label></div><button data-testid="apply-settings">{}</button>"#,
+            r#"<summary>{}</summary><div class="form-grid"><label>{}<input type="number" min="1" max="12" data-testid="setting-brokers" name="brokers" value="{}"></label><label>{}<input type="number" min="1" max="50" data-testid="setting-partitions" name="partitions" value="{}"></label><label>{}<input type="number" min="1" max="12" data-testid="setting-min-isr" name="min-isr" value="{}"></label><label>{}<input type="number" min="1" step="1000" data-testid="setting-lag" name="lag" value="{}"></label><label class="check"><input type="checkbox" data-testid="setting-unclean" name="unclean"{}>{}</label><label class="check"><input type="checkbox" data-testid="setting-rebalance" name="rebalance"{}>{}</label><label>{}<select data-testid="setting-mode" name="mode">{options}</select></label><label>{}<input type="number" min="-1" step="1000" data-testid="setting-retention" name="retention" value="{}"></label></div><button data-testid="apply-settings">{}</button>"#,
             t(l, Ui::Settings),
             t(l, Ui::Brokers),
             c.brokers,
@@ -170,6 +170,8 @@ pub fn SettingsPanel() -> impl IntoView {
             if c.auto.leader_rebalance { " checked" } else { "" },
             t(l, Ui::AutoRebalance),
             t(l, Ui::TruncationMode),
+            t(l, Ui::RetentionMs),
+            if c.auto.retention { c.log.retention_ms } else { -1 },
             t(l, Ui::ApplySettings)
         )
     };
@@ -178,13 +180,18 @@ pub fn SettingsPanel() -> impl IntoView {
         let num = |name: &str| field(&panel, name).parse::<u32>().unwrap_or(0);
         let brokers = num("brokers");
         let rebalance = field(&panel, "rebalance") == "true";
+        // RT1–RT4 with the page's clock: a pass every 5 s (Kafka: 300 s) when retention.ms is set.
+        let retention_ms = field(&panel, "retention").parse::<i64>().unwrap_or(-1).max(-1);
+        let base = page_config();
+        let log = if retention_ms >= 0 { kplay_core::log::LogConfig { retention_ms, retention_check_interval_ms: 5_000, initial_task_delay_ms: 5_000, ..base.log } } else { base.log };
         let config = kplay_core::ClusterConfig {
             brokers,
             topics: vec![TopicConfig { name: "orders".into(), partitions: num("partitions"), replication_factor: brokers.min(3) }],
             min_insync_replicas: num("min-isr"),
             unclean_leader_election: field(&panel, "unclean") == "true",
             // PL4, scaled like the page's other timers (Kafka: 300 s).
-            auto: kplay_core::config::AutoConfig { leader_rebalance: rebalance, ..page_config().auto },
+            auto: kplay_core::config::AutoConfig { leader_rebalance: rebalance, retention: retention_ms >= 0, ..base.auto },
+            log,
             leader_imbalance_check_interval_ms: if rebalance { PAGE_IMBALANCE_CHECK_MS } else { page_config().leader_imbalance_check_interval_ms },
             replica_lag_time_max_ms: field(&panel, "lag").parse().unwrap_or(0),
             truncation_mode: match field(&panel, "mode").as_str() {

@@ -106,6 +106,10 @@ pub fn track_html(testid: &str, r: &ReplicaView, window_start: i64, l: Lang) -> 
     let id = testid.strip_prefix("log-cell-").unwrap_or(testid);
     let _ = write!(h, r#"<span class="marker hw" data-testid="hw-{id}" style="left:{}px" title="{}">{} {}</span>"#, left(r.hw), t(l, Ui::HighWatermark), t(l, Ui::Hw), r.hw);
     let _ = write!(h, r#"<span class="marker leo" data-testid="leo-{id}" style="left:{}px" title="{}">{} {}</span>"#, left(r.leo), t(l, Ui::LogEndOffset), t(l, Ui::Leo), r.leo);
+    // RT6, LF1: where the log starts once retention (or the leader's) moved it.
+    if r.log_start > 0 && r.log_start >= window_start {
+        let _ = write!(h, r#"<span class="marker ls" data-testid="ls-{id}" style="left:{}px" title="{}">LS {}</span>"#, left(r.log_start), t(l, Ui::LogStartOffset), r.log_start);
+    }
     h
 }
 
