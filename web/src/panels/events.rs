@@ -182,7 +182,7 @@ pub fn InvariantPanel() -> impl IntoView {
     };
     view! {
         <section class=move || if sim.violations.with(|v| v.is_empty()) { "panel invariants" } else { "panel invariants violated" } data-testid="invariants" aria-live="polite" on:click=jump>
-            <div inner_html=move || format!("<h3>{} (I1–I27)</h3>{}", t(lang.get(), Ui::Invariants), body())></div>
+            <div inner_html=move || format!("<h3>{} (I1–I27 · K-I17, K-I18 · L-I6, L-I7)</h3>{}", t(lang.get(), Ui::Invariants), body())></div>
         </section>
     }
 }

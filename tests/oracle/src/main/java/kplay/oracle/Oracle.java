@@ -288,8 +288,8 @@ public final class Oracle {
             }
             ObjectNode o = admin.addObject();
             o.put("do", step.path("do").asText());
-            try {
-                cluster.admin().alterPartitionReassignments(Map.of(tp, target)).all().get(30, TimeUnit.SECONDS);
+            try (var live = cluster.liveAdmin()) {
+                live.alterPartitionReassignments(Map.of(tp, target)).all().get(30, TimeUnit.SECONDS);
                 o.put("result", "NONE");
             } catch (java.util.concurrent.ExecutionException e) {
                 o.put("result", Errors.forException(e.getCause()).name());

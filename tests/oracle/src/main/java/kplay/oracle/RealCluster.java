@@ -190,6 +190,23 @@ final class RealCluster implements AutoCloseable {
         return admin;
     }
 
+    /**
+     * A short-lived admin client bootstrapped from the brokers that run and are not frozen: the
+     * shared one may pick a SIGSTOPped broker for a request and wait out its timeout while the
+     * request sits there (an AlterPartitionReassignments then lands late, after the steps it
+     * belonged to). The caller closes it.
+     */
+    Admin liveAdmin() {
+        List<String> l = new ArrayList<>();
+        brokerPorts.forEach((b, p) -> { if (isAlive(b) && !isPaused(b)) l.add("127.0.0.1:" + p); });
+        return Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", l),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000",
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "6000",
+                AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, "100",
+                AdminClientConfig.METADATA_MAX_AGE_CONFIG, "60000"));
+    }
+
     /** Waits until every broker of `ids` is registered and unfenced (DescribeCluster lists it). */
     void awaitBrokers(Collection<Integer> ids, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
