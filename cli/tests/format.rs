@@ -148,6 +148,7 @@ fn a_left_out_optional_field_takes_the_schema_default() {
                 // Written as the default, or (for nothing, none, empty) left out.
                 Some(Value::Null) => assert_eq!(written, None, "{}.{k}", site.path),
                 Some(Value::Array(a)) if a.is_empty() => assert!(written.is_none_or(|w| w == &json!([])), "{}.{k}", site.path),
+                Some(Value::Object(o)) if o.is_empty() => assert!(written.is_none_or(|w| w == &json!({})), "{}.{k}", site.path),
                 Some(dv) => assert_eq!(written, Some(dv), "{}.{k}", site.path),
                 None => assert!(
                     written.is_none_or(|w| w == &json!([]) || w == &json!({})),

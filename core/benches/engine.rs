@@ -13,7 +13,7 @@ use kplay_core::{Cluster, ClusterConfig, Command};
 fn config(brokers: u32, partitions: u32) -> ClusterConfig {
     ClusterConfig {
         brokers,
-        topics: vec![TopicConfig { name: "orders".into(), partitions, replication_factor: 3 }],
+        topics: vec![TopicConfig { name: "orders".into(), partitions, replication_factor: 3, ..Default::default() }],
         ..ClusterConfig::default()
     }
 }

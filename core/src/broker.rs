@@ -152,7 +152,7 @@ impl Broker {
                 return Vec::new();
             }
             self.deleted.remove(tp);
-            self.replicas.insert(tp.clone(), Replica::new(tp.clone(), self.id, ctx.cfg.log));
+            self.replicas.insert(tp.clone(), Replica::new(tp.clone(), self.id, ctx.cfg.log_for(&tp.topic)));
             out.event(Event::ReplicaCreated { broker: self.id, tp: tp.clone() });
         }
         let r = self.replicas.get_mut(tp).expect("present");

@@ -23,7 +23,7 @@ pub enum TruncationMode {
 }
 
 /// A topic to create at start.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TopicConfig {
     /// Its name.
@@ -32,6 +32,40 @@ pub struct TopicConfig {
     pub partitions: u32,
     /// How many replicas each partition has (1–brokers).
     pub replication_factor: u32,
+    /// Its own log settings (`kafka-topics --config`), over the cluster's `log`.
+    #[cfg_attr(feature = "schema", schemars(default))]
+    #[serde(skip_serializing_if = "TopicLogConfig::is_empty")]
+    pub configs: TopicLogConfig,
+}
+
+/// A topic's overrides of the cluster's log settings (PROTOCOL-LOG §2.6: these are per-topic
+/// configs in Kafka); each left out takes `config.log`'s.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct TopicLogConfig {
+    /// `segment.bytes`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub segment_bytes: Option<u64>,
+    /// The playground's record-count roll.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub segment_records: Option<u32>,
+    /// `segment.ms`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub segment_ms: Option<u64>,
+    /// `retention.ms` (−1: keep everything).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retention_ms: Option<i64>,
+    /// `retention.bytes` (−1: no limit).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retention_bytes: Option<i64>,
+}
+
+impl TopicLogConfig {
+    /// Nothing overridden.
+    pub fn is_empty(&self) -> bool {
+        *self == TopicLogConfig::default()
+    }
 }
 
 /// Which timers fire by themselves. With all off, only pinned commands move the cluster,
@@ -181,7 +215,7 @@ impl Default for ClusterConfig {
     fn default() -> Self {
         ClusterConfig {
             brokers: 3,
-            topics: vec![TopicConfig { name: "orders".into(), partitions: 3, replication_factor: 3 }],
+            topics: vec![TopicConfig { name: "orders".into(), partitions: 3, replication_factor: 3, ..Default::default() }],
             min_insync_replicas: 2,
             replica_lag_time_max_ms: 30_000,
             replica_fetch_wait_max_ms: 500,
@@ -259,6 +293,16 @@ pub enum ConfigError {
     /// A retention limit below −1 (RT4: −1 means none).
     #[error("log.{0} must be −1 (no limit) or at least 0, got {1}")]
     Retention(&'static str, i64),
+    /// A topic's own log setting out of range.
+    #[error("topic `{topic}`: configs.{field} {problem}")]
+    TopicLog {
+        /// The topic.
+        topic: String,
+        /// The setting.
+        field: &'static str,
+        /// What is wrong.
+        problem: String,
+    },
 }
 
 impl ClusterConfig {
@@ -280,6 +324,17 @@ impl ClusterConfig {
             }
             if !(1..=50).contains(&t.partitions) {
                 return Err(ConfigError::Partitions { topic: t.name.clone(), got: t.partitions });
+            }
+            let c = t.configs;
+            let bad = |field: &'static str, problem: String| Err(ConfigError::TopicLog { topic: t.name.clone(), field, problem });
+            if c.segment_bytes == Some(0) || c.segment_records == Some(0) || c.segment_ms == Some(0) {
+                let field = if c.segment_bytes == Some(0) { "segment_bytes" } else if c.segment_records == Some(0) { "segment_records" } else { "segment_ms" };
+                return bad(field, "must be at least 1".into());
+            }
+            for (field, v) in [("retention_ms", c.retention_ms), ("retention_bytes", c.retention_bytes)] {
+                if let Some(v) = v.filter(|v| *v < -1) {
+                    return bad(field, format!("must be −1 (no limit) or at least 0, got {v}"));
+                }
             }
             if t.replication_factor < 1 || t.replication_factor > self.brokers {
                 return Err(ConfigError::ReplicationFactor {
@@ -326,6 +381,23 @@ impl ClusterConfig {
             }
         }
         Ok(())
+    }
+
+    /// The log settings of `topic`'s partitions: the cluster's `log`, with the topic's own
+    /// `configs` over it (a topic the configuration does not list, `__consumer_offsets`, takes
+    /// the cluster's).
+    pub fn log_for(&self, topic: &str) -> LogConfig {
+        let base = self.log;
+        let Some(t) = self.topics.iter().find(|t| t.name == topic) else { return base };
+        let c = t.configs;
+        LogConfig {
+            segment_bytes: c.segment_bytes.unwrap_or(base.segment_bytes),
+            segment_records: c.segment_records.unwrap_or(base.segment_records),
+            segment_ms: c.segment_ms.unwrap_or(base.segment_ms),
+            retention_ms: c.retention_ms.unwrap_or(base.retention_ms),
+            retention_bytes: c.retention_bytes.unwrap_or(base.retention_bytes),
+            ..base
+        }
     }
 
     /// `effectiveMinIsr = min(min.insync.replicas, replicationFactor)` (P2).

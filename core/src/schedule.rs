@@ -42,6 +42,7 @@ impl ScheduleRng {
                 name: format!("t{i}"),
                 partitions: 1 + self.below(3) as u32,
                 replication_factor: 1 + self.below(u64::from(brokers)) as u32,
+                ..Default::default()
             })
             .collect();
         let mut config = ClusterConfig {

@@ -14,7 +14,7 @@ fn tp() -> TopicPartition {
 fn pinned(full: bool) -> Cluster {
     let config = ClusterConfig {
         brokers: 3,
-        topics: vec![TopicConfig { name: "t".into(), partitions: 1, replication_factor: 3 }],
+        topics: vec![TopicConfig { name: "t".into(), partitions: 1, replication_factor: 3, ..Default::default() }],
         min_insync_replicas: 1,
         auto: AutoConfig::NONE,
         network: NetworkConfig { min_delay_ms: 0, max_delay_ms: 0, slow_extra_ms: 0 },

@@ -15,7 +15,7 @@ use kplay_core::{Cluster, Command};
 fn cluster(groups: GroupsConfig) -> Cluster {
     let config = ClusterConfig {
         brokers: 3,
-        topics: vec![TopicConfig { name: "t".into(), partitions: 2, replication_factor: 3 }],
+        topics: vec![TopicConfig { name: "t".into(), partitions: 2, replication_factor: 3, ..Default::default() }],
         auto: AutoConfig::ALL,
         network: NetworkConfig { min_delay_ms: 2, max_delay_ms: 8, slow_extra_ms: 400 },
         groups,

@@ -23,7 +23,7 @@ fn tp() -> TopicPartition {
 fn cluster(brokers: u32) -> Cluster {
     let config = ClusterConfig {
         brokers,
-        topics: vec![TopicConfig { name: "t".into(), partitions: 1, replication_factor: 3 }],
+        topics: vec![TopicConfig { name: "t".into(), partitions: 1, replication_factor: 3, ..Default::default() }],
         min_insync_replicas: 2,
         auto: AutoConfig { leader_rebalance: false, controller_failover: false, ..AutoConfig::ALL },
         network: NetworkConfig { min_delay_ms: 2, max_delay_ms: 8, slow_extra_ms: 400 },

@@ -19,7 +19,7 @@ fn tp() -> TopicPartition {
 fn pinned(min_isr: u32) -> Cluster {
     let config = ClusterConfig {
         brokers: 3,
-        topics: vec![TopicConfig { name: "t".into(), partitions: 1, replication_factor: 3 }],
+        topics: vec![TopicConfig { name: "t".into(), partitions: 1, replication_factor: 3, ..Default::default() }],
         min_insync_replicas: min_isr,
         auto: AutoConfig::NONE,
         network: NetworkConfig { min_delay_ms: 0, max_delay_ms: 0, slow_extra_ms: 0 },
@@ -312,7 +312,7 @@ fn p1_only_the_leader_accepts_writes() {
 fn a_follower_whose_fetch_response_is_lost_retries_and_catches_up_after_healing() {
     let config = ClusterConfig {
         brokers: 3,
-        topics: vec![TopicConfig { name: "t".into(), partitions: 1, replication_factor: 3 }],
+        topics: vec![TopicConfig { name: "t".into(), partitions: 1, replication_factor: 3, ..Default::default() }],
         replica_lag_time_max_ms: 10_000,
         replica_fetch_wait_max_ms: 1_500,
         broker_heartbeat_interval_ms: 2_000,

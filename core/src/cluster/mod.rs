@@ -184,7 +184,7 @@ impl Cluster {
             adding_replicas: Vec::new(),
             removing_replicas: Vec::new(),
         };
-        let log_config = self.config.log;
+        let log_config = self.config.log_for(&tp.topic);
         for b in &state.replicas {
             let broker = self.brokers.get_mut(b).expect("checked by the caller");
             broker.replicas.insert(tp.clone(), Replica::new(tp.clone(), *b, log_config));

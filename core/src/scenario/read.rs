@@ -17,7 +17,7 @@ use super::{
     Scenario, ScenarioError,
 };
 use crate::command::{default_acks, default_client, default_crash, one, yes, Command, OffsetSpec, Step};
-use crate::config::{AutoConfig, ClusterConfig, GroupsConfig, NetworkConfig, TopicConfig, TruncationMode};
+use crate::config::{AutoConfig, ClusterConfig, GroupsConfig, NetworkConfig, TopicConfig, TopicLogConfig, TruncationMode};
 use crate::controller::ElectionType;
 use crate::epoch_cache::EpochEntry;
 use crate::event::CrashKind;
@@ -384,8 +384,26 @@ impl FromJson for ClusterConfig {
 
 impl FromJson for TopicConfig {
     fn read(v: &Value, path: Path<'_>) -> Read<Self> {
-        let f = Fields::open(v, path, &["name", "partitions", "replication_factor"])?;
-        Ok(TopicConfig { name: f.req("name")?, partitions: f.req("partitions")?, replication_factor: f.req("replication_factor")? })
+        let f = Fields::open(v, path, &["name", "partitions", "replication_factor", "configs"])?;
+        Ok(TopicConfig {
+            name: f.req("name")?,
+            partitions: f.req("partitions")?,
+            replication_factor: f.req("replication_factor")?,
+            configs: f.or("configs", TopicLogConfig::default())?,
+        })
+    }
+}
+
+impl FromJson for TopicLogConfig {
+    fn read(v: &Value, path: Path<'_>) -> Read<Self> {
+        let f = Fields::open(v, path, &["segment_bytes", "segment_records", "segment_ms", "retention_ms", "retention_bytes"])?;
+        Ok(TopicLogConfig {
+            segment_bytes: f.opt("segment_bytes")?,
+            segment_records: f.opt("segment_records")?,
+            segment_ms: f.opt("segment_ms")?,
+            retention_ms: f.opt("retention_ms")?,
+            retention_bytes: f.opt("retention_bytes")?,
+        })
     }
 }
 

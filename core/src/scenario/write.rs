@@ -7,7 +7,7 @@ use super::{
     Scenario,
 };
 use crate::command::{Command, OffsetSpec, Step};
-use crate::config::{AutoConfig, ClusterConfig, GroupsConfig, NetworkConfig, TopicConfig, TruncationMode};
+use crate::config::{AutoConfig, ClusterConfig, GroupsConfig, NetworkConfig, TopicConfig, TopicLogConfig, TruncationMode};
 use crate::controller::ElectionType;
 use crate::epoch_cache::EpochEntry;
 use crate::event::CrashKind;
@@ -259,6 +259,19 @@ impl ToJson for TopicConfig {
             .put("name", &self.name)
             .put("partitions", &self.partitions)
             .put("replication_factor", &self.replication_factor)
+            .put_some("configs", &Some(self.configs).filter(|c| !c.is_empty()))
+            .done()
+    }
+}
+
+impl ToJson for TopicLogConfig {
+    fn write(&self) -> Value {
+        Object::new()
+            .put_some("segment_bytes", &self.segment_bytes)
+            .put_some("segment_records", &self.segment_records)
+            .put_some("segment_ms", &self.segment_ms)
+            .put_some("retention_ms", &self.retention_ms)
+            .put_some("retention_bytes", &self.retention_bytes)
             .done()
     }
 }

@@ -186,7 +186,7 @@ pub fn SettingsPanel() -> impl IntoView {
         let log = if retention_ms >= 0 { kplay_core::log::LogConfig { retention_ms, retention_check_interval_ms: 5_000, initial_task_delay_ms: 5_000, ..base.log } } else { base.log };
         let config = kplay_core::ClusterConfig {
             brokers,
-            topics: vec![TopicConfig { name: "orders".into(), partitions: num("partitions"), replication_factor: brokers.min(3) }],
+            topics: vec![TopicConfig { name: "orders".into(), partitions: num("partitions"), replication_factor: brokers.min(3), ..Default::default() }],
             min_insync_replicas: num("min-isr"),
             unclean_leader_election: field(&panel, "unclean") == "true",
             // PL4, scaled like the page's other timers (Kafka: 300 s).
