@@ -288,7 +288,7 @@ public final class Oracle {
             }
             ObjectNode o = admin.addObject();
             o.put("do", step.path("do").asText());
-            try (var live = cluster.liveAdmin()) {
+            try (var live = cluster.controllerAdmin()) {
                 live.alterPartitionReassignments(Map.of(tp, target)).all().get(30, TimeUnit.SECONDS);
                 o.put("result", "NONE");
             } catch (java.util.concurrent.ExecutionException e) {
