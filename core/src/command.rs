@@ -274,6 +274,108 @@ pub enum Command {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         partitions: Option<Vec<u32>>,
     },
+    /// A consumer of a classic group starts (`KafkaConsumer`, `group.protocol=classic`, Kafka
+    /// 4's default): it finds the coordinator, joins, polls its partitions and commits as
+    /// `commit` says (PROTOCOL-GROUPS.md CL10–CL16, OC1–OC9). Unset settings take Kafka's
+    /// defaults. A consumer that was closed or crashed starts again as a new process.
+    StartConsumer {
+        /// `group.id`.
+        group: String,
+        /// `client.id`: the consumer's name (its member ids are `name-n`).
+        member: String,
+        /// Subscribed topics.
+        topics: Vec<String>,
+        /// Its settings.
+        #[serde(flatten)]
+        settings: ConsumerSettings,
+    },
+    /// `close()`: commit (auto-commit), LeaveGroup (dynamic members), stop.
+    CloseConsumer {
+        /// The consumer.
+        member: String,
+    },
+    /// The consumer's process dies: no LeaveGroup, no commit (GS3).
+    CrashConsumer {
+        /// The consumer.
+        member: String,
+    },
+    /// A closed or crashed consumer starts again with its settings, as a new process (a static
+    /// member keeps its `group.instance.id`).
+    RestartConsumer {
+        /// The consumer.
+        member: String,
+    },
+    /// The consumer's processing slows past `max.poll.interval.ms` (GS6), or recovers.
+    SlowConsumer {
+        /// The consumer.
+        member: String,
+        /// Slow or not.
+        #[serde(default = "yes")]
+        slow: bool,
+    },
+}
+
+/// A consumer's settings ([`Command::StartConsumer`]); each unset one is Kafka's default
+/// (PROTOCOL-GROUPS.md §2.7).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ConsumerSettings {
+    /// `partition.assignment.strategy` (`["range", "cooperative-sticky"]`): names among
+    /// `range`, `roundrobin`, `sticky`, `cooperative-sticky`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignors: Option<Vec<String>>,
+    /// `group.instance.id`: a static member (ST1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    /// `session.timeout.ms` (45000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_timeout_ms: Option<u64>,
+    /// `heartbeat.interval.ms` (3000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heartbeat_interval_ms: Option<u64>,
+    /// `max.poll.interval.ms` (300000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_poll_interval_ms: Option<u64>,
+    /// `auto` (`enable.auto.commit=true`, the default), `after_processing` or
+    /// `before_processing` (OC9).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<crate::group::member::CommitMode>,
+    /// `auto.commit.interval.ms` (5000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_commit_interval_ms: Option<u64>,
+    /// `auto.offset.reset`: `latest` (the default), `earliest` or `none` (OC6).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_offset_reset: Option<crate::group::member::OffsetReset>,
+    /// `max.poll.records` (500).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_poll_records: Option<u32>,
+    /// How long processing one batch takes: the time from one `poll()` to the next (1000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub poll_interval_ms: Option<u64>,
+}
+
+impl ConsumerSettings {
+    /// The member's configuration: these settings over Kafka's defaults. Unknown assignor
+    /// names are refused by the command's validation before this is called.
+    pub fn config(&self, topics: &[String], retry_backoff_ms: u64, request_timeout_ms: u64) -> crate::group::member::MemberConfig {
+        let d = crate::group::member::MemberConfig::default();
+        crate::group::member::MemberConfig {
+            topics: topics.to_vec(),
+            assignors: self.assignors.as_ref().map_or(d.assignors, |list| list.iter().filter_map(|n| crate::group::assignor::Assignor::from_name(n)).collect()),
+            instance_id: self.instance_id.clone(),
+            session_timeout_ms: self.session_timeout_ms.unwrap_or(d.session_timeout_ms),
+            heartbeat_interval_ms: self.heartbeat_interval_ms.unwrap_or(d.heartbeat_interval_ms),
+            max_poll_interval_ms: self.max_poll_interval_ms.unwrap_or(d.max_poll_interval_ms),
+            commit: self.commit.unwrap_or(d.commit),
+            auto_commit_interval_ms: self.auto_commit_interval_ms.unwrap_or(d.auto_commit_interval_ms),
+            auto_offset_reset: self.auto_offset_reset.unwrap_or(d.auto_offset_reset),
+            max_poll_records: self.max_poll_records.unwrap_or(d.max_poll_records),
+            poll_interval_ms: self.poll_interval_ms.unwrap_or(d.poll_interval_ms),
+            retry_backoff_ms,
+            request_timeout_ms,
+        }
+    }
 }
 
 /// One committed offset of [`Command::CommitOffsets`].

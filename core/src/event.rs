@@ -198,6 +198,12 @@ pub enum Event {
     ReplicaDeleted { broker: BrokerId, tp: TopicPartition },
     /// A new broker joins the running cluster (it registers like a restarted one, E1).
     BrokerAdded { broker: BrokerId },
+    /// A consumer of a classic group did something: started, joined, was assigned, revoked,
+    /// lost, committed, timed out… (CL10–CL16, OC6–OC9: [`crate::group::member`]).
+    ConsumerMember { member: String, group: String, note: crate::group::member::Note },
+    /// A consumer's poll returned `first..=last` of `tp` from `broker` (Q1: below the HW);
+    /// `duplicates` of them had already been delivered to its group (OC9, OC10).
+    RecordsConsumed { member: String, group: String, tp: TopicPartition, broker: BrokerId, first: Offset, last: Offset, duplicates: u32 },
     /// RT2–RT6: a retention walk deleted these segments (their bases) from a replica; the log
     /// start is now `log_start`, and `high_watermark` was the bound (RT7).
     SegmentsDeleted { broker: BrokerId, tp: TopicPartition, reason: RetentionReason, bases: Vec<Offset>, log_start: Offset, high_watermark: Offset },
@@ -411,6 +417,14 @@ impl fmt::Display for Event {
             Event::ReplicaCreated { broker, tp } => write!(f, "RA4 broker {broker} creates an empty replica of {tp}"),
             Event::ReplicaDeleted { broker, tp } => write!(f, "RA6 broker {broker} deletes its replica of {tp}"),
             Event::BrokerAdded { broker } => write!(f, "broker {broker} joins the cluster"),
+            Event::ConsumerMember { member, group, note } => write!(f, "{member} ({group}): {note}"),
+            Event::RecordsConsumed { member, tp, broker, first, last, duplicates, .. } => {
+                write!(f, "Q1 {member} polls {tp} {first}..={last} from broker {broker}")?;
+                if *duplicates > 0 {
+                    write!(f, ", {duplicates} already delivered to its group (OC9)")?;
+                }
+                Ok(())
+            }
             Event::SegmentsDeleted { broker, tp, reason, bases, log_start, .. } => write!(
                 f,
                 "RT4 broker {broker} deletes {} segment(s) of {tp} ({reason:?}): bases {}; log start {log_start}",
@@ -484,6 +498,8 @@ impl Event {
             Event::PreferredElectionResult { .. } => "PreferredElectionResult",
             Event::SegmentsDeleted { .. } => "SegmentsDeleted",
             Event::LogStartRaised { .. } => "LogStartRaised",
+            Event::ConsumerMember { .. } => "ConsumerMember",
+            Event::RecordsConsumed { .. } => "RecordsConsumed",
         }
     }
 
@@ -497,7 +513,7 @@ impl Event {
         "InvariantViolated", "LeaderRebalance", "OffsetsTopicCreated", "CoordinatorContext", "CoordinatorFound",
         "GroupClientRetry", "GroupClientDone", "GroupStateChanged", "GroupMemberRemoved", "ReassignmentStarted",
         "ReassignmentCompleted", "ReassignmentCancelled", "ReassignmentRefused", "ReplicaCreated", "ReplicaDeleted",
-        "BrokerAdded", "PreferredElectionResult", "SegmentsDeleted", "LogStartRaised",
+        "BrokerAdded", "PreferredElectionResult", "SegmentsDeleted", "LogStartRaised", "ConsumerMember", "RecordsConsumed",
     ];
 
     /// The partition the event is about, if any.
@@ -528,6 +544,7 @@ impl Event {
             | Event::PreferredElectionResult { tp, .. }
             | Event::SegmentsDeleted { tp, .. }
             | Event::LogStartRaised { tp, .. }
+            | Event::RecordsConsumed { tp, .. }
             | Event::ConsumerRead { tp, .. } => Some(tp),
             Event::InvariantViolated { tp, .. } => tp.as_ref(),
             _ => None,

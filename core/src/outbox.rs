@@ -44,6 +44,8 @@ pub enum Timer {
     GroupClientRetry { client: String, attempt: u32 },
     /// A group client's request got no answer within `request.timeout.ms`.
     GroupClientTimeout { client: String, attempt: u32 },
+    /// A consumer's timer: its poll loop, its heartbeat thread, a back-off, a request timeout.
+    Member { member: String, timer: crate::group::member::MemberTimer },
 }
 
 /// What the broker-side handlers may read about the controller's view (metadata cache).

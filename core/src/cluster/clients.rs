@@ -77,27 +77,28 @@ impl Cluster {
 
     /// Q1/Q2: a consumer read, answered at once by the broker (clients are not on the network).
     pub(super) fn consume(&mut self, tp: TopicPartition, offset: Offset, broker: Option<BrokerId>, kind: ReadKind, events: &mut Vec<Event>) {
-        let st = &self.controller.partitions[&tp];
-        let target = broker.or(st.leader);
-        let current_epoch = st.leader_epoch;
-        let Some(b) = target else {
-            let read = Read { broker: BrokerId(0), tp, kind, offset, result: ReadResult::Error(KafkaError::NotLeaderOrFollower) };
-            self.record_read(read, events);
-            return;
-        };
-        let x = &self.brokers[&b];
-        let result = match (x.is_running(), x.replicas.get(&tp)) {
-            (false, _) | (_, None) => ReadResult::Error(KafkaError::NotLeaderOrFollower),
-            (true, Some(r)) => match partition::check_current_leader_epoch(r, current_epoch) {
-                Err(e) => ReadResult::Error(e),
-                Ok(()) => read_from(r, kind, offset),
-            },
-        };
+        let (b, result) = self.read_at(&tp, offset, broker, kind, usize::MAX);
         let offset = match (&kind, &result) {
             (ReadKind::ListOffsets, ReadResult::Offset(o)) => *o,
             _ => offset,
         };
         self.record_read(Read { broker: b, tp, kind, offset, result }, events);
+    }
+
+    /// A read of `tp` at `broker` (the controller's leader if not given), at most `max`
+    /// records; the broker that answered (0: none), and its answer (Q1, Q2).
+    pub(super) fn read_at(&self, tp: &TopicPartition, offset: Offset, broker: Option<BrokerId>, kind: ReadKind, max: usize) -> (BrokerId, ReadResult) {
+        let st = &self.controller.partitions[tp];
+        let Some(b) = broker.or(st.leader) else { return (BrokerId(0), ReadResult::Error(KafkaError::NotLeaderOrFollower)) };
+        let x = &self.brokers[&b];
+        let result = match (x.is_running(), x.replicas.get(tp)) {
+            (false, _) | (_, None) => ReadResult::Error(KafkaError::NotLeaderOrFollower),
+            (true, Some(r)) => match partition::check_current_leader_epoch(r, st.leader_epoch) {
+                Err(e) => ReadResult::Error(e),
+                Ok(()) => read_from(r, kind, offset, max),
+            },
+        };
+        (b, result)
     }
 
     pub(super) fn record_read(&mut self, read: Read, events: &mut Vec<Event>) {
@@ -125,7 +126,7 @@ impl Cluster {
 /// Q1 / Q2 on the leader: reads are bounded by the HW; `HW <= offset <= LEO` is an empty
 /// answer; past the LEO is OFFSET_OUT_OF_RANGE. ListOffsets(LATEST) answers the HW, or
 /// OFFSET_NOT_AVAILABLE while `HW < LESO`.
-fn read_from(r: &Replica, kind: ReadKind, offset: Offset) -> ReadResult {
+fn read_from(r: &Replica, kind: ReadKind, offset: Offset, max: usize) -> ReadResult {
     let (hw, leo, lso) = (r.log.high_watermark(), r.log.log_end_offset(), r.log.log_start_offset());
     match kind {
         ReadKind::ListOffsets => {
@@ -140,7 +141,7 @@ fn read_from(r: &Replica, kind: ReadKind, offset: Offset) -> ReadResult {
             if offset > leo || offset < lso {
                 ReadResult::Error(KafkaError::OffsetOutOfRange)
             } else {
-                ReadResult::Records(r.log.read(offset, hw, usize::MAX).into_iter().map(|rec| (rec.offset, rec.epoch, rec.value)).collect())
+                ReadResult::Records(r.log.read(offset, hw, max).into_iter().map(|rec| (rec.offset, rec.epoch, rec.value)).collect())
             }
         }
     }

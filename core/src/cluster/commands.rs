@@ -38,6 +38,19 @@ pub enum CommandError {
 }
 
 /// A group id and a client name: non-empty, as Kafka requires of both (INVALID_GROUP_ID).
+/// What [`Cluster::consumer_command`] does to a consumer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum ConsumerCommand {
+    /// `close()`.
+    Close,
+    /// The process dies.
+    Crash,
+    /// A new process.
+    Restart,
+    /// Processing slows (or recovers).
+    Slow(bool),
+}
+
 fn check_group(group: &str, client: &str) -> Result<(), CommandError> {
     if cfg!(not(feature = "groups")) {
         return Err(CommandError::Invalid("consumer groups are not in this build yet (kplay-core's `groups` feature): the command line (kplay) runs them".into()));
@@ -178,6 +191,49 @@ impl Cluster {
                 }
                 for o in offsets {
                     self.check_tp(&o.topic, o.partition)?;
+                }
+            }
+            C::StartConsumer { group, member, topics, settings } => {
+                check_group(group, member)?;
+                if member.contains(['/', ':']) {
+                    return Err(CommandError::Invalid(format!("the consumer name `{member}` must not contain `/` or `:`")));
+                }
+                if self.consumer_running(member) == Some(true) {
+                    return Err(CommandError::Invalid(format!("consumer {member} is already running: close or crash it first")));
+                }
+                if self.is_offsets_client(member) {
+                    return Err(CommandError::Invalid(format!("`{member}` already names a client that commits offsets from outside a group")));
+                }
+                if topics.is_empty() {
+                    return Err(CommandError::Invalid("a consumer subscribes to at least one topic".into()));
+                }
+                for t in topics {
+                    if !self.config.topics.iter().any(|x| &x.name == t) {
+                        return Err(CommandError::Invalid(format!("consumer {member} subscribes to `{t}`, which is not a topic of this cluster")));
+                    }
+                }
+                if let Some(list) = &settings.assignors {
+                    if list.is_empty() {
+                        return Err(CommandError::Invalid("partition.assignment.strategy needs at least one assignor".into()));
+                    }
+                    for n in list {
+                        if crate::group::assignor::Assignor::from_name(n).is_none() {
+                            return Err(CommandError::Invalid(format!("unknown assignor `{n}`: expected range, roundrobin, sticky or cooperative-sticky")));
+                        }
+                    }
+                }
+                for (name, v) in [("heartbeat_interval_ms", settings.heartbeat_interval_ms), ("poll_interval_ms", settings.poll_interval_ms), ("max_poll_records", settings.max_poll_records.map(u64::from)), ("auto_commit_interval_ms", settings.auto_commit_interval_ms)] {
+                    if v == Some(0) {
+                        return Err(CommandError::Invalid(format!("{name} must be at least 1")));
+                    }
+                }
+            }
+            C::CloseConsumer { member } | C::CrashConsumer { member } | C::SlowConsumer { member, .. } | C::RestartConsumer { member } => {
+                check_group("-", member)?;
+                let running = self.consumer_running(member).ok_or_else(|| CommandError::Invalid(format!("there is no consumer {member}")))?;
+                let restart = matches!(cmd, C::RestartConsumer { .. });
+                if running == restart {
+                    return Err(CommandError::Invalid(format!("consumer {member} is {}", if running { "running" } else { "not running" })));
                 }
             }
             C::FetchOffsets { group, client, topic, partitions } => {
@@ -387,6 +443,14 @@ impl Cluster {
                 let offsets = offsets.iter().map(|o| (TopicPartition::new(o.topic.clone(), o.partition), o.offset)).collect();
                 self.group_client_start(client, group, Operation::Commit(offsets), events);
             }
+            C::StartConsumer { group, member, topics, settings } => {
+                let cfg = settings.config(topics, self.config.groups.retry_backoff_ms, self.config.request_timeout_ms);
+                self.consumer_start(member, group, cfg, events);
+            }
+            C::CloseConsumer { member } => self.consumer_command(member, ConsumerCommand::Close, events),
+            C::CrashConsumer { member } => self.consumer_command(member, ConsumerCommand::Crash, events),
+            C::RestartConsumer { member } => self.consumer_command(member, ConsumerCommand::Restart, events),
+            C::SlowConsumer { member, slow } => self.consumer_command(member, ConsumerCommand::Slow(*slow), events),
             C::FetchOffsets { group, client, topic, partitions } => {
                 let count = self.config.topics.iter().find(|t| &t.name == topic).map_or(0, |t| t.partitions);
                 let list = partitions.clone().unwrap_or_else(|| (0..count).collect());

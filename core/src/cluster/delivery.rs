@@ -57,7 +57,7 @@ impl Cluster {
         if Self::is_controller_message(&message) {
             return self.controller_receive(b, from, message, events);
         }
-        if matches!(message, Message::FindCoordinator { .. } | Message::OffsetCommit { .. } | Message::OffsetFetch { .. }) {
+        if matches!(message, Message::FindCoordinator { .. } | Message::OffsetCommit { .. } | Message::OffsetFetch { .. } | Message::GroupRequest { .. }) {
             return self.broker_group_receive(b, message, events);
         }
         let mut out = Outbox::default();

@@ -11,11 +11,13 @@
 //!   completes `groups.coordinator_load_ms` later with the replay of its local log.
 //! * A crashed broker's coordinator is gone with its memory; it reloads when it leads again.
 
+use super::commands::ConsumerCommand;
 use super::{placement, Cluster, Scheduled};
 use crate::event::Event;
 use crate::group::classic::{self, ClassicConfig};
 use crate::group::client::{Action, ClientConfig, OffsetsClient, Operation, Outcome};
 use crate::group::coordinator::{ContextState, Coordinator, Effect, Request, Response};
+use crate::group::member::{self, Channel, ClassicMember, MemberConfig, MemberTimer, Note};
 use crate::group::{partition_for, GroupError, OFFSETS_TOPIC};
 use crate::ids::{BrokerId, LeaderEpoch, TopicPartition};
 use crate::message::{Message, Node};
@@ -37,6 +39,11 @@ pub struct Groups {
     pub coordinators: LiteMap<BrokerId, Coordinator>,
     /// The group clients, by name.
     pub clients: LiteMap<String, OffsetsClient>,
+    /// The consumers (classic group members), by name.
+    pub members: LiteMap<String, ClassicMember>,
+    /// How often each offset of a partition was delivered to each group (OC9, OC10: a count
+    /// above 1 is a duplicate).
+    pub delivered: LiteMap<(String, TopicPartition), std::collections::BTreeMap<i64, u32>>,
     /// Set while the runtimes are being told about replication (no re-entry).
     reconciling: bool,
 }
@@ -60,6 +67,135 @@ fn untag(tag: &str) -> Option<(char, u32, &str)> {
 }
 
 impl Cluster {
+    /// The partition counts of the topics a leader assigns over (its metadata).
+    fn topic_counts(&self) -> std::collections::BTreeMap<String, u32> {
+        self.config.topics.iter().map(|t| (t.name.clone(), t.partitions)).collect()
+    }
+
+    /// A command: consumer `name` starts in `group` (a new process if it ran before).
+    pub(super) fn consumer_start(&mut self, name: &str, group: &str, cfg: MemberConfig, events: &mut Vec<Event>) {
+        let (incarnation, restarted) = self.groups.members.get(name).map_or((0, false), |m| (m.incarnation + 1, true));
+        let (m, actions) = ClassicMember::new(name, group, cfg, self.config.brokers, incarnation, self.now_ms);
+        self.groups.members.insert(name.to_string(), m);
+        events.push(Event::ConsumerMember { member: name.to_string(), group: group.to_string(), note: Note::Started { restarted } });
+        self.member_actions(name, actions, events);
+    }
+
+    /// A command: a consumer closes, crashes, restarts, or slows down.
+    pub(super) fn consumer_command(&mut self, name: &str, what: ConsumerCommand, events: &mut Vec<Event>) {
+        let now = self.now_ms;
+        let Some(m) = self.groups.members.get_mut(name) else { return };
+        let group = m.group.clone();
+        let actions = match what {
+            ConsumerCommand::Close => m.close(now),
+            ConsumerCommand::Crash => {
+                m.crash();
+                vec![member::Action::Note(Note::Crashed)]
+            }
+            ConsumerCommand::Slow(slow) => {
+                m.slow = slow;
+                vec![member::Action::Note(Note::Slowed { slow })]
+            }
+            ConsumerCommand::Restart => {
+                let cfg = m.cfg.clone();
+                return self.consumer_start(name, &group, cfg, events);
+            }
+        };
+        self.member_actions(name, actions, events);
+    }
+
+    /// Carries out what a consumer asked: requests, timers, reads (answered at once, Q1),
+    /// and its notes as events.
+    fn member_actions(&mut self, name: &str, actions: Vec<member::Action>, events: &mut Vec<Event>) {
+        let Some(group) = self.groups.members.get(name).map(|m| m.group.clone()) else { return };
+        let mut queue: std::collections::VecDeque<member::Action> = actions.into();
+        while let Some(a) = queue.pop_front() {
+            match a {
+                member::Action::FindCoordinator { to, channel, seq } => {
+                    let m = Message::FindCoordinator { client: format!("{name}{}", channel.suffix()), group: group.clone(), attempt: seq };
+                    self.send(Node::Client, Node::Broker(to), m, events);
+                }
+                member::Action::Send { to, request } => {
+                    let client = request_client(&request).to_string();
+                    self.send(Node::Client, Node::Broker(to), Message::GroupRequest { client, group: group.clone(), request }, events);
+                }
+                member::Action::Timer { at, timer } => self.schedule(at, Scheduled::Timer(Timer::Member { member: name.to_string(), timer })),
+                member::Action::Fetch { tp, offset } => {
+                    let max = self.groups.members.get(name).map_or(0, |m| m.budget) as usize;
+                    if max == 0 {
+                        continue;
+                    }
+                    let (broker, result) = self.read_at(&tp, crate::ids::Offset(offset), None, crate::event::ReadKind::Fetch, max);
+                    let answer = match result {
+                        crate::event::ReadResult::Records(records) => {
+                            let offsets: Vec<i64> = records.iter().map(|(o, _, _)| o.0).collect();
+                            if let (Some(&first), Some(&last)) = (offsets.first(), offsets.last()) {
+                                let counts = self.groups.delivered.entry((group.clone(), tp.clone())).or_default();
+                                let mut duplicates = 0;
+                                for o in &offsets {
+                                    let c = counts.entry(*o).or_insert(0);
+                                    if *c > 0 {
+                                        duplicates += 1;
+                                    }
+                                    *c += 1;
+                                }
+                                events.push(Event::RecordsConsumed { member: name.to_string(), group: group.clone(), tp: tp.clone(), broker, first: crate::ids::Offset(first), last: crate::ids::Offset(last), duplicates });
+                            }
+                            Ok(offsets)
+                        }
+                        crate::event::ReadResult::Error(e) => Err(e),
+                        crate::event::ReadResult::Offset(_) => Ok(Vec::new()),
+                    };
+                    if let Some(m) = self.groups.members.get_mut(name) {
+                        queue.extend(m.fetched(&tp, answer));
+                    }
+                }
+                member::Action::ListOffsets { tp, earliest } => {
+                    // OC6: earliest is the log start offset, latest the HW (Q2).
+                    let offset = if earliest {
+                        self.controller.partitions[&tp].leader.and_then(|l| self.replica(l, &tp)).filter(|_| self.controller.partitions[&tp].leader.is_some_and(|l| self.brokers[&l].is_running())).map(|r| r.log.log_start_offset().0)
+                    } else {
+                        match self.read_at(&tp, crate::ids::Offset(0), None, crate::event::ReadKind::ListOffsets, 0).1 {
+                            crate::event::ReadResult::Offset(o) => Some(o.0),
+                            _ => None,
+                        }
+                    };
+                    if let Some(m) = self.groups.members.get_mut(name) {
+                        queue.extend(m.reset_to(&tp, offset));
+                    }
+                }
+                member::Action::Note(note) => events.push(Event::ConsumerMember { member: name.to_string(), group: group.clone(), note }),
+            }
+        }
+    }
+
+    /// A consumer's timer.
+    pub(super) fn fire_member(&mut self, name: &str, timer: &MemberTimer, events: &mut Vec<Event>) -> bool {
+        let now = self.now_ms;
+        let Some(m) = self.groups.members.get_mut(name) else { return false };
+        let actions = m.fire(now, timer);
+        if actions.is_empty() {
+            return false;
+        }
+        self.member_actions(name, actions, events);
+        if matches!(timer, MemberTimer::Poll { .. }) {
+            // The poll's fetches are done: the before-processing discipline commits now.
+            let after = self.groups.members.get_mut(name).map(|m| m.polled(now)).unwrap_or_default();
+            self.member_actions(name, after, events);
+        }
+        true
+    }
+
+    /// Whether consumer `name` runs (`None`: there is none).
+    pub(super) fn consumer_running(&self, name: &str) -> Option<bool> {
+        self.groups.members.get(name).map(ClassicMember::is_running)
+    }
+
+    /// Whether `name` is a client committing from outside a group.
+    pub(super) fn is_offsets_client(&self, name: &str) -> bool {
+        self.groups.clients.contains_key(name)
+    }
+
     fn client_config(&self) -> ClientConfig {
         ClientConfig { retry_backoff_ms: self.config.groups.retry_backoff_ms, request_timeout_ms: self.config.request_timeout_ms, brokers: self.config.brokers }
     }
@@ -118,6 +254,14 @@ impl Cluster {
     /// A group request from a client was lost (the broker is down, or no route): the client's
     /// connection fails at once, as its request timeout would later.
     pub(super) fn group_request_lost(&mut self, message: &Message, events: &mut Vec<Event>) {
+        if let Message::FindCoordinator { client, .. } | Message::GroupRequest { client, .. } = message {
+            let (name, channel) = Channel::untag(client);
+            if let Some(m) = self.groups.members.get_mut(name) {
+                let actions = m.lost(self.now_ms, channel);
+                let name = name.to_string();
+                return self.member_actions(&name, actions, events);
+            }
+        }
         if let Message::FindCoordinator { client, attempt, .. } | Message::OffsetCommit { client, attempt, .. } | Message::OffsetFetch { client, attempt, .. } = message {
             self.fire_group_client(client, *attempt, true, events);
         }
@@ -127,6 +271,12 @@ impl Cluster {
     pub(super) fn group_client_receive(&mut self, message: Message, events: &mut Vec<Event>) {
         let cfg = self.client_config();
         let now = self.now_ms;
+        match &message {
+            Message::FindCoordinatorResponse { client, .. } | Message::GroupResponse { client, .. } if self.groups.members.contains_key(Channel::untag(client).0) => {
+                return self.member_receive(message, events);
+            }
+            _ => {}
+        }
         let (client, actions) = match message {
             Message::FindCoordinatorResponse { client, group, attempt, coordinator } => {
                 let Some(c) = self.groups.clients.get_mut(&client) else { return };
@@ -153,6 +303,30 @@ impl Cluster {
         self.client_actions(&client, actions, events);
     }
 
+    fn member_receive(&mut self, message: Message, events: &mut Vec<Event>) {
+        let now = self.now_ms;
+        let topics = self.topic_counts();
+        let (name, actions) = match message {
+            Message::FindCoordinatorResponse { client, group, attempt, coordinator } => {
+                let (name, channel) = Channel::untag(&client);
+                let Some(m) = self.groups.members.get_mut(name) else { return };
+                if let Ok(broker) = coordinator {
+                    if m.coordinator != Some(broker) && m.is_running() {
+                        events.push(Event::CoordinatorFound { client: name.to_string(), group, broker });
+                    }
+                }
+                (name.to_string(), m.found(now, channel, attempt, coordinator))
+            }
+            Message::GroupResponse { client, response, .. } => {
+                let (name, channel) = Channel::untag(&client);
+                let Some(m) = self.groups.members.get_mut(name) else { return };
+                (name.to_string(), m.answered(now, channel, response, &topics))
+            }
+            _ => return,
+        };
+        self.member_actions(&name, actions, events);
+    }
+
     /// A group request reached broker `b`.
     pub(super) fn broker_group_receive(&mut self, b: BrokerId, message: Message, events: &mut Vec<Event>) {
         let now = self.now_ms;
@@ -168,6 +342,7 @@ impl Cluster {
                 (group, request)
             }
             Message::OffsetFetch { client, group, attempt, partitions } => (group, Request::Fetch { client: tag('f', attempt, &client), partitions }),
+            Message::GroupRequest { group, request, .. } => (group, request),
             _ => return,
         };
         let effects = self.coordinator_of(b).handle(now, &group, request);
@@ -230,6 +405,12 @@ impl Cluster {
         while let Some(e) = queue.pop_front() {
             match e {
                 Effect::Respond { client, response } => {
+                    if let Some(group) = self.groups.members.get(Channel::untag(&client).0).map(|m| m.group.clone()) {
+                        // A consumer's answer goes back to it (a crashed one's is dropped
+                        // when it arrives: its connections are gone).
+                        self.send(Node::Broker(b), Node::Client, Message::GroupResponse { client, group, response }, events);
+                        continue;
+                    }
                     let Some((kind, attempt, client)) = untag(&client) else { continue };
                     let (client, group) = (client.to_string(), self.groups.clients.get(client).map_or_else(String::new, |c| c.group.clone()));
                     let m = match (kind, response) {
@@ -366,6 +547,13 @@ impl Cluster {
             }
         }
         moved
+    }
+}
+
+fn request_client(r: &Request) -> &str {
+    match r {
+        Request::Join(j) => &j.client,
+        Request::Sync { client, .. } | Request::Heartbeat { client, .. } | Request::Leave { client, .. } | Request::Commit { client, .. } | Request::Fetch { client, .. } => client,
     }
 }
 

@@ -68,7 +68,7 @@ pub struct ServerMemberSpec {
 }
 
 /// A client-side assignor of the classic protocol (`partition.assignment.strategy`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub enum Assignor {
     /// `range` (AS1): contiguous ranges per topic. EAGER only.
     Range,

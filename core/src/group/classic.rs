@@ -80,7 +80,7 @@ impl GroupState {
 
 /// What a Java consumer puts in its JoinGroup for one protocol (assignor): its subscription,
 /// and — part of the same bytes — what it owns and the generation it owns it from (CL3).
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, Default)]
 pub struct Subscription {
     /// Subscribed topics.
     pub topics: Vec<String>,
@@ -91,7 +91,7 @@ pub struct Subscription {
 }
 
 /// A JoinGroup request.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct JoinGroup {
     /// The client sending it (answers go to it).
     pub client: String,
@@ -143,7 +143,7 @@ impl Member {
 
 /// A JoinGroup answer (CL5 step 5): generation, protocol and leader; the member list only for
 /// the leader.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct JoinResponse {
     /// `None` is success.
     pub error: Option<GroupError>,
@@ -160,7 +160,7 @@ pub struct JoinResponse {
 }
 
 /// What the coordinator sends back.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 pub enum Response {
     /// To a JoinGroup.
     Join(JoinResponse),

@@ -133,7 +133,7 @@ impl OffsetsRecord {
 }
 
 /// A request to the coordinator (the classic protocol and offsets).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 pub enum Request {
     /// JoinGroup.
     Join(JoinGroup),
@@ -191,6 +191,34 @@ pub enum Request {
 }
 
 impl Request {
+    /// Kafka's API name.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Request::Join(_) => "JoinGroup",
+            Request::Sync { .. } => "SyncGroup",
+            Request::Heartbeat { .. } => "Heartbeat",
+            Request::Leave { .. } => "LeaveGroup",
+            Request::Commit { .. } => "OffsetCommit",
+            Request::Fetch { .. } => "OffsetFetch",
+        }
+    }
+
+    /// Its fields in short, for the trace (`c1-1 gen 2`).
+    pub fn describe(&self) -> String {
+        let who = |id: &str| if id.is_empty() { "no id".to_string() } else { id.to_string() };
+        match self {
+            Request::Join(j) => format!("{} gen {}", who(&j.member_id), j.protocols.first().map_or(-1, |p| p.1.generation)),
+            Request::Sync { member_id, generation, assignments, .. } => match assignments {
+                Some(a) => format!("{member_id} gen {generation}, leader's assignment {}", a.iter().map(|(m, tps)| format!("{m}:[{}]", tps.iter().map(ToString::to_string).collect::<Vec<_>>().join(","))).collect::<Vec<_>>().join(" ")),
+                None => format!("{member_id} gen {generation}"),
+            },
+            Request::Heartbeat { member_id, generation, .. } => format!("{} gen {generation}", who(member_id)),
+            Request::Leave { member_id, .. } => member_id.clone(),
+            Request::Commit { member_id, generation, offsets, .. } => format!("{} gen {generation} {}", who(member_id), crate::message::offsets_str(offsets)),
+            Request::Fetch { partitions, .. } => partitions.iter().map(ToString::to_string).collect::<Vec<_>>().join(","),
+        }
+    }
+
     fn client(&self) -> &str {
         match self {
             Request::Join(j) => &j.client,
@@ -200,7 +228,7 @@ impl Request {
 }
 
 /// An answer of the coordinator.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 pub enum Response {
     /// A classic group's answer.
     Classic(classic::Response),
@@ -210,6 +238,37 @@ pub enum Response {
     Fetch(Result<Vec<(TopicPartition, i64)>, GroupError>),
     /// A request refused before reaching a group (CP4).
     Refused(GroupError),
+}
+
+impl Response {
+    /// Kafka's API name of the answer.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Response::Classic(classic::Response::Join(_)) => "JoinGroupResponse",
+            Response::Classic(classic::Response::Sync(_)) => "SyncGroupResponse",
+            Response::Classic(classic::Response::Heartbeat(_)) => "HeartbeatResponse",
+            Response::Classic(classic::Response::Leave(_)) => "LeaveGroupResponse",
+            Response::Commit(_) => "OffsetCommitResponse",
+            Response::Fetch(_) => "OffsetFetchResponse",
+            Response::Refused(_) => "GroupResponse",
+        }
+    }
+
+    /// Its fields in short, for the trace.
+    pub fn describe(&self) -> String {
+        let err = |e: &Option<GroupError>| e.map_or_else(|| "ok".to_string(), |e| e.name().to_string());
+        match self {
+            Response::Classic(classic::Response::Join(j)) => match j.error {
+                Some(e) => format!("{} {}", e.name(), j.member_id),
+                None => format!("{} gen {} leader {}", j.member_id, j.generation, j.leader.as_deref().unwrap_or("-")),
+            },
+            Response::Classic(classic::Response::Sync(Ok(a))) => format!("[{}]", a.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")),
+            Response::Classic(classic::Response::Sync(Err(e))) | Response::Commit(Err(e)) | Response::Fetch(Err(e)) | Response::Refused(e) => e.name().to_string(),
+            Response::Classic(classic::Response::Heartbeat(e) | classic::Response::Leave(e)) => err(e),
+            Response::Commit(Ok(())) => "ok".to_string(),
+            Response::Fetch(Ok(o)) => crate::message::offsets_str(o),
+        }
+    }
 }
 
 /// A write waiting for its records to be committed (CP6).

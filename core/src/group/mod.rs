@@ -12,6 +12,7 @@ pub mod classic;
 pub mod client;
 pub mod consumer;
 pub mod coordinator;
+pub mod member;
 #[cfg(feature = "groups")]
 pub mod invariants;
 

@@ -16,7 +16,8 @@ use super::{
     ControllerSpec, Expectations, InitialState, PartitionExpectation, PartitionSpec, ReplicaExpectation, ReplicaSpec,
     Scenario, ScenarioError,
 };
-use crate::command::{default_acks, default_client, default_crash, one, yes, Command, OffsetSpec, Step};
+use crate::command::{default_acks, default_client, default_crash, one, yes, Command, ConsumerSettings, OffsetSpec, Step};
+use crate::group::member::{CommitMode, OffsetReset};
 use crate::config::{AutoConfig, ClusterConfig, GroupsConfig, NetworkConfig, TopicConfig, TopicLogConfig, TruncationMode};
 use crate::controller::ElectionType;
 use crate::epoch_cache::EpochEntry;
@@ -165,6 +166,18 @@ impl FromJson for TruncationMode {
 impl FromJson for Acks {
     fn read(v: &Value, path: Path<'_>) -> Read<Self> {
         name(v, path, &[("0", Acks::None), ("1", Acks::Leader), ("all", Acks::All)])
+    }
+}
+
+impl FromJson for CommitMode {
+    fn read(v: &Value, path: Path<'_>) -> Read<Self> {
+        name(v, path, &[("auto", CommitMode::Auto), ("after_processing", CommitMode::AfterProcessing), ("before_processing", CommitMode::BeforeProcessing)])
+    }
+}
+
+impl FromJson for OffsetReset {
+    fn read(v: &Value, path: Path<'_>) -> Read<Self> {
+        name(v, path, &[("earliest", OffsetReset::Earliest), ("latest", OffsetReset::Latest), ("none", OffsetReset::None)])
     }
 }
 
@@ -621,6 +634,11 @@ const COMMANDS: &[&str] = &[
     "retention_pass",
     "commit_offsets",
     "fetch_offsets",
+    "start_consumer",
+    "close_consumer",
+    "crash_consumer",
+    "restart_consumer",
+    "slow_consumer",
 ];
 
 /// Here rather than in `command.rs`, so that commands do not depend on the scenario format.
@@ -744,6 +762,32 @@ impl FromJson for Step {
             "fetch_offsets" => {
                 let f = with(&["do", "group", "client", "topic", "partitions"])?;
                 Command::FetchOffsets { group: f.req("group")?, client: f.or("client", default_client())?, topic: f.req("topic")?, partitions: f.opt("partitions")? }
+            }
+            "start_consumer" => {
+                let f = with(&[
+                    "do", "group", "member", "topics", "assignors", "instance_id", "session_timeout_ms", "heartbeat_interval_ms", "max_poll_interval_ms", "commit",
+                    "auto_commit_interval_ms", "auto_offset_reset", "max_poll_records", "poll_interval_ms",
+                ])?;
+                let settings = ConsumerSettings {
+                    assignors: f.opt("assignors")?,
+                    instance_id: f.opt("instance_id")?,
+                    session_timeout_ms: f.opt("session_timeout_ms")?,
+                    heartbeat_interval_ms: f.opt("heartbeat_interval_ms")?,
+                    max_poll_interval_ms: f.opt("max_poll_interval_ms")?,
+                    commit: f.opt("commit")?,
+                    auto_commit_interval_ms: f.opt("auto_commit_interval_ms")?,
+                    auto_offset_reset: f.opt("auto_offset_reset")?,
+                    max_poll_records: f.opt("max_poll_records")?,
+                    poll_interval_ms: f.opt("poll_interval_ms")?,
+                };
+                Command::StartConsumer { group: f.req("group")?, member: f.req("member")?, topics: f.req("topics")?, settings }
+            }
+            "close_consumer" => Command::CloseConsumer { member: with(&["do", "member"])?.req("member")? },
+            "crash_consumer" => Command::CrashConsumer { member: with(&["do", "member"])?.req("member")? },
+            "restart_consumer" => Command::RestartConsumer { member: with(&["do", "member"])?.req("member")? },
+            "slow_consumer" => {
+                let f = with(&["do", "member", "slow"])?;
+                Command::SlowConsumer { member: f.req("member")?, slow: f.or("slow", yes())? }
             }
             other => {
                 let list = COMMANDS.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");

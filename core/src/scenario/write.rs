@@ -6,7 +6,8 @@ use super::{
     ControllerSpec, Expectations, InitialState, PartitionExpectation, PartitionSpec, ReplicaExpectation, ReplicaSpec,
     Scenario,
 };
-use crate::command::{Command, OffsetSpec, Step};
+use crate::command::{Command, ConsumerSettings, OffsetSpec, Step};
+use crate::group::member::{CommitMode, OffsetReset};
 use crate::config::{AutoConfig, ClusterConfig, GroupsConfig, NetworkConfig, TopicConfig, TopicLogConfig, TruncationMode};
 use crate::controller::ElectionType;
 use crate::epoch_cache::EpochEntry;
@@ -130,6 +131,8 @@ write_names! {
     Acks { Acks::None => "0", Acks::Leader => "1", Acks::All => "all" }
     CrashKind { CrashKind::Clean => "clean", CrashKind::Unclean => "unclean", CrashKind::Lossy => "lossy" }
     ElectionType { ElectionType::Clean => "clean", ElectionType::Preferred => "preferred", ElectionType::Unclean => "unclean" }
+    CommitMode { CommitMode::Auto => "auto", CommitMode::AfterProcessing => "after_processing", CommitMode::BeforeProcessing => "before_processing" }
+    OffsetReset { OffsetReset::Earliest => "earliest", OffsetReset::Latest => "latest", OffsetReset::None => "none" }
 }
 
 impl ToJson for Scenario {
@@ -244,6 +247,22 @@ impl ToJson for ClusterConfig {
             .put("network", &self.network)
             .put("groups", &self.groups)
             .done()
+    }
+}
+
+impl ConsumerSettings {
+    /// Its set fields, flat in the step (as `serde(flatten)` writes them).
+    fn put_into(&self, o: Object) -> Object {
+        o.put_some("assignors", &self.assignors)
+            .put_some("instance_id", &self.instance_id)
+            .put_some("session_timeout_ms", &self.session_timeout_ms)
+            .put_some("heartbeat_interval_ms", &self.heartbeat_interval_ms)
+            .put_some("max_poll_interval_ms", &self.max_poll_interval_ms)
+            .put_some("commit", &self.commit)
+            .put_some("auto_commit_interval_ms", &self.auto_commit_interval_ms)
+            .put_some("auto_offset_reset", &self.auto_offset_reset)
+            .put_some("max_poll_records", &self.max_poll_records)
+            .put_some("poll_interval_ms", &self.poll_interval_ms)
     }
 }
 
@@ -492,6 +511,11 @@ impl ToJson for Step {
             Command::FetchOffsets { group, client, topic, partitions } => {
                 o("fetch_offsets").put("group", group).put("client", client).put("topic", topic).put_some("partitions", partitions)
             }
+            Command::StartConsumer { group, member, topics, settings } => settings.put_into(o("start_consumer").put("group", group).put("member", member).put("topics", topics)),
+            Command::CloseConsumer { member } => o("close_consumer").put("member", member),
+            Command::CrashConsumer { member } => o("crash_consumer").put("member", member),
+            Command::RestartConsumer { member } => o("restart_consumer").put("member", member),
+            Command::SlowConsumer { member, slow } => o("slow_consumer").put("member", member).put("slow", slow),
         }
         .done()
     }

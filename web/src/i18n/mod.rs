@@ -204,12 +204,16 @@ keys! {
     NFetchRead, NListOffsets, NNetwork, NFlushed, NViolated, NViolatedOn,
     NOffsetsTopic, NCoordLoading, NCoordActive, NCoordClosed, NCoordFound, NGroupRetry, NCommitted, NFetchedOffsets,
     NGroupFailed, NGroupState, NMemberRemoved,
+    NConsStarted, NConsRestarted, NConsCrashed, NConsJoined, NConsJoinedLeader, NConsAssigned, NConsRevoked, NConsLost,
+    NConsPositioned, NConsReset, NConsNoOffset, NConsCommitting, NConsCommitted, NConsCommitFailed, NConsHbError,
+    NConsPollTimeout, NConsPollTimeoutStatic, NConsCoordUnknown, NConsFatal, NConsClosed, NConsSlow, NConsFast, NConsumed, NConsumedDup,
     NReassignStarted, NReassignCompleted, NReassignCancelled, NReassignRefused, NCancelRefused, NReplicaCreated, NReplicaDeleted, NBrokerAdded, NPreferredDone, NPreferredRefused, NSegmentsDeleted, NLogStartRaised,
     // Narration: the one-sentence reasons (the rule's why).
     WP1, WP3, WP5, WNotEnough, WNotEnoughAfter, WTimedOut, WNotLeader, WG1, WR4, WL4, WLossy, WB4, WR2,
     WTrunc, WH2, WHwFollower, WOutOfSync, WCaughtUp, WFenced, WFellBehind, WFollowerCaughtUp, WElectionIsr,
     WClean, WPreferred, WUnclean, WNoLeader, WEpochBump, WC2, WF2, WB2, WPL4, WK1, WStaleEpoch, WQ1,
     WExplained, WFault, WCP2, WCP3, WCP4, WCP5, WCP6, WOC5,
+    WCL5, WCL11Eager, WCL13Coop, WCL14, WCL15, WCL16, WOC6, WOC8, WOC10,
     WRA1, WRA2, WRA4, WRA5, WRA6, WRA7, WReassignIsr, WBrokerAdded, WPL2, WRTLogStart, WRTSize, WRTTime, WLF1,
 }
 
@@ -563,6 +567,49 @@ pub fn narrate(lang: Lang, e: &Event, messages: bool) -> Option<Narration> {
         ),
         Event::NetworkChanged { description } => n(say(NNetwork, &[description]), "", None, "important"),
         Event::Flushed { broker } => n(say(NFlushed, &[broker]), "B1", None, "normal"),
+        #[cfg(feature = "groups")]
+        Event::ConsumerMember { member, group, note } => {
+            use kplay_core::group::member::Note as M;
+            let list = |v: &[kplay_core::ids::TopicPartition]| v.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+            match note {
+                M::Started { restarted: false } => n(say(NConsStarted, &[member, group]), "", None, "normal"),
+                M::Started { restarted: true } => n(say(NConsRestarted, &[member, group]), "", None, "important"),
+                M::Crashed => n(say(NConsCrashed, &[member]), "CL8", None, "bad"),
+                M::Joined { member_id, generation, leader, protocol } => {
+                    n(say(if *leader { NConsJoinedLeader } else { NConsJoined }, &[member, group, member_id, generation, protocol]), "CL5", Some(WCL5), "important")
+                }
+                M::Assigned { generation, partitions, added } => {
+                    n(say(NConsAssigned, &[member, generation, &list(partitions), &list(added)]), "CL13", Some(WCL13Coop), "important")
+                }
+                M::Revoked { partitions } => n(say(NConsRevoked, &[member, &list(partitions)]), "CL11", Some(WCL11Eager), "important"),
+                M::Lost { partitions } => n(say(NConsLost, &[member, &list(partitions)]), "CL14", Some(WCL14), "bad"),
+                M::Positioned { tp, offset, reset: false } => n(say(NConsPositioned, &[member, tp, offset]), "OC6", Some(WOC6), "normal"),
+                M::Positioned { tp, offset, reset: true } => n(say(NConsReset, &[member, tp, offset]), "OC6", Some(WOC6), "normal"),
+                M::NoOffset { tp } => n(say(NConsNoOffset, &[member, tp]), "OC6", Some(WOC6), "bad"),
+                M::Committing { offsets, generation } => n(say(NConsCommitting, &[member, &kplay_core::message::offsets_str(offsets), generation]), "OC8", Some(WOC8), "normal"),
+                M::Committed { error: None } => n(say(NConsCommitted, &[member]), "CP6", Some(WCP6), "normal"),
+                M::Committed { error: Some(e) } => n(say(NConsCommitFailed, &[member, &e.name()]), "OC2", Some(WOC10), "bad"),
+                M::HeartbeatError { error } => n(say(NConsHbError, &[member, &error.name()]), "CL14", Some(WCL14), "important"),
+                M::PollTimeout { left: true } => n(say(NConsPollTimeout, &[member]), "CL15", Some(WCL15), "bad"),
+                M::PollTimeout { left: false } => n(say(NConsPollTimeoutStatic, &[member]), "CL15", Some(WCL15), "bad"),
+                M::CoordinatorUnknown => n(say(NConsCoordUnknown, &[member]), "CL16", Some(WCL16), "bad"),
+                M::Fatal { error } => n(say(NConsFatal, &[member, &error.name()]), "CL14", None, "bad"),
+                M::Closed => n(say(NConsClosed, &[member]), "CL9", None, "important"),
+                M::Slowed { slow: true } => n(say(NConsSlow, &[member]), "CL15", None, "important"),
+                M::Slowed { slow: false } => n(say(NConsFast, &[member]), "", None, "normal"),
+            }
+        }
+        #[cfg(feature = "groups")]
+        Event::RecordsConsumed { member, tp, broker, first, last, duplicates, .. } => {
+            if *duplicates > 0 {
+                n(say(NConsumedDup, &[member, tp, first, last, broker, duplicates]), "OC10", Some(WOC10), "bad")
+            } else {
+                n(say(NConsumed, &[member, tp, first, last, broker]), "Q1", Some(WQ1), "normal")
+            }
+        }
+        // The page's build has no consumers yet (kplay-web's `groups` feature).
+        #[cfg(not(feature = "groups"))]
+        Event::ConsumerMember { .. } | Event::RecordsConsumed { .. } => return None,
         Event::InvariantViolated { invariant, tp, explained, detail } => n(
             match tp {
                 Some(tp) => say(NViolatedOn, &[invariant, detail, tp]),
@@ -604,6 +651,53 @@ mod tests {
         assert!(en.text.contains("truncate to 1"), "{}", en.text);
         let ko = narrate(Lang::Ko, &e, false).unwrap();
         assert!(ko.text.contains("에포크 1") && ko.text.contains("1"), "{}", ko.text);
+    }
+
+    /// Every consumer note and a poll with duplicates are narrated in both languages, every
+    /// placeholder filled, with the rule and its why.
+    #[cfg(feature = "groups")]
+    #[test]
+    fn consumers_are_narrated_in_both_languages() {
+        use kplay_core::group::member::Note as M;
+        use kplay_core::group::GroupError;
+        let tp = TopicPartition::new("t", 2);
+        let notes = vec![
+            M::Started { restarted: false },
+            M::Started { restarted: true },
+            M::Crashed,
+            M::Joined { member_id: "c1-1".into(), generation: 3, leader: true, protocol: "range".into() },
+            M::Joined { member_id: "c1-1".into(), generation: 3, leader: false, protocol: "range".into() },
+            M::Assigned { generation: 3, partitions: vec![tp.clone()], added: vec![tp.clone()] },
+            M::Revoked { partitions: vec![tp.clone()] },
+            M::Lost { partitions: vec![tp.clone()] },
+            M::Positioned { tp: tp.clone(), offset: 80, reset: false },
+            M::Positioned { tp: tp.clone(), offset: 80, reset: true },
+            M::NoOffset { tp: tp.clone() },
+            M::Committing { offsets: vec![(tp.clone(), 85)], generation: 3 },
+            M::Committed { error: None },
+            M::Committed { error: Some(GroupError::IllegalGeneration) },
+            M::HeartbeatError { error: GroupError::RebalanceInProgress },
+            M::PollTimeout { left: true },
+            M::PollTimeout { left: false },
+            M::CoordinatorUnknown,
+            M::Fatal { error: GroupError::FencedInstanceId },
+            M::Closed,
+            M::Slowed { slow: true },
+            M::Slowed { slow: false },
+        ];
+        let mut events: Vec<Event> = notes.into_iter().map(|note| Event::ConsumerMember { member: "c1".into(), group: "g".into(), note }).collect();
+        events.push(Event::RecordsConsumed { member: "c1".into(), group: "g".into(), tp: tp.clone(), broker: BrokerId(3), first: Offset(80), last: Offset(84), duplicates: 5 });
+        events.push(Event::RecordsConsumed { member: "c1".into(), group: "g".into(), tp, broker: BrokerId(3), first: Offset(85), last: Offset(85), duplicates: 0 });
+        for e in &events {
+            let en = narrate(Lang::En, e, false).expect("narrated");
+            let ko = narrate(Lang::Ko, e, false).expect("narrated");
+            for text in [&en.text, &ko.text] {
+                assert!(text.contains("c1") && !text.contains('{'), "{e:?}: {text}");
+            }
+            assert_ne!(en.text, ko.text, "{e:?}");
+        }
+        let dup = narrate(Lang::Ko, &events[events.len() - 2], false).unwrap();
+        assert!(dup.text.contains("5개") && dup.rule == "OC10" && !dup.why.is_empty(), "{}", dup.text);
     }
 
     #[test]
