@@ -274,6 +274,7 @@ pub enum Command {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         partitions: Option<Vec<u32>>,
     },
+    #[cfg(feature = "groups")]
     /// A consumer of a classic group starts (`KafkaConsumer`, `group.protocol=classic`, Kafka
     /// 4's default): it finds the coordinator, joins, polls its partitions and commits as
     /// `commit` says (PROTOCOL-GROUPS.md CL10–CL16, OC1–OC9). Unset settings take Kafka's
@@ -289,22 +290,26 @@ pub enum Command {
         #[serde(flatten)]
         settings: ConsumerSettings,
     },
+    #[cfg(feature = "groups")]
     /// `close()`: commit (auto-commit), LeaveGroup (dynamic members), stop.
     CloseConsumer {
         /// The consumer.
         member: String,
     },
+    #[cfg(feature = "groups")]
     /// The consumer's process dies: no LeaveGroup, no commit (GS3).
     CrashConsumer {
         /// The consumer.
         member: String,
     },
+    #[cfg(feature = "groups")]
     /// A closed or crashed consumer starts again with its settings, as a new process (a static
     /// member keeps its `group.instance.id`).
     RestartConsumer {
         /// The consumer.
         member: String,
     },
+    #[cfg(feature = "groups")]
     /// The consumer's processing slows past `max.poll.interval.ms` (GS6), or recovers.
     SlowConsumer {
         /// The consumer.

@@ -198,9 +198,11 @@ pub enum Event {
     ReplicaDeleted { broker: BrokerId, tp: TopicPartition },
     /// A new broker joins the running cluster (it registers like a restarted one, E1).
     BrokerAdded { broker: BrokerId },
+    #[cfg(feature = "groups")]
     /// A consumer of a classic group did something: started, joined, was assigned, revoked,
     /// lost, committed, timed out… (CL10–CL16, OC6–OC9: [`crate::group::member`]).
     ConsumerMember { member: String, group: String, note: crate::group::member::Note },
+    #[cfg(feature = "groups")]
     /// A consumer's poll returned `first..=last` of `tp` from `broker` (Q1: below the HW);
     /// `duplicates` of them had already been delivered to its group (OC9, OC10).
     RecordsConsumed { member: String, group: String, tp: TopicPartition, broker: BrokerId, first: Offset, last: Offset, duplicates: u32 },
@@ -417,7 +419,9 @@ impl fmt::Display for Event {
             Event::ReplicaCreated { broker, tp } => write!(f, "RA4 broker {broker} creates an empty replica of {tp}"),
             Event::ReplicaDeleted { broker, tp } => write!(f, "RA6 broker {broker} deletes its replica of {tp}"),
             Event::BrokerAdded { broker } => write!(f, "broker {broker} joins the cluster"),
+            #[cfg(feature = "groups")]
             Event::ConsumerMember { member, group, note } => write!(f, "{member} ({group}): {note}"),
+            #[cfg(feature = "groups")]
             Event::RecordsConsumed { member, tp, broker, first, last, duplicates, .. } => {
                 write!(f, "Q1 {member} polls {tp} {first}..={last} from broker {broker}")?;
                 if *duplicates > 0 {
@@ -498,7 +502,9 @@ impl Event {
             Event::PreferredElectionResult { .. } => "PreferredElectionResult",
             Event::SegmentsDeleted { .. } => "SegmentsDeleted",
             Event::LogStartRaised { .. } => "LogStartRaised",
+            #[cfg(feature = "groups")]
             Event::ConsumerMember { .. } => "ConsumerMember",
+            #[cfg(feature = "groups")]
             Event::RecordsConsumed { .. } => "RecordsConsumed",
         }
     }
@@ -544,8 +550,9 @@ impl Event {
             | Event::PreferredElectionResult { tp, .. }
             | Event::SegmentsDeleted { tp, .. }
             | Event::LogStartRaised { tp, .. }
-            | Event::RecordsConsumed { tp, .. }
             | Event::ConsumerRead { tp, .. } => Some(tp),
+            #[cfg(feature = "groups")]
+            Event::RecordsConsumed { tp, .. } => Some(tp),
             Event::InvariantViolated { tp, .. } => tp.as_ref(),
             _ => None,
         }

@@ -265,10 +265,12 @@ pub enum Message {
     OffsetFetch { client: String, group: String, attempt: u32, partitions: Vec<TopicPartition> },
     /// Its answer: -1 where nothing is committed.
     OffsetFetchResponse { client: String, group: String, attempt: u32, offsets: Result<Vec<(TopicPartition, i64)>, GroupError> },
+    #[cfg(feature = "groups")]
     /// A group member → its coordinator: JoinGroup, SyncGroup, Heartbeat, LeaveGroup, and its
     /// OffsetCommit / OffsetFetch (CL2–CL9, OC2, OC5). `client` names the member and its line
     /// (`c1`, `c1/hb`, `c1/ac`: [`crate::group::member::Channel`]).
     GroupRequest { client: String, group: String, request: crate::group::coordinator::Request },
+    #[cfg(feature = "groups")]
     /// The coordinator's answer to a member (a parked JoinGroup or SyncGroup is answered when
     /// the rebalance step completes, CL5, CL6).
     GroupResponse { client: String, group: String, response: crate::group::coordinator::Response },
@@ -297,20 +299,27 @@ impl Message {
             Message::OffsetCommitResponse { .. } => "OffsetCommitResponse",
             Message::OffsetFetch { .. } => "OffsetFetch",
             Message::OffsetFetchResponse { .. } => "OffsetFetchResponse",
+            #[cfg(feature = "groups")]
             Message::GroupRequest { request, .. } => request.kind(),
+            #[cfg(feature = "groups")]
             Message::GroupResponse { response, .. } => response.kind(),
         }
     }
 
     /// True for the background chatter the page may hide (heartbeats).
     pub fn is_heartbeat(&self) -> bool {
-        use crate::group::{classic, coordinator};
-        matches!(
-            self,
-            Message::Heartbeat { .. }
-                | Message::GroupRequest { request: coordinator::Request::Heartbeat { .. }, .. }
-                | Message::GroupResponse { response: coordinator::Response::Classic(classic::Response::Heartbeat(None)), .. }
-        )
+        #[cfg(feature = "groups")]
+        {
+            use crate::group::{classic, coordinator};
+            if matches!(
+                self,
+                Message::GroupRequest { request: coordinator::Request::Heartbeat { .. }, .. }
+                    | Message::GroupResponse { response: coordinator::Response::Classic(classic::Response::Heartbeat(None)), .. }
+            ) {
+                return true;
+            }
+        }
+        matches!(self, Message::Heartbeat { .. })
     }
 }
 
@@ -394,7 +403,9 @@ impl fmt::Display for Message {
             }
             Message::OffsetFetchResponse { group, offsets: Ok(o), .. } => write!(f, "OffsetFetchResponse({group} {})", offsets_str(o)),
             Message::OffsetFetchResponse { group, offsets: Err(e), .. } => write!(f, "OffsetFetchResponse({group} {})", e.name()),
+            #[cfg(feature = "groups")]
             Message::GroupRequest { group, request, .. } => write!(f, "{}({group} {})", request.kind(), request.describe()),
+            #[cfg(feature = "groups")]
             Message::GroupResponse { group, response, .. } => write!(f, "{}({group} {})", response.kind(), response.describe()),
         }
     }

@@ -44,6 +44,7 @@ pub enum Timer {
     GroupClientRetry { client: String, attempt: u32 },
     /// A group client's request got no answer within `request.timeout.ms`.
     GroupClientTimeout { client: String, attempt: u32 },
+    #[cfg(feature = "groups")]
     /// A consumer's timer: its poll loop, its heartbeat thread, a back-off, a request timeout.
     Member { member: String, timer: crate::group::member::MemberTimer },
 }

@@ -39,6 +39,7 @@ pub enum CommandError {
 
 /// A group id and a client name: non-empty, as Kafka requires of both (INVALID_GROUP_ID).
 /// What [`Cluster::consumer_command`] does to a consumer.
+#[cfg(feature = "groups")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum ConsumerCommand {
     /// `close()`.
@@ -193,6 +194,7 @@ impl Cluster {
                     self.check_tp(&o.topic, o.partition)?;
                 }
             }
+            #[cfg(feature = "groups")]
             C::StartConsumer { group, member, topics, settings } => {
                 check_group(group, member)?;
                 if member.contains(['/', ':']) {
@@ -228,6 +230,7 @@ impl Cluster {
                     }
                 }
             }
+            #[cfg(feature = "groups")]
             C::CloseConsumer { member } | C::CrashConsumer { member } | C::SlowConsumer { member, .. } | C::RestartConsumer { member } => {
                 check_group("-", member)?;
                 let running = self.consumer_running(member).ok_or_else(|| CommandError::Invalid(format!("there is no consumer {member}")))?;
@@ -443,13 +446,18 @@ impl Cluster {
                 let offsets = offsets.iter().map(|o| (TopicPartition::new(o.topic.clone(), o.partition), o.offset)).collect();
                 self.group_client_start(client, group, Operation::Commit(offsets), events);
             }
+            #[cfg(feature = "groups")]
             C::StartConsumer { group, member, topics, settings } => {
                 let cfg = settings.config(topics, self.config.groups.retry_backoff_ms, self.config.request_timeout_ms);
                 self.consumer_start(member, group, cfg, events);
             }
+            #[cfg(feature = "groups")]
             C::CloseConsumer { member } => self.consumer_command(member, ConsumerCommand::Close, events),
+            #[cfg(feature = "groups")]
             C::CrashConsumer { member } => self.consumer_command(member, ConsumerCommand::Crash, events),
+            #[cfg(feature = "groups")]
             C::RestartConsumer { member } => self.consumer_command(member, ConsumerCommand::Restart, events),
+            #[cfg(feature = "groups")]
             C::SlowConsumer { member, slow } => self.consumer_command(member, ConsumerCommand::Slow(*slow), events),
             C::FetchOffsets { group, client, topic, partitions } => {
                 let count = self.config.topics.iter().find(|t| &t.name == topic).map_or(0, |t| t.partitions);

@@ -57,7 +57,7 @@ impl Cluster {
         if Self::is_controller_message(&message) {
             return self.controller_receive(b, from, message, events);
         }
-        if matches!(message, Message::FindCoordinator { .. } | Message::OffsetCommit { .. } | Message::OffsetFetch { .. } | Message::GroupRequest { .. }) {
+        if matches!(message, Message::FindCoordinator { .. } | Message::OffsetCommit { .. } | Message::OffsetFetch { .. }) || is_group_request(&message) {
             return self.broker_group_receive(b, message, events);
         }
         let mut out = Outbox::default();
@@ -199,5 +199,16 @@ fn not_leader_fetch(correlation_id: u64, tp: TopicPartition, fetch_offset: Offse
         high_watermark: Offset(0),
         log_end_offset: Offset(0),
         log_start_offset: Offset(0),
+    }
+}
+
+/// A consumer's request to its coordinator (only with the `groups` feature).
+fn is_group_request(m: &Message) -> bool {
+    #[cfg(feature = "groups")]
+    return matches!(m, Message::GroupRequest { .. });
+    #[cfg(not(feature = "groups"))]
+    {
+        let _ = m;
+        false
     }
 }

@@ -38,16 +38,5 @@ impl Cluster {
         false
     }
     pub(super) fn coordinator_crashed(&mut self, _b: BrokerId) {}
-    pub(super) fn consumer_start(&mut self, _name: &str, _group: &str, _cfg: crate::group::member::MemberConfig, _events: &mut Vec<Event>) {}
-    pub(super) fn consumer_command(&mut self, _name: &str, _what: super::commands::ConsumerCommand, _events: &mut Vec<Event>) {}
-    pub(super) fn consumer_running(&self, _name: &str) -> Option<bool> {
-        None
-    }
-    pub(super) fn is_offsets_client(&self, _name: &str) -> bool {
-        false
-    }
-    pub(super) fn fire_member(&mut self, _name: &str, _timer: &crate::group::member::MemberTimer, _events: &mut Vec<Event>) -> bool {
-        false
-    }
     pub(super) fn reconcile_coordinators(&mut self, _events: &mut Vec<Event>) {}
 }

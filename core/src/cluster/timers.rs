@@ -127,6 +127,7 @@ impl Cluster {
             Timer::Coordinator { broker, incarnation, timer } => return self.fire_coordinator(broker, incarnation, timer, events),
             Timer::GroupClientRetry { client, attempt } => return self.fire_group_client(&client, attempt, false, events),
             Timer::GroupClientTimeout { client, attempt } => return self.fire_group_client(&client, attempt, true, events),
+            #[cfg(feature = "groups")]
             Timer::Member { member, timer } => return self.fire_member(&member, &timer, events),
         }
         self.drain(out, events);

@@ -6,7 +6,9 @@ use super::{
     ControllerSpec, Expectations, InitialState, PartitionExpectation, PartitionSpec, ReplicaExpectation, ReplicaSpec,
     Scenario,
 };
-use crate::command::{Command, ConsumerSettings, OffsetSpec, Step};
+#[cfg(feature = "groups")]
+use crate::command::ConsumerSettings;
+use crate::command::{Command, OffsetSpec, Step};
 use crate::group::member::{CommitMode, OffsetReset};
 use crate::config::{AutoConfig, ClusterConfig, GroupsConfig, NetworkConfig, TopicConfig, TopicLogConfig, TruncationMode};
 use crate::controller::ElectionType;
@@ -250,6 +252,7 @@ impl ToJson for ClusterConfig {
     }
 }
 
+#[cfg(feature = "groups")]
 impl ConsumerSettings {
     /// Its set fields, flat in the step (as `serde(flatten)` writes them).
     fn put_into(&self, o: Object) -> Object {
@@ -511,10 +514,15 @@ impl ToJson for Step {
             Command::FetchOffsets { group, client, topic, partitions } => {
                 o("fetch_offsets").put("group", group).put("client", client).put("topic", topic).put_some("partitions", partitions)
             }
+            #[cfg(feature = "groups")]
             Command::StartConsumer { group, member, topics, settings } => settings.put_into(o("start_consumer").put("group", group).put("member", member).put("topics", topics)),
+            #[cfg(feature = "groups")]
             Command::CloseConsumer { member } => o("close_consumer").put("member", member),
+            #[cfg(feature = "groups")]
             Command::CrashConsumer { member } => o("crash_consumer").put("member", member),
+            #[cfg(feature = "groups")]
             Command::RestartConsumer { member } => o("restart_consumer").put("member", member),
+            #[cfg(feature = "groups")]
             Command::SlowConsumer { member, slow } => o("slow_consumer").put("member", member).put("slow", slow),
         }
         .done()

@@ -607,9 +607,11 @@ pub fn narrate(lang: Lang, e: &Event, messages: bool) -> Option<Narration> {
                 n(say(NConsumed, &[member, tp, first, last, broker]), "Q1", Some(WQ1), "normal")
             }
         }
-        // The page's build has no consumers yet (kplay-web's `groups` feature).
+        // The page's build has no consumers yet (kplay-web's `groups` feature); a workspace
+        // build may still turn the core's on.
         #[cfg(not(feature = "groups"))]
-        Event::ConsumerMember { .. } | Event::RecordsConsumed { .. } => return None,
+        #[allow(unreachable_patterns)]
+        _ => return None,
         Event::InvariantViolated { invariant, tp, explained, detail } => n(
             match tp {
                 Some(tp) => say(NViolatedOn, &[invariant, detail, tp]),
