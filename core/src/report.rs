@@ -122,6 +122,14 @@ pub struct Report {
     pub reads: Vec<ReadReport>,
     /// Every invariant violation.
     pub violations: Vec<Violation>,
+    /// Every consumer of a classic group, by name.
+    #[cfg(feature = "groups")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub consumers: Vec<ConsumerReport>,
+    /// Every group a coordinator serves, with what its consumers were delivered.
+    #[cfg(feature = "groups")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<GroupReport>,
     /// Number of events.
     pub events: u64,
     /// The trace hash, 16 hex digits.
@@ -200,10 +208,56 @@ impl Report {
                 .map(|r| ReadReport { broker: r.broker, kind: r.kind, offset: r.offset.0, result: r.result.to_string() })
                 .collect(),
             violations: c.checker.violations.clone(),
+            #[cfg(feature = "groups")]
+            consumers: c.consumer_reports(),
+            #[cfg(feature = "groups")]
+            groups: c.group_reports(),
             events: c.event_count(),
             trace_hash: format!("{:016x}", c.trace_hash()),
         }
     }
+}
+
+/// A consumer as its client sees itself (PROTOCOL-GROUPS.md §1.3).
+#[cfg(feature = "groups")]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ConsumerReport {
+    /// Its name (`client.id`).
+    pub name: String,
+    /// Its group.
+    pub group: String,
+    /// `UNJOINED`, `PREPARING_REBALANCE`, `COMPLETING_REBALANCE`, `STABLE`, `STOPPED` or `FATAL`.
+    pub state: String,
+    /// Its member id ("" before a join).
+    pub member_id: String,
+    /// Its generation (-1: none).
+    pub generation: i32,
+    /// What it owns, `t-0` style.
+    pub owned: Vec<String>,
+    /// Its positions (the next offset it processes), by partition.
+    pub positions: std::collections::BTreeMap<String, i64>,
+}
+
+/// A group as its coordinator keeps it, and what its consumers were delivered.
+#[cfg(feature = "groups")]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct GroupReport {
+    /// The group id.
+    pub group: String,
+    /// The broker whose active coordinator serves it (none while it loads or moves).
+    pub coordinator: Option<BrokerId>,
+    /// CL1 state (`Empty`, `PreparingRebalance`, `CompletingRebalance`, `Stable`, `Dead`).
+    pub state: String,
+    /// The generation.
+    pub generation: i32,
+    /// The members' ids with their assignment, `t-0` style.
+    pub members: std::collections::BTreeMap<String, Vec<String>>,
+    /// Committed offsets (OC1: the next offset to read), by partition.
+    pub committed: std::collections::BTreeMap<String, i64>,
+    /// Records delivered to its consumers, counting repeats.
+    pub delivered: u64,
+    /// Deliveries of an offset the group had been delivered before (OC9, OC10).
+    pub duplicates: u64,
 }
 
 /// `[(0,1,A),(1,2,C)]`.

@@ -154,6 +154,63 @@ pub struct Expectations {
     /// `[]` means none.
     #[cfg_attr(feature = "schema", schemars(default))]
     pub violations: Option<Vec<String>>,
+    /// Consumers by name (PROTOCOL-GROUPS.md §1.3).
+    #[cfg(feature = "groups")]
+    #[cfg_attr(feature = "schema", schemars(default))]
+    pub consumers: Option<BTreeMap<String, ConsumerExpectation>>,
+    /// Groups by id, as their coordinator keeps them (§1.2, §1.6), with their deliveries.
+    #[cfg(feature = "groups")]
+    #[cfg_attr(feature = "schema", schemars(default))]
+    pub groups: Option<BTreeMap<String, GroupExpectation>>,
+}
+
+/// Expected state of one consumer; each field left out is not compared.
+#[cfg(feature = "groups")]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(deny_unknown_fields))]
+pub struct ConsumerExpectation {
+    /// `UNJOINED`, `PREPARING_REBALANCE`, `COMPLETING_REBALANCE`, `STABLE`, `STOPPED` or `FATAL`.
+    #[cfg_attr(feature = "schema", schemars(default))]
+    pub state: Option<String>,
+    /// Its member id.
+    #[cfg_attr(feature = "schema", schemars(default))]
+    pub member_id: Option<String>,
+    /// Its generation.
+    #[cfg_attr(feature = "schema", schemars(default))]
+    pub generation: Option<i32>,
+    /// What it owns, `t-0` style, in order.
+    #[cfg_attr(feature = "schema", schemars(default))]
+    pub owned: Option<Vec<String>>,
+    /// Its positions by partition (`{"t-0": 5}`).
+    #[cfg_attr(feature = "schema", schemars(default))]
+    pub positions: Option<BTreeMap<String, i64>>,
+}
+
+/// Expected state of one group; each field left out is not compared.
+#[cfg(feature = "groups")]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(deny_unknown_fields))]
+pub struct GroupExpectation {
+    /// CL1 state.
+    #[cfg_attr(feature = "schema", schemars(default))]
+    pub state: Option<String>,
+    /// The generation.
+    #[cfg_attr(feature = "schema", schemars(default))]
+    pub generation: Option<i32>,
+    /// Member id → assignment (`t-0` style).
+    #[cfg_attr(feature = "schema", schemars(default))]
+    pub members: Option<BTreeMap<String, Vec<String>>>,
+    /// Committed offsets by partition.
+    #[cfg_attr(feature = "schema", schemars(default))]
+    pub committed: Option<BTreeMap<String, i64>>,
+    /// Records delivered, counting repeats.
+    #[cfg_attr(feature = "schema", schemars(default))]
+    pub delivered: Option<u64>,
+    /// Repeated deliveries (duplicates).
+    #[cfg_attr(feature = "schema", schemars(default))]
+    pub duplicates: Option<u64>,
 }
 
 /// Expected state of one partition.
@@ -483,6 +540,58 @@ fn settle_initial_followers(c: &mut Cluster) {
     }
 }
 
+/// The consumers' and groups' part of [`check_expectations`].
+#[cfg(feature = "groups")]
+fn check_groups(report: &Report, expect: &Expectations, cmp: &mut impl FnMut(String, String, String)) {
+    for (name, ce) in expect.consumers.iter().flatten() {
+        let path = format!("consumers.{name}");
+        let Some(c) = report.consumers.iter().find(|c| &c.name == name) else {
+            cmp(path, "a consumer".into(), "none".into());
+            continue;
+        };
+        if let Some(s) = &ce.state {
+            cmp(format!("{path}.state"), s.clone(), c.state.clone());
+        }
+        if let Some(m) = &ce.member_id {
+            cmp(format!("{path}.member_id"), m.clone(), c.member_id.clone());
+        }
+        if let Some(g) = ce.generation {
+            cmp(format!("{path}.generation"), g.to_string(), c.generation.to_string());
+        }
+        if let Some(o) = &ce.owned {
+            cmp(format!("{path}.owned"), format!("{o:?}"), format!("{:?}", c.owned));
+        }
+        if let Some(p) = &ce.positions {
+            cmp(format!("{path}.positions"), format!("{p:?}"), format!("{:?}", c.positions));
+        }
+    }
+    for (id, ge) in expect.groups.iter().flatten() {
+        let path = format!("groups.{id}");
+        let Some(g) = report.groups.iter().find(|g| &g.group == id) else {
+            cmp(path, "a group".into(), "none".into());
+            continue;
+        };
+        if let Some(s) = &ge.state {
+            cmp(format!("{path}.state"), s.clone(), g.state.clone());
+        }
+        if let Some(n) = ge.generation {
+            cmp(format!("{path}.generation"), n.to_string(), g.generation.to_string());
+        }
+        if let Some(m) = &ge.members {
+            cmp(format!("{path}.members"), format!("{m:?}"), format!("{:?}", g.members));
+        }
+        if let Some(c) = &ge.committed {
+            cmp(format!("{path}.committed"), format!("{c:?}"), format!("{:?}", g.committed));
+        }
+        if let Some(n) = ge.delivered {
+            cmp(format!("{path}.delivered"), n.to_string(), g.delivered.to_string());
+        }
+        if let Some(n) = ge.duplicates {
+            cmp(format!("{path}.duplicates"), n.to_string(), g.duplicates.to_string());
+        }
+    }
+}
+
 /// Compares a report with the expectations; returns one line per mismatch, with its path.
 pub fn check_expectations(report: &Report, expect: &Expectations) -> Vec<String> {
     let mut bad = Vec::new();
@@ -564,6 +673,8 @@ pub fn check_expectations(report: &Report, expect: &Expectations) -> Vec<String>
         let got: Vec<String> = report.reads.iter().map(|r| r.result.clone()).collect();
         cmp("reads".into(), format!("{want:?}"), format!("{got:?}"));
     }
+    #[cfg(feature = "groups")]
+    check_groups(report, expect, &mut cmp);
     if let Some(want) = &expect.violations {
         let mut want = want.clone();
         want.sort();

@@ -196,6 +196,64 @@ impl Cluster {
         self.groups.clients.contains_key(name)
     }
 
+    /// The report's consumers.
+    pub fn consumer_reports(&self) -> Vec<crate::report::ConsumerReport> {
+        self.groups
+            .members
+            .values()
+            .map(|m| crate::report::ConsumerReport {
+                name: m.name.clone(),
+                group: m.group.clone(),
+                state: m.state.name().to_string(),
+                member_id: m.member_id.clone(),
+                generation: m.generation,
+                owned: m.owned.iter().map(ToString::to_string).collect(),
+                positions: m.positions.iter().map(|(tp, o)| (tp.to_string(), *o)).collect(),
+            })
+            .collect()
+    }
+
+    /// The report's groups: each as the active context of its offsets partition's current
+    /// leader keeps it (CP1–CP4), with what its consumers were delivered.
+    pub fn group_reports(&self) -> Vec<crate::report::GroupReport> {
+        let n = self.config.groups.offsets_topic_num_partitions;
+        let mut ids: std::collections::BTreeSet<String> = self.groups.members.values().map(|m| m.group.clone()).collect();
+        for c in self.groups.coordinators.values() {
+            for ctx in c.contexts.values().filter(|x| x.state == ContextState::Active) {
+                ids.extend(ctx.groups.keys().cloned());
+                ids.extend(ctx.offsets.keys().cloned());
+            }
+        }
+        ids.into_iter()
+            .map(|group| {
+                let p = partition_for(&group, n);
+                let leader = self.controller.partitions.get(&offsets_tp(p)).and_then(|st| st.leader).filter(|l| self.brokers[l].is_running());
+                let ctx = leader.and_then(|l| self.groups.coordinators.get(&l)).and_then(|c| c.contexts.get(&p)).filter(|x| x.state == ContextState::Active);
+                let g = ctx.and_then(|x| x.groups.get(&group));
+                let mut delivered = 0;
+                let mut duplicates = 0;
+                for ((gid, _), counts) in self.groups.delivered.iter() {
+                    if *gid == group {
+                        for c in counts.values() {
+                            delivered += u64::from(*c);
+                            duplicates += u64::from(c.saturating_sub(1));
+                        }
+                    }
+                }
+                crate::report::GroupReport {
+                    coordinator: ctx.and(leader),
+                    state: g.map_or_else(|| if ctx.is_some() { "Empty".to_string() } else { "unknown".to_string() }, |g| g.state.name().to_string()),
+                    generation: g.map_or(0, |g| g.generation),
+                    members: g.map(|g| g.members.values().map(|m| (m.id.clone(), m.assignment.iter().map(ToString::to_string).collect())).collect()).unwrap_or_default(),
+                    committed: ctx.and_then(|x| x.offsets.get(&group)).map(|o| o.iter().map(|(tp, off)| (tp.to_string(), *off)).collect()).unwrap_or_default(),
+                    delivered,
+                    duplicates,
+                    group,
+                }
+            })
+            .collect()
+    }
+
     fn client_config(&self) -> ClientConfig {
         ClientConfig { retry_backoff_ms: self.config.groups.retry_backoff_ms, request_timeout_ms: self.config.request_timeout_ms, brokers: self.config.brokers }
     }

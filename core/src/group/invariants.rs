@@ -14,7 +14,7 @@
 //! * **G-I3 durability** (★, clean): an ACTIVE context on the current leader holds, for each
 //!   acknowledged commit, that offset or one requested after it was.
 
-use super::coordinator::{ContextState, OffsetsRecord};
+use super::coordinator::{ContextState, OffsetsRecord, Request, Response};
 use super::partition_for;
 use crate::cluster::{offsets_tp, Cluster};
 use crate::event::Event;
@@ -37,6 +37,10 @@ type Commits = (Vec<(u64, i64)>, Option<u64>);
 pub struct GroupChecker {
     /// OffsetCommit requests on the wire, by (client, attempt): (group, offsets, sequence).
     requested: LiteMap<(String, u32), Requested>,
+    /// A consumer's requests on the wire, per line (`c1`, `c1/ac`), oldest first: its commits
+    /// with their offsets, anything else as `None`. A line waits for each answer before the
+    /// next request (or gives it up after `request.timeout.ms`), so answers come in order.
+    member_requests: LiteMap<String, std::collections::VecDeque<Option<Requested>>>,
     /// Per (group, partition): every requested offset with its sequence, and the sequence of
     /// the newest acknowledged request.
     commits: LiteMap<(String, TopicPartition), Commits>,
@@ -68,16 +72,37 @@ impl GroupChecker {
                             placement(c, *b, p, group, "OffsetCommit", out);
                             if let Some((_, offsets, seq)) = request {
                                 committed_below_hw(c, *b, p, group, &offsets, out);
-                                for (tp, _) in &offsets {
-                                    let entry = self.commits.entry((group.clone(), tp.clone())).or_default();
-                                    entry.1 = Some(entry.1.map_or(seq, |s| s.max(seq)));
-                                    let acked = entry.1.expect("set");
-                                    entry.0.retain(|(s, _)| *s >= acked);
-                                }
+                                self.acknowledge(group, &offsets, seq);
                             }
                         }
                         Some(super::GroupError::CoordinatorLoadInProgress) => loading(c, *b, p, group, out),
                         Some(_) => {}
+                    }
+                }
+                (Node::Client, Node::Broker(_), Message::GroupRequest { client, group, request }) => {
+                    let commit = match request {
+                        Request::Commit { offsets, .. } => {
+                            self.next_seq += 1;
+                            for (tp, o) in offsets {
+                                self.commits.entry((group.clone(), tp.clone())).or_default().0.push((self.next_seq, *o));
+                            }
+                            Some((group.clone(), offsets.clone(), self.next_seq))
+                        }
+                        _ => None,
+                    };
+                    self.member_requests.entry(client.clone()).or_default().push_back(commit);
+                }
+                (Node::Broker(b), Node::Client, Message::GroupResponse { client, group, response }) => {
+                    let p = partition_for(group, n);
+                    let request = self.member_requests.get_mut(client).and_then(std::collections::VecDeque::pop_front).flatten();
+                    match (response, request) {
+                        (Response::Commit(Ok(())), Some((_, offsets, seq))) => {
+                            placement(c, *b, p, group, "OffsetCommit", out);
+                            committed_below_hw(c, *b, p, group, &offsets, out);
+                            self.acknowledge(group, &offsets, seq);
+                        }
+                        (Response::Refused(super::GroupError::CoordinatorLoadInProgress), _) => loading(c, *b, p, group, out),
+                        _ => {}
                     }
                 }
                 (Node::Broker(b), Node::Client, Message::OffsetFetchResponse { group, offsets, .. }) => {
@@ -92,6 +117,16 @@ impl GroupChecker {
             }
         }
         self.durability(c, n, out);
+    }
+
+    /// The commit `seq` of `offsets` was acknowledged: older requests no longer count.
+    fn acknowledge(&mut self, group: &str, offsets: &[(TopicPartition, i64)], seq: u64) {
+        for (tp, _) in offsets {
+            let entry = self.commits.entry((group.to_string(), tp.clone())).or_default();
+            entry.1 = Some(entry.1.map_or(seq, |s| s.max(seq)));
+            let acked = entry.1.expect("set");
+            entry.0.retain(|(s, _)| *s >= acked);
+        }
     }
 
     /// G-I3 on every ACTIVE context of a current leader.

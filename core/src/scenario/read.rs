@@ -115,6 +115,8 @@ integers!(
     MessageId: unsigned as MessageId => "a message id (an integer ≥ 0)",
     Offset: signed as Offset => "an offset (an integer)",
 );
+#[cfg(feature = "groups")]
+integers!(i32: signed => "an integer from -2147483648 to 2147483647");
 
 impl FromJson for bool {
     fn read(v: &Value, path: Path<'_>) -> Read<Self> {
@@ -147,6 +149,42 @@ impl<T: FromJson> FromJson for BTreeMap<BrokerId, T> {
             out.insert(BrokerId(key), T::read(item, Path::Field(&path, k))?);
         }
         Ok(out)
+    }
+}
+
+/// A map keyed by name (a consumer, a group, a partition `t-0`).
+#[cfg(feature = "groups")]
+impl<T: FromJson> FromJson for BTreeMap<String, T> {
+    fn read(v: &Value, path: Path<'_>) -> Read<Self> {
+        let Some(map) = v.as_object() else { return expected(path, "an object", v) };
+        let mut out = BTreeMap::new();
+        for (k, item) in map {
+            out.insert(k.clone(), T::read(item, Path::Field(&path, k))?);
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(feature = "groups")]
+impl FromJson for crate::scenario::ConsumerExpectation {
+    fn read(v: &Value, path: Path<'_>) -> Read<Self> {
+        let f = Fields::open(v, path, &["state", "member_id", "generation", "owned", "positions"])?;
+        Ok(crate::scenario::ConsumerExpectation { state: f.opt("state")?, member_id: f.opt("member_id")?, generation: f.opt("generation")?, owned: f.opt("owned")?, positions: f.opt("positions")? })
+    }
+}
+
+#[cfg(feature = "groups")]
+impl FromJson for crate::scenario::GroupExpectation {
+    fn read(v: &Value, path: Path<'_>) -> Read<Self> {
+        let f = Fields::open(v, path, &["state", "generation", "members", "committed", "delivered", "duplicates"])?;
+        Ok(crate::scenario::GroupExpectation {
+            state: f.opt("state")?,
+            generation: f.opt("generation")?,
+            members: f.opt("members")?,
+            committed: f.opt("committed")?,
+            delivered: f.opt("delivered")?,
+            duplicates: f.opt("duplicates")?,
+        })
     }
 }
 
@@ -557,13 +595,21 @@ impl FromJson for EpochEntry {
 
 impl FromJson for Expectations {
     fn read(v: &Value, path: Path<'_>) -> Read<Self> {
-        let f = Fields::open(v, path, &["controller", "partitions", "produced", "reads", "violations"])?;
+        #[cfg(feature = "groups")]
+        let fields = &["controller", "partitions", "produced", "reads", "violations", "consumers", "groups"];
+        #[cfg(not(feature = "groups"))]
+        let fields = &["controller", "partitions", "produced", "reads", "violations"];
+        let f = Fields::open(v, path, fields)?;
         Ok(Expectations {
             controller: f.opt("controller")?,
             partitions: f.or("partitions", Vec::new())?,
             produced: f.opt("produced")?,
             reads: f.opt("reads")?,
             violations: f.opt("violations")?,
+            #[cfg(feature = "groups")]
+            consumers: f.opt("consumers")?,
+            #[cfg(feature = "groups")]
+            groups: f.opt("groups")?,
         })
     }
 }

@@ -407,6 +407,59 @@ impl ToJson for Expectations {
             .put_some("produced", &self.produced)
             .put_some("reads", &self.reads)
             .put_some("violations", &self.violations)
+            .groups(self)
+            .done()
+    }
+}
+
+impl Object {
+    #[cfg(feature = "groups")]
+    fn groups(self, e: &Expectations) -> Object {
+        self.put_some("consumers", &e.consumers).put_some("groups", &e.groups)
+    }
+    #[cfg(not(feature = "groups"))]
+    fn groups(self, _: &Expectations) -> Object {
+        self
+    }
+}
+
+#[cfg(feature = "groups")]
+impl<T: ToJson> ToJson for BTreeMap<String, T> {
+    fn write(&self) -> Value {
+        Value::Object(self.iter().map(|(k, v)| (k.clone(), v.write())).collect())
+    }
+}
+
+#[cfg(feature = "groups")]
+impl ToJson for i32 {
+    fn write(&self) -> Value {
+        Value::from(*self)
+    }
+}
+
+#[cfg(feature = "groups")]
+impl ToJson for crate::scenario::ConsumerExpectation {
+    fn write(&self) -> Value {
+        Object::new()
+            .put_some("state", &self.state)
+            .put_some("member_id", &self.member_id)
+            .put_some("generation", &self.generation)
+            .put_some("owned", &self.owned)
+            .put_some("positions", &self.positions)
+            .done()
+    }
+}
+
+#[cfg(feature = "groups")]
+impl ToJson for crate::scenario::GroupExpectation {
+    fn write(&self) -> Value {
+        Object::new()
+            .put_some("state", &self.state)
+            .put_some("generation", &self.generation)
+            .put_some("members", &self.members)
+            .put_some("committed", &self.committed)
+            .put_some("delivered", &self.delivered)
+            .put_some("duplicates", &self.duplicates)
             .done()
     }
 }
