@@ -226,7 +226,9 @@ impl Checker {
         #[cfg(feature = "groups")]
         {
             let mut group_findings = Vec::new();
-            self.groups.check(c, events, &mut group_findings);
+            let committed = &self.committed;
+            let true_hw = |tp: &TopicPartition| committed.get(tp).map_or(0, |v| v.len() as i64);
+            self.groups.check(c, events, &true_hw, &mut group_findings);
             for (inv, tp, starred, detail) in group_findings {
                 f.out.push((inv, tp, starred, detail, false));
             }

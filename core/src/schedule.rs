@@ -21,12 +21,18 @@ pub struct ScheduleRng {
     /// Configurations with short segments and retention by time or size, the retention pass
     /// on (PROTOCOL-LOG.md RT1–RT7), and explicit passes among the commands.
     pub retention: bool,
+    /// Also start, close, crash, restart and slow consumers of classic groups `g0`, `g1`
+    /// (PROTOCOL-GROUPS.md CL1–CL16, OC1–OC10), with short timeouts.
+    pub consumers: bool,
+    /// Each group's assignor list (its members must share one, or INCONSISTENT_GROUP_PROTOCOL).
+    #[cfg_attr(not(feature = "groups"), allow(dead_code))]
+    group_assignors: Option<[usize; 2]>,
 }
 
 impl ScheduleRng {
     /// A generator for `seed`.
     pub fn new(seed: u64) -> Self {
-        ScheduleRng { rng: Xoshiro256PlusPlus::seed_from_u64(seed ^ 0x5CED_0003), groups: false, moves: false, retention: false }
+        ScheduleRng { rng: Xoshiro256PlusPlus::seed_from_u64(seed ^ 0x5CED_0003), groups: false, moves: false, retention: false, consumers: false, group_assignors: None }
     }
 
     fn below(&mut self, n: u64) -> u64 {
@@ -120,9 +126,73 @@ impl ScheduleRng {
             }
             64 if self.moves && ids.len() < 6 => Some(Command::AddBroker {}),
             65..=67 if self.retention => Some(Command::RetentionPass { broker: (self.below(2) == 0).then_some(b).filter(|_| broker.is_running()) }),
+            #[cfg(feature = "groups")]
+            68..=75 if self.consumers => self.consumer_command(c),
             _ => None,
         }
     }
+}
+
+#[cfg(feature = "groups")]
+impl ScheduleRng {
+    /// A consumer command valid for `c`: one of `c0`–`c3` starts (in `g0` or `g1`, with a
+    /// random assignor list, commit discipline and reset policy), closes, crashes, restarts or
+    /// slows down.
+    fn consumer_command(&mut self, c: &Cluster) -> Option<Command> {
+        let member = format!("c{}", self.below(4));
+        let topics: Vec<String> = c.config().topics.iter().map(|t| t.name.clone()).collect();
+        let lists = [vec!["range"], vec!["roundrobin"], vec!["range", "cooperative-sticky"], vec!["sticky"], vec!["cooperative-sticky"]];
+        let per_group = match self.group_assignors {
+            Some(x) => x,
+            None => {
+                let x = [self.below(5) as usize, self.below(5) as usize];
+                self.group_assignors = Some(x);
+                x
+            }
+        };
+        // Time for joins and rebalances to play out: consumers need seconds, not steps.
+        let wait = Command::Advance { ms: 500 + self.below(2_500) };
+        match c.groups.members.get(&member).map(crate::group::member::ClassicMember::is_running) {
+            None => {
+                let g = self.below(2) as usize;
+                let assignors = lists[per_group[g]].iter().map(ToString::to_string).collect();
+                let commit = [crate::group::member::CommitMode::Auto, crate::group::member::CommitMode::AfterProcessing, crate::group::member::CommitMode::BeforeProcessing][self.below(3) as usize];
+                let reset = [crate::group::member::OffsetReset::Earliest, crate::group::member::OffsetReset::Latest][self.below(2) as usize];
+                let settings = crate::command::ConsumerSettings {
+                    assignors: Some(assignors),
+                    instance_id: (self.below(4) == 0).then(|| format!("i-{member}")),
+                    session_timeout_ms: Some(6_000 + self.below(4_000)),
+                    heartbeat_interval_ms: Some(500 + self.below(1_000)),
+                    max_poll_interval_ms: Some(8_000 + self.below(8_000)),
+                    commit: Some(commit),
+                    auto_commit_interval_ms: Some(1_000 + self.below(4_000)),
+                    auto_offset_reset: Some(reset),
+                    max_poll_records: Some(1 + self.below(5) as u32),
+                    poll_interval_ms: Some(200 + self.below(1_500)),
+                };
+                let group = format!("g{g}");
+                let topics = if self.below(3) == 0 { topics[..1].to_vec() } else { topics };
+                Some(Command::StartConsumer { group, member, topics, settings })
+            }
+            Some(true) => Some(match self.below(10) {
+                0 => Command::CloseConsumer { member },
+                1 => Command::CrashConsumer { member },
+                2 => Command::SlowConsumer { member, slow: self.below(3) == 0 },
+                _ => wait,
+            }),
+            Some(false) if self.below(2) == 0 => Some(Command::RestartConsumer { member }),
+            Some(false) => Some(wait),
+        }
+    }
+}
+
+/// [`run`] with consumers of classic groups joining, leaving, crashing and stalling among the
+/// faults.
+#[cfg(feature = "groups")]
+pub fn run_consumers(seed: u64, steps: usize) -> Cluster {
+    let mut rng = ScheduleRng::new(seed);
+    rng.consumers = true;
+    run_rng(rng, seed, steps, None, |_| {})
 }
 
 /// Runs one schedule of `steps` steps for `seed` with `config` (or a random one); returns the

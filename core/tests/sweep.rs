@@ -54,6 +54,26 @@ fn groups_never_violate_an_invariant_unexplained() {
     assert!(commits > schedules as usize, "the schedules should exercise the group clients ({commits})");
 }
 
+/// The sweep with consumers of classic groups (PROTOCOL-GROUPS.md §3 G-I1–G-I7, G-I16 among
+/// the checks): consumers join, leave, crash, restart and stall past max.poll.interval.ms while
+/// brokers crash, restart and split.
+#[test]
+fn consumers_never_violate_an_invariant_unexplained() {
+    let schedules: u64 = std::env::var("KPLAY_SWEEP").ok().and_then(|v| v.parse().ok()).unwrap_or(100);
+    let (mut failures, mut joined, mut delivered) = (Vec::new(), 0, 0);
+    for seed in 0..schedules {
+        let c = schedule::run_consumers(seed, STEPS);
+        joined += c.groups.members.values().filter(|m| !m.member_id.is_empty()).count();
+        delivered += c.groups.delivered.values().map(|d| d.len()).sum::<usize>();
+        failures.extend(unexplained(seed, &c));
+        if failures.len() > 20 {
+            break;
+        }
+    }
+    assert!(failures.is_empty(), "{} unexplained violations:\n{}", failures.len(), failures.join("\n"));
+    assert!(joined > schedules as usize && delivered > schedules as usize * 5, "the schedules should exercise consumers: {joined} consumers joined a group, {delivered} offsets delivered");
+}
+
 /// The sweep with partition reassignments (PROTOCOL-KRAFT.md RA1–RA7, K-I17, K-I18 among the
 /// checks): moves started, completed and cancelled, and brokers added, while brokers crash,
 /// restart and split.

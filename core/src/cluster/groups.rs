@@ -44,6 +44,8 @@ pub struct Groups {
     /// How often each offset of a partition was delivered to each group (OC9, OC10: a count
     /// above 1 is a duplicate).
     pub delivered: LiteMap<(String, TopicPartition), std::collections::BTreeMap<i64, u32>>,
+    /// The last correlation id given to a consumer's commit.
+    pub correlation: u64,
     /// Set while the runtimes are being told about replication (no re-entry).
     reconciling: bool,
 }
@@ -115,7 +117,13 @@ impl Cluster {
                     let m = Message::FindCoordinator { client: format!("{name}{}", channel.suffix()), group: group.clone(), attempt: seq };
                     self.send(Node::Client, Node::Broker(to), m, events);
                 }
-                member::Action::Send { to, request } => {
+                member::Action::Send { to, mut request } => {
+                    if let Request::Commit { client, .. } = &mut request {
+                        // A commit's answer may come long after (CP6): its correlation id
+                        // travels in the client name, as a request header's would.
+                        self.groups.correlation += 1;
+                        *client = format!("{client}#{}", self.groups.correlation);
+                    }
                     let client = request_client(&request).to_string();
                     self.send(Node::Client, Node::Broker(to), Message::GroupRequest { client, group: group.clone(), request }, events);
                 }

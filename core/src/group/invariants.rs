@@ -13,6 +13,20 @@
 //!   of its records is below the offsets partition's HW on the answering broker.
 //! * **G-I3 durability** (★, clean): an ACTIVE context on the current leader holds, for each
 //!   acknowledged commit, that offset or one requested after it was.
+//! * **G-I4 classic generation**: within one coordinator incarnation (a broker's process, a
+//!   context's load) a group's generation never decreases.
+//! * **G-I5 classic states**: every state change is one CL1 allows; CompletingRebalance or
+//!   Stable ⇒ no member awaits its JoinGroup.
+//! * **G-I6 classic disjointness**: a generation's stored assignments are pairwise disjoint
+//!   and hold only partitions of topics their member subscribes to.
+//! * **G-I7 single owner among current-generation members**: consumers whose member id is in
+//!   the group at its current generation own pairwise disjoint partitions (EAGER revokes all
+//!   before joining, COOPERATIVE withholds moving partitions, G-I8). Zombies — removed by a
+//!   session or rebalance timeout, or by their own poll-timeout LeaveGroup — are not counted:
+//!   they keep fetching (CL16).
+//! * **G-I16 committed ≤ HW** (★, clean): a consumer commits only positions it fetched below
+//!   the HW (or the HW itself, OC6): no commit names an offset above trueHW (the largest HW
+//!   a leader exposed: a new leader's own HW may lag behind it, PROTOCOL.md S9).
 
 use super::coordinator::{ContextState, OffsetsRecord, Request, Response};
 use super::partition_for;
@@ -37,10 +51,12 @@ type Commits = (Vec<(u64, i64)>, Option<u64>);
 pub struct GroupChecker {
     /// OffsetCommit requests on the wire, by (client, attempt): (group, offsets, sequence).
     requested: LiteMap<(String, u32), Requested>,
-    /// A consumer's requests on the wire, per line (`c1`, `c1/ac`), oldest first: its commits
-    /// with their offsets, anything else as `None`. A line waits for each answer before the
-    /// next request (or gives it up after `request.timeout.ms`), so answers come in order.
-    member_requests: LiteMap<String, std::collections::VecDeque<Option<Requested>>>,
+    /// A consumer's OffsetCommits, by the correlation-tagged client name they carry (`c1/ac#7`:
+    /// the hub tags each, so that its answer names it, [`crate::group::member::Channel::untag`]).
+    member_commits: LiteMap<String, Requested>,
+    /// G-I4: the highest generation seen per (broker, incarnation, offsets partition, load
+    /// epoch, group).
+    generations: LiteMap<(BrokerId, u64, u32, crate::ids::LeaderEpoch, String), i32>,
     /// Per (group, partition): every requested offset with its sequence, and the sequence of
     /// the newest acknowledged request.
     commits: LiteMap<(String, TopicPartition), Commits>,
@@ -49,7 +65,7 @@ pub struct GroupChecker {
 
 impl GroupChecker {
     /// Reads the step's events and checks G-I1–G-I3 against the cluster after it.
-    pub fn check(&mut self, c: &Cluster, events: &[Event], out: &mut Vec<Finding>) {
+    pub fn check(&mut self, c: &Cluster, events: &[Event], true_hw: &dyn Fn(&TopicPartition) -> i64, out: &mut Vec<Finding>) {
         if !c.groups.offsets_topic {
             return;
         }
@@ -79,29 +95,30 @@ impl GroupChecker {
                         Some(_) => {}
                     }
                 }
-                (Node::Client, Node::Broker(_), Message::GroupRequest { client, group, request }) => {
-                    let commit = match request {
-                        Request::Commit { offsets, .. } => {
-                            self.next_seq += 1;
-                            for (tp, o) in offsets {
-                                self.commits.entry((group.clone(), tp.clone())).or_default().0.push((self.next_seq, *o));
-                            }
-                            Some((group.clone(), offsets.clone(), self.next_seq))
-                        }
-                        _ => None,
-                    };
-                    self.member_requests.entry(client.clone()).or_default().push_back(commit);
+                (Node::Client, Node::Broker(_), Message::GroupRequest { client, group, request: Request::Commit { offsets, .. } }) => {
+                    self.next_seq += 1;
+                    for (tp, o) in offsets {
+                        self.commits.entry((group.clone(), tp.clone())).or_default().0.push((self.next_seq, *o));
+                    }
+                    self.member_commits.insert(client.clone(), (group.clone(), offsets.clone(), self.next_seq));
                 }
                 (Node::Broker(b), Node::Client, Message::GroupResponse { client, group, response }) => {
                     let p = partition_for(group, n);
-                    let request = self.member_requests.get_mut(client).and_then(std::collections::VecDeque::pop_front).flatten();
-                    match (response, request) {
-                        (Response::Commit(Ok(())), Some((_, offsets, seq))) => {
-                            placement(c, *b, p, group, "OffsetCommit", out);
-                            committed_below_hw(c, *b, p, group, &offsets, out);
-                            self.acknowledge(group, &offsets, seq);
+                    match response {
+                        Response::Commit(r) => {
+                            let request = self.member_commits.remove(client);
+                            if let (Ok(()), Some((_, offsets, seq))) = (r, request) {
+                                placement(c, *b, p, group, "OffsetCommit", out);
+                                committed_below_hw(c, *b, p, group, &offsets, out);
+                                self.acknowledge(group, &offsets, seq);
+                            }
                         }
-                        (Response::Refused(super::GroupError::CoordinatorLoadInProgress), _) => loading(c, *b, p, group, out),
+                        Response::Refused(e) => {
+                            self.member_commits.remove(client);
+                            if *e == super::GroupError::CoordinatorLoadInProgress {
+                                loading(c, *b, p, group, out);
+                            }
+                        }
                         _ => {}
                     }
                 }
@@ -117,6 +134,79 @@ impl GroupChecker {
             }
         }
         self.durability(c, n, out);
+        self.members(c, events, true_hw, out);
+    }
+
+    /// G-I4–G-I7 and G-I16 over the consumers and the groups their coordinators keep.
+    fn members(&mut self, c: &Cluster, events: &[Event], true_hw: &dyn Fn(&TopicPartition) -> i64, out: &mut Vec<Finding>) {
+        let n = c.config().groups.offsets_topic_num_partitions;
+        for e in events {
+            match e {
+                Event::GroupStateChanged { broker, group, from, to, .. } if !from.may_become(*to) => {
+                    out.push(("G-I5".into(), Some(offsets_tp(partition_for(group, n))), false, format!("group {group} on broker {broker} went {} -> {}, which CL1 does not allow", from.name(), to.name())));
+                }
+                Event::Sent { from: Node::Client, message: Message::GroupRequest { group, request: Request::Commit { offsets, .. }, .. }, .. } => {
+                    for (tp, o) in offsets {
+                        let hw = true_hw(tp);
+                        if *o > hw {
+                            out.push(("G-I16".into(), Some(tp.clone()), true, format!("group {group} commits {tp}@{o} above trueHW {hw}")));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        for (b, coordinator) in c.groups.coordinators.iter() {
+            let incarnation = c.brokers[b].incarnation;
+            for (p, ctx) in coordinator.contexts.iter() {
+                if ctx.state != ContextState::Active {
+                    continue;
+                }
+                for (id, g) in ctx.groups.iter() {
+                    let key = (*b, incarnation, *p, ctx.epoch, id.clone());
+                    let last = self.generations.entry(key).or_insert(g.generation);
+                    if g.generation < *last {
+                        out.push(("G-I4".into(), Some(offsets_tp(*p)), false, format!("group {id} on broker {b}: generation {} after {}", g.generation, last)));
+                    }
+                    *last = (*last).max(g.generation);
+                    use super::classic::GroupState as S;
+                    if matches!(g.state, S::CompletingRebalance | S::Stable) {
+                        if let Some(m) = g.members.values().find(|m| m.awaiting_join) {
+                            out.push(("G-I5".into(), Some(offsets_tp(*p)), false, format!("group {id} is {} while {} awaits its JoinGroup", g.state.name(), m.id)));
+                        }
+                    }
+                    let mut seen: LiteMap<TopicPartition, String> = LiteMap::new();
+                    for m in g.members.values() {
+                        // A member replayed from the log (CP3) has no subscription here: the
+                        // GroupMetadata record keeps only assignments (docs/fidelity.md).
+                        let topics: Option<Vec<&String>> = m.protocols.first().map(|(_, sub)| sub.topics.iter().collect());
+                        for tp in &m.assignment {
+                            if topics.as_ref().is_some_and(|t| !t.contains(&&tp.topic)) {
+                                out.push(("G-I6".into(), Some(tp.clone()), false, format!("group {id} generation {} assigns {tp} to {}, which does not subscribe to {}", g.generation, m.id, tp.topic)));
+                            }
+                            if let Some(other) = seen.insert(tp.clone(), m.id.clone()) {
+                                out.push(("G-I6".into(), Some(tp.clone()), false, format!("group {id} generation {} assigns {tp} to both {other} and {}", g.generation, m.id)));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // G-I7: the serving coordinator's view of each group decides who is current.
+        let mut owners: LiteMap<(String, TopicPartition), String> = LiteMap::new();
+        for m in c.groups.members.values().filter(|m| m.is_running() && m.generation >= 0) {
+            let p = partition_for(&m.group, n);
+            let Some(l) = c.controller.partitions.get(&offsets_tp(p)).and_then(|st| st.leader) else { continue };
+            let Some(g) = c.groups.coordinators.get(&l).and_then(|x| x.contexts.get(&p)).filter(|x| x.state == ContextState::Active).and_then(|x| x.groups.get(&m.group)) else { continue };
+            if g.generation != m.generation || !g.members.contains_key(&m.member_id) {
+                continue;
+            }
+            for tp in &m.owned {
+                if let Some(other) = owners.insert((m.group.clone(), tp.clone()), m.name.clone()) {
+                    out.push(("G-I7".into(), Some(tp.clone()), false, format!("{other} and {} both own {tp} in generation {} of {}", m.name, m.generation, m.group)));
+                }
+            }
+        }
     }
 
     /// The commit `seq` of `offsets` was acknowledged: older requests no longer count.

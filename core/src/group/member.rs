@@ -176,8 +176,10 @@ impl Channel {
         }
     }
 
-    /// `(member, channel)` of a tagged client name.
+    /// `(member, channel)` of a tagged client name (a commit's also carries `#n`, its
+    /// correlation id on the wire).
     pub fn untag(client: &str) -> (&str, Channel) {
+        let client = client.split_once('#').map_or(client, |(c, _)| c);
         match client.rsplit_once('/') {
             Some((m, "hb")) => (m, Channel::Heartbeat),
             Some((m, "ac")) => (m, Channel::Commit),

@@ -607,11 +607,6 @@ pub fn narrate(lang: Lang, e: &Event, messages: bool) -> Option<Narration> {
                 n(say(NConsumed, &[member, tp, first, last, broker]), "Q1", Some(WQ1), "normal")
             }
         }
-        // The page's build has no consumers yet (kplay-web's `groups` feature); a workspace
-        // build may still turn the core's on.
-        #[cfg(not(feature = "groups"))]
-        #[allow(unreachable_patterns)]
-        _ => return None,
         Event::InvariantViolated { invariant, tp, explained, detail } => n(
             match tp {
                 Some(tp) => say(NViolatedOn, &[invariant, detail, tp]),
@@ -621,6 +616,11 @@ pub fn narrate(lang: Lang, e: &Event, messages: bool) -> Option<Narration> {
             Some(if *explained { WExplained } else { WFault }),
             "bad",
         ),
+        // The page's build has no consumers yet (kplay-web's `groups` feature); a workspace
+        // build may still turn the core's on.
+        #[cfg(not(feature = "groups"))]
+        #[allow(unreachable_patterns)]
+        _ => return None,
     })
 }
 
