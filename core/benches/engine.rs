@@ -2,7 +2,9 @@
 //! - steady produce on 3 brokers × 3 partitions RF 3, with and without the per-step checker
 //!   (throughput in simulated events per second);
 //! - the same on 12 brokers × 50 partitions RF 3;
-//! - the cost of jumping to step 10,000 of a recorded timeline.
+//! - the cost of jumping to step 10,000 of a recorded timeline;
+//! - steady produce on 3 brokers × 3 partitions with 3 classic groups × 3 consumers polling,
+//!   heartbeating and auto-committing (issue 12's budget: ≥ 1 M events/s, checker off).
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use kplay_core::config::TopicConfig;
@@ -75,5 +77,38 @@ fn bench_jump(cr: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench_steady, bench_jump);
+/// 3 groups × 3 consumers on the default 3 × 3 cluster, joined and Stable before the
+/// measured run (the page's scaled timeouts: session 10 s, heartbeat 1 s, a poll every 500 ms).
+fn with_groups() -> Cluster {
+    let mut c = Cluster::new(config(3, 3), 1).expect("valid");
+    c.set_checking(false);
+    for g in 0..3 {
+        for m in 0..3 {
+            let settings = kplay_core::command::ConsumerSettings {
+                session_timeout_ms: Some(10_000),
+                heartbeat_interval_ms: Some(1_000),
+                poll_interval_ms: Some(500),
+                ..Default::default()
+            };
+            let cmd = Command::StartConsumer { group: format!("g{g}"), member: format!("c{g}{m}"), topics: vec!["orders".into()], settings };
+            c.apply(&cmd).expect("valid");
+        }
+    }
+    c.apply(&Command::Advance { ms: 15_000 }).expect("valid");
+    assert!(c.groups.members.values().all(|m| m.state == kplay_core::group::member::MemberState::Stable), "all joined");
+    c
+}
+
+fn bench_groups(cr: &mut Criterion) {
+    let warm = with_groups();
+    let steps = 20_000;
+    let events = steady(&mut warm.clone(), steps);
+    let mut g = cr.benchmark_group("steady_produce_3x3_with_3_groups_of_3");
+    g.throughput(Throughput::Elements(events));
+    g.sample_size(10);
+    g.bench_function("checker_off", |b| b.iter_batched(|| warm.clone(), |mut c| steady(&mut c, steps), BatchSize::LargeInput));
+    g.finish();
+}
+
+criterion_group!(benches, bench_steady, bench_jump, bench_groups);
 criterion_main!(benches);
