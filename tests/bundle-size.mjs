@@ -1,6 +1,6 @@
 // Prints the sizes of the built bundle (wasm, js, css), raw and gzip, and the total gzip;
 // fails (exit 1) when the total is over issue 4's budget, so CI keeps it met.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
@@ -39,4 +39,17 @@ for (const name of readdirSync(library).sort()) {
   }
 }
 console.log(`library: ${count} files fetched on demand; the largest, ${largest[0]}, is ${largest[1]} B gzip (budget ${LESSON_BUDGET} B)`);
+// The extended page (consumer groups, scripts/build.sh's second build) is fetched only when a
+// reader opens it: reported, not part of the first load (docs/embed.md § Bundle).
+const full = join(dir, 'full');
+if (existsSync(full)) {
+  let fullTotal = 0;
+  for (const name of readdirSync(full)) {
+    if (/\.(wasm|js|css)$/.test(name)) fullTotal += gzipSync(readFileSync(join(full, name)), { level: 9 }).length;
+  }
+  console.log(`full/ (the page with consumer groups, fetched on demand): ${fullTotal} B gzip`);
+} else {
+  console.error('full/ is missing: scripts/build.sh builds the page with consumer groups there');
+  failed = true;
+}
 if (failed) process.exit(1);

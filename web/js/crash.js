@@ -18,7 +18,7 @@
     div.querySelector('pre').textContent = document.documentElement.dataset.panic || String(error);
     const [reload, reset] = div.querySelectorAll('button');
     reload.onclick = () => location.reload();
-    reset.onclick = () => { localStorage.removeItem('kplay.session.v1'); location.replace(location.pathname); };
+    reset.onclick = () => { for (const k of ['kplay.session.v1', 'kplay.session.v1.groups']) localStorage.removeItem(k); location.replace(location.pathname); };
     document.body.append(div);
   };
   addEventListener('error', (e) => show(e.error));

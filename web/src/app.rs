@@ -4,6 +4,7 @@ use crate::panels::actions::{ConsumerPanel, ProducePanel, SettingsPanel};
 use crate::stage::cluster_view::{Brokers, NetworkStrip, Partitions};
 use crate::controls::Controls;
 use crate::i18n::{t, Ui};
+use crate::panels::groups::GroupsPanel;
 use crate::panels::inspector::Inspector;
 use crate::lessons::compare::CompareView;
 use crate::lessons::library::Library;
@@ -222,6 +223,7 @@ pub fn App() -> impl IntoView {
                     <aside class="side" data-hide=hidden.clone()>
                         <ProducePanel />
                         <ConsumerPanel />
+                        <GroupsPanel />
                         <InvariantPanel />
                         <EventLog />
                         <Inspector />

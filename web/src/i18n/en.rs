@@ -157,12 +157,33 @@ pub fn ui(k: Ui) -> &'static str {
         AddingTag => "adding",
         RemovingTag => "removing",
         MoveHint => "Move the partition to other brokers (comma-separated ids, the first becomes the preferred leader).",
+        GroupsTitle => "Consumer groups",
+        GroupsOpen => "Open consumer groups",
+        GroupsOpenHint => "Consumers, their group coordinator and rebalances run on a page of their own: it fetches the extended engine (about 70 KB more) only when you open it, and starts from your session here.",
+        GroupsNote => "Classic protocol, Kafka 4's default consumer (group.protocol=classic). Timeouts are scaled: session 10 s, heartbeat 1 s, max.poll.interval 20 s, auto-commit every 5 s, a poll every second.",
+        GroupsBack => "Back to the replication page (without consumers)",
+        ConsumerName => "Name",
+        GroupId => "Group",
+        Assignors => "Assignors",
+        CommitMode => "Commit",
+        CommitAuto => "auto-commit",
+        CommitAfter => "after processing",
+        CommitBefore => "before processing",
+        StartConsumer => "Start a consumer",
+        NoConsumers => "No consumers yet: start one, then another in the same group.",
+        CoordinatorBroker => "coordinator: broker",
+        Generation => "generation",
+        CommittedOffsets => "committed",
+        Duplicates => "delivered twice",
+        ConsumerClose => "Close",
         LessonNotReopened => "The saved lesson could not be reopened.",
         HelpText => "This page runs a deterministic simulation of Kafka's partition replication protocol \
 (KRaft-era rules with a ZooKeeper-style controller epoch). Each rule it follows is named (P1, L4, T5 …) after \
 PROTOCOL.md. What it simplifies: one fetch per partition instead of batched fetch sessions; record sizes are \
-approximate; the controller is a role of one broker and its metadata store never fails; consumers read \
-directly (no consumer groups or offset commits); the HW checkpoint is written at the moment of a crash; \
+approximate; the controller is a role of one broker and its metadata store never fails; the Consumer panel reads \
+directly; consumer groups (classic protocol) run on their own page, Consumer groups → open (its code is fetched only then): \
+every consumer shares one client connection, so one cannot be cut off from a single broker, a consumer processes a batch \
+in the time between two polls, and the poll timeout is seen at the next heartbeat; the HW checkpoint is written at the moment of a crash; \
 timeouts are shortened so that things happen within seconds; a reassignment reaches the brokers as the controller's messages (Kafka: its metadata log), and a new broker gets the next free id, without a rack; retention runs every 5 s when a retention.ms is set (Kafka: every 5 minutes, always), and a follower drops what is below its new log start at once (Kafka deletes the files at its next check);  a lost fetch answer breaks the follower's connection at \
 once (Kafka notices it by a socket timeout) and the follower retries after its back-off; a crash is a machine going \
 silent, so a producer waiting on it times out (a killed Kafka process closes its sockets and its client fails at once). \
@@ -294,7 +315,7 @@ every time: step back and forward freely.",
         WOC5 => "A partition with nothing committed answers -1.",
         WCL5 => "A join completes when every member has joined or the rebalance timeout ends; the generation then goes up by one.",
         WCL11Eager => "Before rejoining, an eager consumer commits (with auto-commit) and gives up every partition, so no two members read one partition.",
-        WCL13Coop => "The leader assigned the partitions; a cooperative member gives up only those that move, and rejoins once more so they can go.",
+        WCL13Coop => "The leader ran the group's assignor; each member gets its part once the coordinator has committed it. A cooperative member gives up only the partitions that move, then rejoins so that they can go.",
         WCL14 => "After an error reset the consumer has no valid generation, so its partitions count as lost and nothing is committed for them.",
         WCL15 => "Poll too slowly and the group assumes the consumer is stuck: it leaves so that others can take its partitions.",
         WCL16 => "Fetching does not depend on the group: a consumer cut off from its coordinator keeps reading what it owns (a zombie).",

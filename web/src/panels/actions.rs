@@ -11,7 +11,7 @@ use kplay_core::Command;
 use leptos::prelude::*;
 
 /// A form field's value in markup drawn by these panels (`value`, or `checked` for a box).
-fn field(root: &web_sys::Element, name: &str) -> String {
+pub(crate) fn field(root: &web_sys::Element, name: &str) -> String {
     let Some(e) = root.query_selector(&format!(r#"[name="{name}"]"#)).ok().flatten() else { return String::new() };
     let checkbox = e.get_attribute("type").as_deref() == Some("checkbox");
     let v = js_sys::Reflect::get(&e, &if checkbox { "checked" } else { "value" }.into()).unwrap_or_default();
@@ -23,7 +23,7 @@ fn field(root: &web_sys::Element, name: &str) -> String {
 }
 
 /// The panel a click in it came from, when it hit the button with `testid`.
-fn button_of(ev: &leptos::ev::MouseEvent, testid: &str) -> Option<web_sys::Element> {
+pub(crate) fn button_of(ev: &leptos::ev::MouseEvent, testid: &str) -> Option<web_sys::Element> {
     let b = crate::stage::markup::clicked(ev, &format!(r#"data-testid="{testid}""#))?;
     b.closest(".panel").ok().flatten()
 }
@@ -92,6 +92,8 @@ pub fn ConsumerPanel() -> impl IntoView {
             c.controller
                 .partitions
                 .keys()
+                // The groups' own topic is read by its coordinators, not by this consumer.
+                .filter(|tp| tp.topic != kplay_core::group::OFFSETS_TOPIC)
                 .map(|tp| {
                     let pos = c
                         .reads
