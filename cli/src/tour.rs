@@ -138,6 +138,10 @@ pub fn index(lessons: &[(String, Scenario)]) -> Result<String, String> {
             "topics": lesson.topics,
             "stops": tour.steps.len(),
         }));
+        // A lesson with consumers opens on the extended page (docs/embed.md § Bundle).
+        if s.steps.iter().any(|st| matches!(st.0, kplay_core::Command::StartConsumer { .. })) {
+            items.last_mut().expect("pushed")["groups"] = json!(true);
+        }
     }
     let topics: Vec<Value> = TOPICS.iter().map(|(t, seed)| json!({"id": t, "seed": seed})).collect();
     let doc = json!({"version": 1, "lessons": items, "topics": topics});

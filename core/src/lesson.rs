@@ -80,6 +80,7 @@ pub const TOPICS: &[(&str, &str)] = &[
     ("unclean-election", "004"),
     ("controller", "004"),
     ("crash-recovery", "002"),
+    ("consumer-groups", "000"),
 ];
 
 /// The `lesson` block of a scenario file.

@@ -87,3 +87,27 @@ test('the first page links to consumer groups; two consumers share the partition
   await pg.tid('consumer-c1').waitFor();
   assert.deepEqual(errors, []);
 });
+
+test('a lesson with consumers opens on the extended page, from the library and from its link', async () => {
+  const { page, errors } = await openPage(browser);
+  await page.goto(server.url);
+  await page.evaluate(() => localStorage.clear());
+  const pg = new Playground(page);
+  await pg.openLibrary(server.url);
+  const card = pg.tid('lesson-consumer-crash-redelivery');
+  assert.equal(await card.evaluate((e) => e.tagName), 'A', 'a link, not a button: it opens elsewhere');
+  await card.click();
+  await page.locator('[data-testid="tour"][data-lesson="consumer-crash-redelivery"]').waitFor();
+  assert.match(page.url(), /\/full\/\?lesson=consumer-crash-redelivery$/);
+  while ((await pg.tourStop()) < 2) await pg.next();
+  assert.equal(await pg.attr('group-g', 'data-state'), 'Stable', 'stop 2: generation 1 is stable');
+  while ((await pg.tourStop()) < 7) await pg.next();
+  assert.equal(await pg.attr('duplicates-g', 'data-duplicates'), '3', 'stop 7: t-1 4..6 delivered twice');
+  await screenshot(page, 'consumers-lesson');
+  // The lesson's link on the first page goes to the extended page too.
+  await page.goto(`${server.url}?lesson=consumer-crash-redelivery&stop=3`);
+  await page.locator('[data-testid="tour"][data-lesson="consumer-crash-redelivery"]').waitFor();
+  assert.match(page.url(), /\/full\/\?lesson=consumer-crash-redelivery&stop=3$/);
+  assert.equal(await pg.tourStop(), 3);
+  assert.deepEqual(errors, []);
+});

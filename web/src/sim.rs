@@ -640,6 +640,15 @@ impl Sim {
     /// Fetches a library lesson by its id (through the index) and opens it.
     pub async fn load_lesson_id(&self, id: &str) -> Result<(), String> {
         let index = lessons::fetch_text(&format!("{}index.json", lessons::LIBRARY_DIR)).await.and_then(|t| Index::parse(&t));
+        #[cfg(not(feature = "groups"))]
+        if index.as_ref().is_ok_and(|i| i.cards.iter().any(|c| c.id == id && c.groups)) {
+            // A lesson with consumers runs on the extended page: go there, with the same link.
+            if let Some(w) = web_sys::window() {
+                let search = w.location().search().unwrap_or_default();
+                let _ = w.location().replace(&format!("full/{search}"));
+            }
+            return Ok(());
+        }
         let file = match &index {
             Ok(i) => i.cards.iter().find(|c| c.id == id).map(|c| c.file.clone()).ok_or_else(|| format!("the library has no lesson `{id}`")),
             Err(e) => Err(e.clone()),

@@ -54,7 +54,7 @@ pub(super) enum ConsumerCommand {
 
 fn check_group(group: &str, client: &str) -> Result<(), CommandError> {
     if cfg!(not(feature = "groups")) {
-        return Err(CommandError::Invalid("consumer groups are not in this build yet (kplay-core's `groups` feature): the command line (kplay) runs them".into()));
+        return Err(CommandError::Invalid("consumer groups run on the Consumer groups page (full/) and in kplay, not in this build".into()));
     }
     if group.is_empty() {
         return Err(CommandError::Invalid("the group id must not be empty (INVALID_GROUP_ID)".into()));

@@ -848,7 +848,7 @@ impl FromJson for Step {
             // Named, so that a file with consumers gets a clear answer where they cannot run.
             #[cfg(not(feature = "groups"))]
             "start_consumer" | "close_consumer" | "crash_consumer" | "restart_consumer" | "slow_consumer" => {
-                return Err(problem(Path::Field(&path, "do"), format!("`{name}`: consumer groups are not in this build yet (kplay-core's `groups` feature): the command line (kplay) runs them")));
+                return Err(problem(Path::Field(&path, "do"), format!("`{name}`: consumer groups run on the Consumer groups page (full/) and in kplay, not in this build")));
             }
             other => {
                 let list = COMMANDS.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");

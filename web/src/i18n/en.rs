@@ -157,9 +157,10 @@ pub fn ui(k: Ui) -> &'static str {
         AddingTag => "adding",
         RemovingTag => "removing",
         MoveHint => "Move the partition to other brokers (comma-separated ids, the first becomes the preferred leader).",
+        TopicConsumerGroups => "Consumer groups and rebalancing",
         GroupsTitle => "Consumer groups",
         GroupsOpen => "Open consumer groups",
-        GroupsOpenHint => "Consumers, their group coordinator and rebalances run on a page of their own: it fetches the extended engine (about 70 KB more) only when you open it, and starts from your session here.",
+        GroupsOpenHint => "Consumers and rebalances run on a page of their own, fetched (about 70 KB more) only when you open it. It starts from your session here.",
         GroupsNote => "Classic protocol, Kafka 4's default consumer (group.protocol=classic). Timeouts are scaled: session 10 s, heartbeat 1 s, max.poll.interval 20 s, auto-commit every 5 s, a poll every second.",
         GroupsBack => "Back to the replication page (without consumers)",
         ConsumerName => "Name",
@@ -181,9 +182,8 @@ pub fn ui(k: Ui) -> &'static str {
 (KRaft-era rules with a ZooKeeper-style controller epoch). Each rule it follows is named (P1, L4, T5 …) after \
 PROTOCOL.md. What it simplifies: one fetch per partition instead of batched fetch sessions; record sizes are \
 approximate; the controller is a role of one broker and its metadata store never fails; the Consumer panel reads \
-directly; consumer groups (classic protocol) run on their own page, Consumer groups → open (its code is fetched only then): \
-every consumer shares one client connection, so one cannot be cut off from a single broker, a consumer processes a batch \
-in the time between two polls, and the poll timeout is seen at the next heartbeat; the HW checkpoint is written at the moment of a crash; \
+directly; consumer groups run on their own page (Consumer groups → open), where all consumers share one connection \
+and the poll timeout is seen at the next heartbeat; the HW checkpoint is written at the moment of a crash; \
 timeouts are shortened so that things happen within seconds; a reassignment reaches the brokers as the controller's messages (Kafka: its metadata log), and a new broker gets the next free id, without a rack; retention runs every 5 s when a retention.ms is set (Kafka: every 5 minutes, always), and a follower drops what is below its new log start at once (Kafka deletes the files at its next check);  a lost fetch answer breaks the follower's connection at \
 once (Kafka notices it by a socket timeout) and the follower retries after its back-off; a crash is a machine going \
 silent, so a producer waiting on it times out (a killed Kafka process closes its sockets and its client fails at once). \

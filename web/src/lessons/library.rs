@@ -13,9 +13,14 @@ const LEVELS: [&str; 3] = ["intro", "intermediate", "advanced"];
 
 fn card_html(h: &mut String, c: &Card, l: Lang, featured: bool) {
     let code = l.code();
+    // A lesson with consumers is a link to the extended page, which has them (the first page
+    // does not: docs/embed.md § Bundle); everything else opens here.
+    let elsewhere = c.groups && cfg!(not(feature = "groups"));
+    let tag = if elsewhere { "a" } else { "button" };
+    let href = if elsewhere { format!(r#" href="full/?lesson={}""#, escape(&c.id)) } else { String::new() };
     let _ = write!(
         h,
-        r#"<button class="lesson-card{}" data-testid="{}{}" data-file="{}"><span class="level {}">{}</span><strong>{}</strong><span class="summary">{}</span><span class="topics">"#,
+        r#"<{tag}{href} class="lesson-card{}" data-testid="{}{}" data-file="{}"><span class="level {}">{}</span><strong>{}</strong><span class="summary">{}</span><span class="topics">"#,
         if featured { " featured" } else { "" },
         if featured { "start-" } else { "lesson-" },
         escape(&c.id),
@@ -28,7 +33,7 @@ fn card_html(h: &mut String, c: &Card, l: Lang, featured: bool) {
     for tp in &c.topics {
         let _ = write!(h, r#"<span class="chip">{}</span>"#, t(l, topic(tp)));
     }
-    let _ = write!(h, r#"</span><span class="stops">{}</span></button>"#, t(l, Ui::StopsWord).replace("{}", &c.stops.to_string()));
+    let _ = write!(h, r#"</span><span class="stops">{}</span></{tag}>"#, t(l, Ui::StopsWord).replace("{}", &c.stops.to_string()));
 }
 
 /// The cards matching `query` and `topic_filter`, by level; the first lesson of the library
@@ -127,6 +132,7 @@ mod tests {
             level: level.into(),
             topics: vec!["isr".into()],
             stops: 3,
+            groups: false,
         };
         Index { cards: vec![card("a", "intro", "First"), card("b", "advanced", "<script>alert(1)</script>")], topics: vec!["isr".into()] }
     }

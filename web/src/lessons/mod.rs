@@ -32,6 +32,8 @@ pub struct Card {
     pub topics: Vec<String>,
     /// How many stops its tour has.
     pub stops: u64,
+    /// It has consumers: it opens on the extended page (`full/`).
+    pub groups: bool,
 }
 
 /// The library's index, as `kplay library` writes it.
@@ -63,6 +65,7 @@ impl Index {
                 level: field("level")?,
                 topics: l["topics"].as_array().into_iter().flatten().filter_map(|t| t.as_str().map(String::from)).collect(),
                 stops: l["stops"].as_u64().unwrap_or(0),
+                groups: l["groups"].as_bool().unwrap_or(false),
             });
         }
         let topics = v["topics"].as_array().into_iter().flatten().filter_map(|t| t["id"].as_str().map(String::from)).collect();
@@ -179,7 +182,9 @@ mod tests {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/library");
         let index = Index::parse(&std::fs::read_to_string(dir.join("index.json")).unwrap()).unwrap();
         assert!(index.cards.len() >= 18, "{} lessons", index.cards.len());
-        for c in &index.cards {
+        assert!(index.cards.iter().any(|c| c.groups), "a lesson with consumers is flagged for the extended page");
+        // Without the `groups` feature this page links those lessons to the extended one.
+        for c in index.cards.iter().filter(|c| cfg!(feature = "groups") || !c.groups) {
             let (session, open) = open(&std::fs::read_to_string(dir.join(&c.file)).unwrap()).unwrap_or_else(|e| panic!("{}: {e}", c.file));
             assert_eq!(session.timeline.step(), open.steps[0], "{}", c.id);
             assert_eq!(open.steps.len() as u64, c.stops, "{}: the index is out of date", c.id);
