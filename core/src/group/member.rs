@@ -785,7 +785,9 @@ impl ClassicMember {
         }
         out.push(Action::Timer { at: now + self.cfg.heartbeat_interval_ms, timer: MemberTimer::Heartbeat { incarnation } });
         let joined = matches!(self.state, MemberState::CompletingRebalance | MemberState::Stable);
-        if self.generation >= 0 && now > self.last_poll + self.cfg.max_poll_interval_ms {
+        // The heartbeat thread runs only once joined (Java's `hasNotJoinedGroup()`: UNJOINED and
+        // PREPARING_REBALANCE disable it), and so does its poll-timeout check.
+        if joined && self.generation >= 0 && now > self.last_poll + self.cfg.max_poll_interval_ms {
             // CL15: leave (dynamic members), reset the generation; poll() will find it lost.
             let left = self.cfg.instance_id.is_none() && self.coordinator.is_some() && !self.member_id.is_empty();
             if left {
@@ -1135,7 +1137,8 @@ mod tests {
                 Request::Leave { client, member_id } => g.leave(now, &client, &member_id),
                 Request::Commit { .. } | Request::Fetch { .. } => Vec::new(),
             };
-            for e in effects {
+            let mut queue: std::collections::VecDeque<Effect> = effects.into();
+            while let Some(e) = queue.pop_front() {
                 match e {
                     Effect::Respond { client, response } => {
                         let (name, channel) = Channel::untag(&client);
@@ -1148,22 +1151,8 @@ mod tests {
                         }
                         pending.extend(sends(&actions).into_iter().map(|r| (k, r)));
                     }
-                    Effect::Persist(_) => {
-                        let more = g.sync_persisted(g.generation);
-                        for e in more {
-                            if let Effect::Respond { client, response } = e {
-                                let (name, channel) = Channel::untag(&client);
-                                let Some(k) = members.iter().position(|m| m.name == name) else { continue };
-                                let actions = members[k].answered(now, channel, CoordinatorResponse::Classic(response), &topics());
-                                for a in &actions {
-                                    if let Action::Note(n) = a {
-                                        notes.push((k, n.clone()));
-                                    }
-                                }
-                                pending.extend(sends(&actions).into_iter().map(|r| (k, r)));
-                            }
-                        }
-                    }
+                    // CP6 at once: the record is committed, the SyncGroups are answered.
+                    Effect::Persist(_) => queue.extend(g.sync_persisted(g.generation)),
                     _ => {}
                 }
             }
