@@ -45,6 +45,9 @@ test('the first page links to consumer groups; two consumers share the partition
   const [c1, c2] = [await owned(pg, 'c1'), await owned(pg, 'c2')];
   assert.deepEqual([...c1, ...c2].sort(), ['orders-0', 'orders-1', 'orders-2'], 'every partition has exactly one owner');
   assert.match(await pg.tid('group-g1').textContent(), /coordinator: broker \d/);
+  // OC12: each owned partition shows its lag (the leader's HW − the position), 0 once caught up.
+  await pg.playUntil(async () => /orders-\d @\d+ · lag \d+/.test(await pg.tid('consumer-c1').textContent()), { what: 'c1 positioned, with its lag' });
+  assert.ok((await page.locator('[data-testid^="owned-c1-"]').evaluateAll((els) => els.map((e) => e.dataset.lag))).every((v) => /^\d+$/.test(v)));
   assert.match(await pg.tid('event-log').textContent(), /joins group g1 as c\d-\d+, generation \d+, and leads/);
   await screenshot(page, 'consumers-stable');
   // axe over the extended page with its lane drawn: no serious or critical violation.

@@ -177,6 +177,7 @@ pub fn ui(k: Ui) -> &'static str {
         CommittedOffsets => "committed",
         Duplicates => "delivered twice",
         ConsumerClose => "Close",
+        Lag => "lag",
         LessonNotReopened => "The saved lesson could not be reopened.",
         HelpText => "This page runs a deterministic simulation of Kafka's partition replication protocol \
 (KRaft-era rules with a ZooKeeper-style controller epoch). Each rule it follows is named (P1, L4, T5 …) after \

@@ -178,6 +178,7 @@ pub fn ui(k: Ui) -> &'static str {
         CommittedOffsets => "커밋됨",
         Duplicates => "두 번 전달됨",
         ConsumerClose => "닫기",
+        Lag => "랙",
         LessonNotReopened => "저장된 레슨을 다시 열지 못했습니다.",
         HelpText => "이 페이지는 카프카 파티션 복제 프로토콜을 결정적으로 시뮬레이션합니다 (KRaft 시대 규칙 + \
 주키퍼 방식의 컨트롤러 에포크). 따르는 규칙마다 PROTOCOL.md의 이름(P1, L4, T5 …)을 붙였습니다. 단순화한 점: \

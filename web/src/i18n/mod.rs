@@ -194,7 +194,7 @@ keys! {
     SessionNotRestored,
     LessonNotReopened,
     AutoRebalance, RetentionMs, LogStartOffset, Reassign, BadTarget, CancelReassign, AddBroker, PreferredElection, TargetReplicas, AddingTag, RemovingTag, MoveHint,
-    TopicConsumerGroups, GroupsTitle, GroupsOpen, GroupsOpenHint, GroupsNote, GroupsBack, ConsumerName, GroupId, Assignors, CommitMode, CommitAuto, CommitAfter, CommitBefore, StartConsumer, NoConsumers, CoordinatorBroker, Generation, CommittedOffsets, Duplicates, ConsumerClose,
+    TopicConsumerGroups, GroupsTitle, GroupsOpen, GroupsOpenHint, GroupsNote, GroupsBack, ConsumerName, GroupId, Assignors, CommitMode, CommitAuto, CommitAfter, CommitBefore, StartConsumer, NoConsumers, CoordinatorBroker, Generation, CommittedOffsets, Duplicates, ConsumerClose, Lag,
     // Narration: templates whose `{0}`, `{1}` … are filled by `narrate` (the order of the
     // arguments is the template's to choose, so each language words it its own way).
     NSent, NSentHeld, NDelivered, NDropped, NProduceSent, NAppended, NAcked, NAckedAt, NProduceFailed,

@@ -63,7 +63,9 @@ mod full {
         slow: bool,
         member_id: String,
         generation: i32,
-        owned: Vec<(String, Option<i64>)>,
+        /// Each owned partition: its name, the position, and the lag (OC12's `records-lag`:
+        /// the leader's HW − the position).
+        owned: Vec<(String, Option<i64>, Option<i64>)>,
     }
 
     #[component]
@@ -86,7 +88,15 @@ mod full {
                         slow: m.slow,
                         member_id: m.member_id.clone(),
                         generation: m.generation,
-                        owned: m.owned.iter().map(|tp| (tp.to_string(), m.positions.get(tp).copied())).collect(),
+                        owned: m
+                            .owned
+                            .iter()
+                            .map(|tp| {
+                                let pos = m.positions.get(tp).copied();
+                                let hw = c.controller.partitions.get(tp).and_then(|st| st.leader).and_then(|l| c.replica(l, tp)).map(|r| r.log.high_watermark().0);
+                                (tp.to_string(), pos, pos.zip(hw).map(|(p, h)| (h - p).max(0)))
+                            })
+                            .collect(),
                     })
                     .collect();
                 (c.group_reports(), rows)
@@ -159,7 +169,16 @@ mod full {
                         delivered = g.delivered,
                     ));
                     for r in rows.iter().filter(|r| r.group == g.group) {
-                        let chips: String = r.owned.iter().map(|(tp, pos)| format!(r#"<span class="mchip m{}">{} @{}</span>"#, colour(&r.name), escape(tp), pos.map_or("?".into(), |p| p.to_string()))).collect();
+                        let lag_word = t(l, Ui::Lag);
+                        let chips: String = r
+                            .owned
+                            .iter()
+                            .map(|(tp, pos, lag)| {
+                                let text = lag.map_or(String::new(), |n| format!(" · {lag_word} {n}"));
+                                let attr = lag.map_or(String::new(), |n| n.to_string());
+                                format!(r#"<span class="mchip m{}" data-testid="owned-{}-{}" data-lag="{attr}">{} @{}{text}</span>"#, colour(&r.name), escape(&r.name), escape(tp), escape(tp), pos.map_or("?".into(), |p| p.to_string()))
+                            })
+                            .collect();
                         let name = escape(&r.name);
                         let buttons = if r.running {
                             format!(
@@ -176,7 +195,7 @@ mod full {
                             r#"<li data-testid="consumer-{name}" data-state="{state}" data-owned="{owned}"><span class="mchip m{c}">{name}</span> <span class="mono">{state} · {id} · {gen} {generation}</span> {chips} {buttons}</li>"#,
                             c = colour(&r.name),
                             state = r.state,
-                            owned = escape(&r.owned.iter().map(|(tp, _)| tp.as_str()).collect::<Vec<_>>().join(",")),
+                            owned = escape(&r.owned.iter().map(|(tp, _, _)| tp.as_str()).collect::<Vec<_>>().join(",")),
                             id = if r.member_id.is_empty() { "—".to_string() } else { escape(&r.member_id) },
                             gen = t(l, Ui::Generation),
                             generation = r.generation,
