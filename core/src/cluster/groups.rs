@@ -124,7 +124,7 @@ impl Cluster {
                         self.groups.correlation += 1;
                         *client = format!("{client}#{}", self.groups.correlation);
                     }
-                    let client = request_client(&request).to_string();
+                    let client = request.client().to_string();
                     self.send(Node::Client, Node::Broker(to), Message::GroupRequest { client, group: group.clone(), request }, events);
                 }
                 member::Action::Timer { at, timer } => self.schedule(at, Scheduled::Timer(Timer::Member { member: name.to_string(), timer })),
@@ -616,12 +616,6 @@ impl Cluster {
     }
 }
 
-fn request_client(r: &Request) -> &str {
-    match r {
-        Request::Join(j) => &j.client,
-        Request::Sync { client, .. } | Request::Heartbeat { client, .. } | Request::Leave { client, .. } | Request::Commit { client, .. } | Request::Fetch { client, .. } => client,
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -219,7 +219,8 @@ impl Request {
         }
     }
 
-    fn client(&self) -> &str {
+    /// The client (with its line's tag) an answer goes back to.
+    pub fn client(&self) -> &str {
         match self {
             Request::Join(j) => &j.client,
             Request::Sync { client, .. } | Request::Heartbeat { client, .. } | Request::Leave { client, .. } | Request::Commit { client, .. } | Request::Fetch { client, .. } => client,
