@@ -18,9 +18,9 @@ export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
 export CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size
 # Replaces .cargo/config.toml's rustflags for wasm32 in this build: keep them in step.
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--cfg erase_components -Zunstable-options -Cpanic=immediate-abort"
-# The page, then the extended page with consumer groups (kplay-web's `groups` feature) in its
-# `full/` folder, fetched only when a reader opens the consumer groups (docs/embed.md § Bundle):
-# the first load stays within its budget, and the groups cost nothing until they are used.
+# The page, then the extended page (kplay-web's `full` feature: consumer groups and the log
+# cleaner) in its `full/` folder, fetched only when a reader opens it (docs/embed.md § Bundle):
+# the first load stays within its budget, and these cost nothing until they are used.
 DIST=dist
 PUBLIC_URL=/
 ARGS=("$@")
@@ -34,5 +34,5 @@ for ((i = 0; i < ${#ARGS[@]}; i++)); do
 done
 trunk build --release --offline=true "$@"
 if [[ "${KPLAY_FULL:-1}" == 1 ]]; then
-  trunk build --release --offline=true --features groups --dist "$DIST/full" --public-url "${PUBLIC_URL%/}/full/"
+  trunk build --release --offline=true --features full --dist "$DIST/full" --public-url "${PUBLIC_URL%/}/full/"
 fi

@@ -6,7 +6,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 PORT="${PORT:-8080}"
 FULL_PORT="$((PORT + 1))"
-trunk build --offline=true --features groups --dist target/serve-full --public-url /full/
+trunk build --offline=true --features full --dist target/serve-full --public-url /full/
 node scripts/static.mjs target/serve-full "$FULL_PORT" &
 STATIC=$!
 trap 'kill "$STATIC" 2>/dev/null || true' EXIT

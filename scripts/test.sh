@@ -16,12 +16,12 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 step "lints (clippy, native and the page on wasm32)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo clippy --target wasm32-unknown-unknown -p kplay-web --all-targets --locked -- -D warnings
-cargo clippy -p kplay-web --features groups --all-targets --locked -- -D warnings
+cargo clippy -p kplay-web --features full --all-targets --locked -- -D warnings
 
 step "native tests"
 cargo test --workspace --locked
-# The page's consumer narration, compiled only with kplay-web's `groups` feature (off in its build).
-cargo test --locked -p kplay-web --features groups --lib
+# The extended page's consumer and cleaner narration, compiled only with kplay-web's `full` feature (off in its build).
+cargo test --locked -p kplay-web --features full --lib
 
 step "wasm tests: kplay-core in Node"
 cargo test --locked --target wasm32-unknown-unknown -p kplay-core --test wasm

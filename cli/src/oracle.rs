@@ -234,7 +234,7 @@ pub fn diff(name: &str, sim: &Report, real: &Value, explained: &Value) -> Vec<Ro
                     let v: Vec<String> = a.iter().map(|e| format!("({},{},{})", e["offset"], e["epoch"], text(&e["value"]))).collect();
                     format!("[{}]", v.join(","))
                 });
-                push(f("log"), log_text(&r.log), real_log);
+                push(f("log"), log_text(&r.log, false), real_log);
                 let real_cache = entries_text(&rr["epoch_cache"], |a| {
                     let v: Vec<String> = a.iter().map(|e| format!("{}:{}", e["epoch"], e["start_offset"])).collect();
                     format!("{{{}}}", v.join(","))

@@ -55,7 +55,7 @@ pub fn text(s: &Scenario, lang: &str) -> Result<String, String> {
                     rr.state,
                     rr.leo,
                     rr.hw,
-                    log_text(&rr.log),
+                    log_text(&rr.log, false),
                     cache_text(&rr.epoch_cache)
                 );
             }
@@ -88,7 +88,7 @@ pub fn compare_text(s: &Scenario) -> Result<String, String> {
             let leader = p.leader.map_or("none".into(), |b| b.to_string());
             let _ = writeln!(out, "  {}-{}: leader {leader}, leader epoch {}, ISR {}", p.topic, p.partition, p.leader_epoch, ids(&p.isr));
             for rr in &p.replicas {
-                let _ = writeln!(out, "    broker {}: {}", rr.broker, log_text(&rr.log));
+                let _ = writeln!(out, "    broker {}: {}", rr.broker, log_text(&rr.log, false));
             }
         }
         let mut v: Vec<String> = r.violations.iter().map(|v| v.invariant.clone()).collect();
@@ -138,8 +138,10 @@ pub fn index(lessons: &[(String, Scenario)]) -> Result<String, String> {
             "topics": lesson.topics,
             "stops": tour.steps.len(),
         }));
-        // A lesson with consumers opens on the extended page (docs/embed.md § Bundle).
-        if s.steps.iter().any(|st| matches!(st.0, kplay_core::Command::StartConsumer { .. })) {
+        // A lesson with consumers or compaction opens on the extended page (docs/embed.md § Bundle).
+        let consumers = s.steps.iter().any(|st| matches!(st.0, kplay_core::Command::StartConsumer { .. }));
+        let compaction = s.config.log.cleanup_policy.compacts() || s.config.topics.iter().any(|t| s.config.log_for(&t.name).cleanup_policy.compacts());
+        if consumers || compaction {
             items.last_mut().expect("pushed")["groups"] = json!(true);
         }
     }

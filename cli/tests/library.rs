@@ -107,7 +107,7 @@ fn a_compared_lesson_is_its_side_a_and_its_two_sides_end_differently() {
         let ra = Report::of(s.timeline().unwrap().cluster());
         let rb = Report::of(tb.cluster());
         let key = |r: &Report| {
-            let logs: Vec<String> = r.partitions.iter().flat_map(|p| p.replicas.iter().map(|x| kplay_core::report::log_text(&x.log))).collect();
+            let logs: Vec<String> = r.partitions.iter().flat_map(|p| p.replicas.iter().map(|x| kplay_core::report::log_text(&x.log, true))).collect();
             let produced: Vec<String> = r.produced.iter().map(|p| p.result.clone()).collect();
             let mut v: Vec<String> = r.violations.iter().map(|v| v.invariant.clone()).collect();
             v.sort();

@@ -4,7 +4,9 @@
 //! - the same on 12 brokers × 50 partitions RF 3;
 //! - the cost of jumping to step 10,000 of a recorded timeline;
 //! - steady produce on 3 brokers × 3 partitions with 3 classic groups × 3 consumers polling,
-//!   heartbeating and auto-committing (issue 12's budget: ≥ 1 M events/s, checker off).
+//!   heartbeating and auto-committing (issue 12's budget: ≥ 1 M events/s, checker off);
+//! - a 100,000-record compacted topic on 3 brokers × 3 partitions RF 3, keyed records from 1,000
+//!   keys, every broker's cleaner running (issue 13's budget: ≥ 1 M events/s, checker off).
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use kplay_core::config::TopicConfig;
@@ -62,7 +64,7 @@ fn bench_jump(cr: &mut Criterion) {
     let mut t = Timeline::new(Cluster::new(config(3, 3), 1).expect("valid"));
     for i in 0..10_000u64 {
         if i % 4 == 0 {
-            let cmd = Command::Produce { topic: "orders".into(), partition: None, key: None, value: format!("v{i}"), acks: Acks::All, to: None };
+            let cmd = Command::Produce { topic: "orders".into(), partition: None, key: None, value: format!("v{i}").into(), acks: Acks::All, to: None };
             t.apply(cmd).expect("valid");
         } else if t.step_next().is_none() {
             t.apply(Command::Advance { ms: 1 }).expect("valid");
@@ -110,5 +112,39 @@ fn bench_groups(cr: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_steady, bench_jump, bench_groups);
+/// Produces `records` keyed acks=1 records (1,000 keys, round robin over the partitions) to a
+/// compacted `orders`, three queue steps after each; returns the events.
+fn compacted(records: u64) -> u64 {
+    let mut cfg = config(3, 3);
+    cfg.topics[0].configs.cleanup_policy = Some(kplay_core::log::CleanupPolicy::Compact);
+    cfg.log.segment_records = 64;
+    cfg.log.cleaner_backoff_ms = 1_000;
+    cfg.auto.cleaner = true;
+    let mut c = Cluster::new(cfg, 1).expect("valid");
+    c.set_checking(false);
+    for i in 0..records {
+        let cmd = Command::Produce { topic: "orders".into(), partition: None, key: Some(format!("k{}", i % 1_000)), value: format!("v{i}").into(), acks: Acks::Leader, to: None };
+        c.apply(&cmd).expect("valid");
+        for _ in 0..3 {
+            if c.step_next().is_none() {
+                break;
+            }
+        }
+    }
+    c.apply(&Command::Advance { ms: 5_000 }).expect("valid");
+    assert!(c.brokers.values().flat_map(|b| b.replicas.values()).all(|r| r.log.cleaner_checkpoint().is_some()), "every replica was cleaned");
+    c.event_count()
+}
+
+fn bench_compacted(cr: &mut Criterion) {
+    let records = 100_000;
+    let events = compacted(records);
+    let mut g = cr.benchmark_group("compacted_100k_records_3x3");
+    g.throughput(Throughput::Elements(events));
+    g.sample_size(10);
+    g.bench_function("checker_off", |b| b.iter(|| compacted(records)));
+    g.finish();
+}
+
+criterion_group!(benches, bench_steady, bench_jump, bench_groups, bench_compacted);
 criterion_main!(benches);

@@ -18,7 +18,7 @@ fn main() {
     c.set_checking(false);
     let mut produced = 0u64;
     while produced < target {
-        let cmd = Command::Produce { topic: "orders".into(), partition: None, key: None, value: format!("v{produced}"), acks: Acks::Leader, to: None };
+        let cmd = Command::Produce { topic: "orders".into(), partition: None, key: None, value: format!("v{produced}").into(), acks: Acks::Leader, to: None };
         c.apply(&cmd).expect("valid");
         produced += 1;
         for _ in 0..3 {

@@ -8,7 +8,7 @@ use kplay_core::{Cluster, Command};
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let seed: u64 = args.next().and_then(|a| a.parse().ok()).expect("usage: replay SEED [STEPS] [FROM_STEP] [plain|groups|moves|retention|consumers]");
+    let seed: u64 = args.next().and_then(|a| a.parse().ok()).expect("usage: replay SEED [STEPS] [FROM_STEP] [plain|groups|moves|retention|consumers|compaction]");
     let steps: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(500);
     let from: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(0);
     let mut rng = ScheduleRng::new(seed);
@@ -16,6 +16,7 @@ fn main() {
         Some("groups") => rng.groups = true,
         Some("moves") => rng.moves = true,
         Some("retention") => rng.retention = true,
+        Some("compaction") => rng.compaction = true,
         Some("consumers") => rng.consumers = true,
         _ => {}
     }

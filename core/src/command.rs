@@ -28,8 +28,9 @@ pub enum Command {
         /// The key.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         key: Option<String>,
-        /// The value.
-        value: String,
+        /// The value; null for a tombstone (PROTOCOL-LOG CC9, CC10).
+        #[cfg_attr(feature = "schema", schemars(with = "Option<String>", required))]
+        value: crate::log::Value,
         /// `0`, `1` or `all` (the default).
         #[serde(default = "default_acks")]
         acks: Acks,
@@ -245,6 +246,15 @@ pub enum Command {
     /// RT1 now: the retention pass on `broker` (every running broker if not given), as the
     /// reference's scenario tables run it at a stated time.
     RetentionPass {
+        /// The broker.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        broker: Option<BrokerId>,
+    },
+    #[cfg(feature = "compaction")]
+    /// CC2 now: one iteration of the cleaner thread on `broker` (every running broker if not
+    /// given): the filthiest eligible compacted log is cleaned, then retention runs on every
+    /// compacted log; as PROTOCOL-LOG's tables run a cleaner pass at a stated time.
+    CleanerPass {
         /// The broker.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         broker: Option<BrokerId>,

@@ -59,6 +59,21 @@ pub struct TopicLogConfig {
     /// `retention.bytes` (−1: no limit).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retention_bytes: Option<i64>,
+    /// `cleanup.policy`: "delete", "compact" or "compact,delete".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cleanup_policy: Option<crate::log::CleanupPolicy>,
+    /// `min.cleanable.dirty.ratio`, from 0 to 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_cleanable_dirty_ratio: Option<crate::log::DirtyRatio>,
+    /// `min.compaction.lag.ms`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_compaction_lag_ms: Option<u64>,
+    /// `max.compaction.lag.ms`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_compaction_lag_ms: Option<u64>,
+    /// `delete.retention.ms`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delete_retention_ms: Option<u64>,
 }
 
 impl TopicLogConfig {
@@ -95,16 +110,21 @@ pub struct AutoConfig {
     /// `retention.ms` it deletes nothing in a run of minutes; off, a run's queue is the one
     /// PROTOCOL.md's tables count).
     pub retention: bool,
+    /// The log cleaner (CC2): every broker's cleaner thread runs a pass, and sleeps
+    /// `log.cleaner_backoff_ms` after one that cleaned nothing. Kafka's `log.cleaner.enable` is
+    /// on; here it is off unless a scenario or the page turns it on (a scenario's `cleaner_pass`
+    /// runs one at a stated time, as PROTOCOL-LOG's tables do).
+    pub cleaner: bool,
 }
 
 impl AutoConfig {
     /// Everything of PROTOCOL.md runs by itself: the playground's default (the leader
     /// rebalance of PROTOCOL-KRAFT.md PL4 is opt-in).
     pub const ALL: AutoConfig =
-        AutoConfig { fetch: true, isr_check: true, heartbeats: true, flush: true, controller_failover: true, leader_rebalance: false, retention: false };
+        AutoConfig { fetch: true, isr_check: true, heartbeats: true, flush: true, controller_failover: true, leader_rebalance: false, retention: false, cleaner: false };
     /// Nothing runs by itself: scenario tables.
     pub const NONE: AutoConfig =
-        AutoConfig { fetch: false, isr_check: false, heartbeats: false, flush: false, controller_failover: false, leader_rebalance: false, retention: false };
+        AutoConfig { fetch: false, isr_check: false, heartbeats: false, flush: false, controller_failover: false, leader_rebalance: false, retention: false, cleaner: false };
 }
 
 impl Default for AutoConfig {
@@ -293,6 +313,14 @@ pub enum ConfigError {
     /// A retention limit below −1 (RT4: −1 means none).
     #[error("log.{0} must be −1 (no limit) or at least 0, got {1}")]
     Retention(&'static str, i64),
+    /// A cluster log setting out of range.
+    #[error("log.{field} {problem}")]
+    Log {
+        /// The setting.
+        field: &'static str,
+        /// What is wrong with it.
+        problem: String,
+    },
     /// A topic's own log setting out of range.
     #[error("topic `{topic}`: configs.{field} {problem}")]
     TopicLog {
@@ -335,6 +363,9 @@ impl ClusterConfig {
                 if let Some(v) = v.filter(|v| *v < -1) {
                     return bad(field, format!("must be −1 (no limit) or at least 0, got {v}"));
                 }
+            }
+            if let Err((field, problem)) = check_compaction(&self.log_for(&t.name)) {
+                return bad(field, problem);
             }
             if t.replication_factor < 1 || t.replication_factor > self.brokers {
                 return Err(ConfigError::ReplicationFactor {
@@ -380,6 +411,7 @@ impl ClusterConfig {
                 return Err(ConfigError::Retention(name, v));
             }
         }
+        check_compaction(&self.log).map_err(|(field, problem)| ConfigError::Log { field, problem })?;
         Ok(())
     }
 
@@ -396,6 +428,11 @@ impl ClusterConfig {
             segment_ms: c.segment_ms.unwrap_or(base.segment_ms),
             retention_ms: c.retention_ms.unwrap_or(base.retention_ms),
             retention_bytes: c.retention_bytes.unwrap_or(base.retention_bytes),
+            cleanup_policy: c.cleanup_policy.unwrap_or(base.cleanup_policy),
+            min_cleanable_dirty_ratio: c.min_cleanable_dirty_ratio.unwrap_or(base.min_cleanable_dirty_ratio),
+            min_compaction_lag_ms: c.min_compaction_lag_ms.unwrap_or(base.min_compaction_lag_ms),
+            max_compaction_lag_ms: c.max_compaction_lag_ms.unwrap_or(base.max_compaction_lag_ms),
+            delete_retention_ms: c.delete_retention_ms.unwrap_or(base.delete_retention_ms),
             ..base
         }
     }
@@ -404,4 +441,30 @@ impl ClusterConfig {
     pub fn effective_min_isr(&self, replication_factor: usize) -> usize {
         (self.min_insync_replicas as usize).min(replication_factor)
     }
+}
+
+/// PROTOCOL-LOG §2.6's validation of the cleaner's settings: a ratio in [0, 1], min lag ≤ max
+/// lag, a cleaner backoff of at least 1 ms; and, in a build without the cleaner, no compaction.
+#[cfg(feature = "compaction")]
+fn check_compaction(log: &LogConfig) -> Result<(), (&'static str, String)> {
+    // (No float in the message: formatting one would add kilobytes to the page's bundle.)
+    if !(0.0..=1.0).contains(&log.min_cleanable_dirty_ratio.0) {
+        return Err(("min_cleanable_dirty_ratio", "must be a number from 0 to 1".into()));
+    }
+    if log.min_compaction_lag_ms > log.max_compaction_lag_ms {
+        return Err(("min_compaction_lag_ms", format!("must not exceed max_compaction_lag_ms ({} > {})", log.min_compaction_lag_ms, log.max_compaction_lag_ms)));
+    }
+    if log.cleaner_backoff_ms == 0 {
+        return Err(("cleaner_backoff_ms", "must be at least 1 ms".into()));
+    }
+    Ok(())
+}
+
+/// A build without the cleaner refuses compacted topics (its other settings have no effect).
+#[cfg(not(feature = "compaction"))]
+fn check_compaction(log: &LogConfig) -> Result<(), (&'static str, String)> {
+    if log.cleanup_policy.compacts() {
+        return Err(("cleanup_policy", format!("\"{}\" needs the log cleaner, which this build leaves out (the extended page, full/, has it)", log.cleanup_policy.as_str())));
+    }
+    Ok(())
 }

@@ -107,9 +107,9 @@ pub enum Event {
     /// It was lost (isolation, a cut link, a crashed receiver, or a pinned drop).
     Dropped { id: MessageId, reason: String },
     /// A client produce was sent.
-    ProduceSent { id: ProduceId, tp: TopicPartition, to: BrokerId, acks: Acks, value: String },
+    ProduceSent { id: ProduceId, tp: TopicPartition, to: BrokerId, acks: Acks, value: crate::log::Value },
     /// P3: the leader appended a record (with the produce's acks and the ISR at that moment).
-    Appended { broker: BrokerId, tp: TopicPartition, offset: Offset, epoch: LeaderEpoch, value: String, acks: Acks, isr: Vec<BrokerId> },
+    Appended { broker: BrokerId, tp: TopicPartition, offset: Offset, epoch: LeaderEpoch, value: crate::log::Value, acks: Acks, isr: Vec<BrokerId> },
     /// P5: the produce finished (for the client).
     ProduceCompleted { id: ProduceId, tp: TopicPartition, error: Option<KafkaError>, offset: Option<Offset> },
     /// G1: a new active segment.
@@ -215,6 +215,13 @@ pub enum Event {
     /// PL2: the answer to `ElectLeaders(PREFERRED)` for one partition: none (a new leader was
     /// written), ELECTION_NOT_NEEDED or PREFERRED_LEADER_NOT_AVAILABLE.
     PreferredElectionResult { tp: TopicPartition, error: Option<KafkaError> },
+    #[cfg(feature = "compaction")]
+    /// CC7–CC13: a broker's cleaner compacted its replica of `tp` (`high_watermark` was its HW,
+    /// the bound of CC15).
+    LogCleaned { broker: BrokerId, tp: TopicPartition, high_watermark: Offset, round: Box<crate::cleaner::Round> },
+    #[cfg(feature = "compaction")]
+    /// CC6: a cleaner pass left this compacted log alone: not eligible, or another was filthier.
+    CleanerSkipped { broker: BrokerId, tp: TopicPartition, plan: crate::cleaner::Plan },
 }
 
 /// A consumer request kind.
@@ -231,7 +238,7 @@ pub enum ReadKind {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum ReadResult {
     /// Records (possibly none: an empty response is not an error, Q1).
-    Records(Vec<(Offset, LeaderEpoch, String)>),
+    Records(Vec<(Offset, LeaderEpoch, crate::log::Value)>),
     /// ListOffsets' answer.
     Offset(Offset),
     /// A Kafka error.
@@ -439,6 +446,26 @@ impl fmt::Display for Event {
             Event::PreferredElectionResult { tp, error } => {
                 write!(f, "PL2 ElectLeaders(PREFERRED) for {tp}: {}", error.map_or("NONE", |e| e.name()))
             }
+            #[cfg(feature = "compaction")]
+            Event::LogCleaned { broker, tp, round, .. } => write!(
+                f,
+                "CC7-CC13 broker {broker} cleans {tp} [{}, {}): {} key(s) mapped, {} record(s) removed ({}), checkpoint {}",
+                round.plan.first_dirty,
+                round.end_offset,
+                round.map.len(),
+                round.removed.len(),
+                round.removed.iter().map(|r| r.offset.to_string()).collect::<Vec<_>>().join(","),
+                round.end_offset
+            ),
+            #[cfg(feature = "compaction")]
+            Event::CleanerSkipped { broker, tp, plan } => write!(
+                f,
+                "CC6 broker {broker} does not clean {tp}: dirty {} of {} (ratio {}){}",
+                plan.cleanable,
+                plan.cleanable + plan.clean,
+                plan.ratio().map_or("none".into(), |r| format!("{r:.3}")),
+                if plan.eligible { ", another log is filthier" } else { "" }
+            ),
         }
     }
 }
@@ -506,6 +533,10 @@ impl Event {
             Event::ConsumerMember { .. } => "ConsumerMember",
             #[cfg(feature = "groups")]
             Event::RecordsConsumed { .. } => "RecordsConsumed",
+            #[cfg(feature = "compaction")]
+            Event::LogCleaned { .. } => "LogCleaned",
+            #[cfg(feature = "compaction")]
+            Event::CleanerSkipped { .. } => "CleanerSkipped",
         }
     }
 
@@ -520,6 +551,7 @@ impl Event {
         "GroupClientRetry", "GroupClientDone", "GroupStateChanged", "GroupMemberRemoved", "ReassignmentStarted",
         "ReassignmentCompleted", "ReassignmentCancelled", "ReassignmentRefused", "ReplicaCreated", "ReplicaDeleted",
         "BrokerAdded", "PreferredElectionResult", "SegmentsDeleted", "LogStartRaised", "ConsumerMember", "RecordsConsumed",
+        "LogCleaned", "CleanerSkipped",
     ];
 
     /// The partition the event is about, if any.
@@ -553,6 +585,8 @@ impl Event {
             | Event::ConsumerRead { tp, .. } => Some(tp),
             #[cfg(feature = "groups")]
             Event::RecordsConsumed { tp, .. } => Some(tp),
+            #[cfg(feature = "compaction")]
+            Event::LogCleaned { tp, .. } | Event::CleanerSkipped { tp, .. } => Some(tp),
             Event::InvariantViolated { tp, .. } => tp.as_ref(),
             _ => None,
         }
@@ -592,6 +626,8 @@ impl Event {
             | Event::SegmentsDeleted { broker, .. }
             | Event::LogStartRaised { broker, .. }
             | Event::Flushed { broker } => Some(*broker),
+            #[cfg(feature = "compaction")]
+            Event::LogCleaned { broker, .. } | Event::CleanerSkipped { broker, .. } => Some(*broker),
             _ => None,
         }
     }

@@ -268,7 +268,7 @@ mod tests {
         let mut r = Replica::new(TopicPartition::new("t", 0), BrokerId(1), LogConfig::default());
         for &(o, e) in log {
             r.epoch_cache.assign(LeaderEpoch(e), Offset(o));
-            r.log.append(Record { offset: Offset(o), epoch: LeaderEpoch(e), key: None, value: format!("v{o}"), timestamp_ms: 0 });
+            r.log.append(Record { offset: Offset(o), epoch: LeaderEpoch(e), key: None, value: format!("v{o}").into(), timestamp_ms: 0 });
         }
         r
     }

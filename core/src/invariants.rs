@@ -8,6 +8,7 @@ use crate::config::TruncationMode;
 use crate::event::{CrashKind, ElectionKind, Event, IsrChangeReason, ReadResult};
 use crate::ids::{BrokerId, ControllerEpoch, LeaderEpoch, Offset, PartitionEpoch, TopicPartition};
 use crate::message::{ids, Acks, LeaderRecoveryState, Message};
+use crate::log::Value;
 use crate::report::cache_text;
 use crate::replica::{Replica, Role};
 use serde::Serialize;
@@ -33,11 +34,11 @@ pub struct Violation {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Checker {
     /// The committed prefix per partition: `(epoch, value)` at offsets `[0, trueHW)`.
-    pub committed: LiteMap<TopicPartition, Vec<(LeaderEpoch, String)>>,
+    pub committed: LiteMap<TopicPartition, Vec<(LeaderEpoch, Value)>>,
     /// Positively acked acks=all values per partition, with their offsets.
-    pub acked: LiteMap<TopicPartition, Vec<(Offset, String)>>,
+    pub acked: LiteMap<TopicPartition, Vec<(Offset, Value)>>,
     /// Records consumers received, in the order they got them.
-    pub consumed: LiteMap<TopicPartition, Vec<(Offset, LeaderEpoch, String)>>,
+    pub consumed: LiteMap<TopicPartition, Vec<(Offset, LeaderEpoch, Value)>>,
     /// Unclean elections so far, per partition.
     pub unclean_elections: LiteMap<TopicPartition, u32>,
     /// Lossy crashes of brokers hosting each partition.
@@ -80,6 +81,9 @@ pub struct Checker {
     /// The group invariants (PROTOCOL-GROUPS.md §3, G-I1–G-I3 so far).
     #[cfg(feature = "groups")]
     groups: crate::group::invariants::GroupChecker,
+    /// The compaction invariants (PROTOCOL-LOG §3, L-I8–L-I14).
+    #[cfg(feature = "compaction")]
+    pub cleaner: crate::cleaner::invariants::CleanerChecker,
 }
 
 /// Prefixes already checked, so that a step only looks at what changed (re-reading every log
@@ -112,14 +116,44 @@ impl Found {
     }
 }
 
+/// A committed offset whose record the checker never saw: compaction had removed it from the
+/// log the prefix was read from (CC9); it matches whatever a replica holds there.
+const REMOVED: (LeaderEpoch, Value) = (LeaderEpoch::UNDEFINED, Value::TOMBSTONE);
+
+/// True when `o` may be absent from `r`'s log because its cleaner, or the leader's it fetched
+/// from, removed it (CC9, CC14; PROTOCOL-LOG L-I5): below the LEO of a compacted log. What
+/// compaction may remove is checked by L-I9–L-I14 (`cleaner::invariants`).
+#[cfg(feature = "compaction")]
+fn compacted_hole(r: &Replica, o: Offset) -> bool {
+    o < r.log.log_end_offset() && r.log.config().cleanup_policy.compacts()
+}
+/// Without the cleaner no log has holes (a build that refuses compacted topics).
+#[cfg(not(feature = "compaction"))]
+fn compacted_hole(_: &Replica, _: Offset) -> bool {
+    false
+}
+
+/// The entry of the committed prefix at `o` read from `r`'s log: its record, [`REMOVED`] for a
+/// compacted hole, none past what it holds.
+fn committed_entry(r: &Replica, o: Offset) -> Option<(LeaderEpoch, Value)> {
+    match r.log.record_at(o) {
+        Some(rec) => Some((rec.epoch, rec.value.clone())),
+        None if compacted_hole(r, o) => Some(REMOVED),
+        None => None,
+    }
+}
+
 /// The first committed offset `r` does not hold as committed: its description, and whether a
 /// different record is there (`true`) or none (`false`).
-fn prefix_mismatch(r: &Replica, committed: &[(LeaderEpoch, String)], from: usize) -> Option<(String, bool)> {
+fn prefix_mismatch(r: &Replica, committed: &[(LeaderEpoch, Value)], from: usize) -> Option<(String, bool)> {
     for (o, (e, v)) in committed.iter().enumerate().skip(from) {
+        if *e == REMOVED.0 {
+            continue;
+        }
         match r.log.record_at(Offset(o as i64)) {
             Some(rec) if rec.epoch == *e && rec.value == *v => {}
             Some(rec) => return Some((format!("offset {o} is ({},{}) on broker {}, committed as ({e},{v})", rec.epoch, rec.value, r.broker), true)),
-            None if (o as i64) < r.log.log_start_offset().0 => {}
+            None if (o as i64) < r.log.log_start_offset().0 || compacted_hole(r, Offset(o as i64)) => {}
             None => return Some((format!("offset {o} ({e},{v}) is missing on broker {}", r.broker), false)),
         }
     }
@@ -136,14 +170,18 @@ fn cache_below(r: &Replica, upto: Offset) -> &[crate::epoch_cache::EpochEntry] {
 fn same_entries(a: &Replica, b: &Replica, from: Offset, upto: Offset) -> Option<Offset> {
     let from = from.max(a.log.log_start_offset()).max(b.log.log_start_offset());
     (from.0..upto.0).map(Offset).find(|o| {
-        let (x, y) = (a.log.record_at(*o), b.log.record_at(*o));
-        x.map(|r| (r.epoch, &r.value)) != y.map(|r| (r.epoch, &r.value))
+        match (a.log.record_at(*o), b.log.record_at(*o)) {
+            (Some(x), Some(y)) => (x.epoch, &x.value) != (y.epoch, &y.value),
+            (None, None) => false,
+            (None, Some(_)) => !compacted_hole(a, *o),
+            (Some(_), None) => !compacted_hole(b, *o),
+        }
     })
 }
 
 impl Checker {
     /// `prefix_mismatch` from where the last check of this replica left off.
-    fn committed_mismatch(&mut self, r: &Replica, committed: &[(LeaderEpoch, String)]) -> Option<(String, bool)> {
+    fn committed_mismatch(&mut self, r: &Replica, committed: &[(LeaderEpoch, Value)]) -> Option<(String, bool)> {
         let key = (r.broker, r.tp.clone());
         let cgen = self.committed_generation.get(&r.tp).copied().unwrap_or(0);
         let gen = r.log.generation();
@@ -232,6 +270,12 @@ impl Checker {
             for (inv, tp, starred, detail) in group_findings {
                 f.out.push((inv, tp, starred, detail, false));
             }
+        }
+        #[cfg(feature = "compaction")]
+        {
+            let mut found = Vec::new();
+            self.cleaner.check(c, events, &self.log_start_resets, &mut found);
+            f.out.extend(found.into_iter().map(|(inv, tp, starred, detail)| (inv, tp, starred, detail, false)));
         }
         // "Clean" (§3): no unclean election and at most minISR - 1 lossy crashes.
         // Once the committed prefix is lost (I8/I9), the truth moves on: trueHW restarts from
@@ -379,7 +423,8 @@ impl Checker {
         *self.committed_generation.entry(tp.clone()).or_default() += 1;
         let st = &c.controller.partitions[tp];
         let Some(l) = st.leader.and_then(|l| c.replica(l, tp)) else { return };
-        let prefix = l.log.records().take_while(|r| r.offset < l.log.high_watermark()).map(|r| (r.epoch, r.value.clone())).collect();
+        let prefix = (l.log.log_start_offset().0..l.log.high_watermark().0).map_while(|o| committed_entry(l, Offset(o)));
+        let prefix = std::iter::repeat_n(REMOVED, l.log.log_start_offset().0 as usize).chain(prefix).collect();
         self.committed.insert(tp.clone(), prefix);
     }
 
@@ -390,8 +435,8 @@ impl Checker {
                 let committed = self.committed.entry(r.tp.clone()).or_default();
                 let hw = r.log.high_watermark().0;
                 while (committed.len() as i64) < hw {
-                    let Some(rec) = r.log.record_at(Offset(committed.len() as i64)) else { break };
-                    committed.push((rec.epoch, rec.value.clone()));
+                    let Some(entry) = committed_entry(r, Offset(committed.len() as i64)) else { break };
+                    committed.push(entry);
                 }
             }
         }
@@ -478,7 +523,7 @@ impl Checker {
             let acked = self.acked.get(tp).map_or(0, Vec::len);
             let from = self.list_from("I9", tp, (u64::from(l.broker.0) << 48) ^ l.log.generation(), acked);
             for (o, v) in self.acked.get(tp).into_iter().flatten().skip(from) {
-                if l.log.record_at(*o).is_none_or(|r| &r.value != v) && *o >= l.log.log_start_offset() {
+                if l.log.record_at(*o).is_none_or(|r| &r.value != v) && *o >= l.log.log_start_offset() && !compacted_hole(l, *o) {
                     f.add("I9", Some(tp), true, format!("acked acks=all value {v} at offset {o} missing on leader {}", l.broker));
                 }
             }
@@ -518,7 +563,7 @@ impl Checker {
                         f.add("I19", Some(tp), true, format!("consumed ({o},{e},{v}) replaced by ({},{}) on leader", rec.epoch, rec.value));
                     }
                     Some(_) => {}
-                    None if *o < l.log.log_start_offset() => {}
+                    None if *o < l.log.log_start_offset() || compacted_hole(l, *o) => {}
                     None => verified = verified.min(i),
                 }
             }
@@ -565,7 +610,7 @@ impl Checker {
         let acked = self.acked.get(tp).map_or(0, Vec::len);
         let from = self.list_from("I20", tp, fingerprint, acked);
         for (o, v) in self.acked.get(tp).into_iter().flatten().skip(from) {
-            if !replicas.iter().any(|r| r.log.record_at(*o).is_some_and(|rec| &rec.value == v) || *o < r.log.log_start_offset()) {
+            if !replicas.iter().any(|r| r.log.record_at(*o).is_some_and(|rec| &rec.value == v) || *o < r.log.log_start_offset() || compacted_hole(r, *o)) {
                 f.add("I20", Some(tp), true, format!("acked acks=all value {v} at offset {o} is on no replica"));
             }
         }

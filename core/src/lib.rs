@@ -25,6 +25,8 @@
 #![deny(missing_docs)]
 
 pub mod broker;
+#[cfg(feature = "compaction")]
+pub mod cleaner;
 pub mod cluster;
 pub mod command;
 pub mod config;

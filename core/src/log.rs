@@ -17,10 +17,110 @@ pub struct Record {
     pub epoch: LeaderEpoch,
     /// The key the producer gave, if any.
     pub key: Option<String>,
-    /// The value.
-    pub value: String,
+    /// The value, or none: a tombstone.
+    pub value: Value,
     /// When the leader appended it.
     pub timestamp_ms: TimeMs,
+}
+
+/// A record's value: bytes (a string here), or null — a **tombstone**, which compaction keeps
+/// for `delete.retention.ms` after the first round that kept it, then removes with the key
+/// (PROTOCOL-LOG CC9, CC10). With one record per batch (PROTOCOL-LOG §5 S2) the batch's
+/// `deleteHorizonMs` (KIP-534) is the tombstone's own: set by the first round that keeps it, copied
+/// by followers that fetch the rewritten batch. It is batch metadata, not content: two values
+/// compare (and hash) equal whatever their horizons (L-I4).
+#[derive(Clone)]
+pub enum Value {
+    /// A value.
+    Bytes(String),
+    /// Null: the key is deleted once compaction removes the tombstone.
+    Tombstone {
+        /// `deleteHorizonMs`, once a cleaning round kept it (CC10).
+        delete_horizon_ms: Option<TimeMs>,
+    },
+}
+
+impl Value {
+    /// A tombstone no round has kept yet.
+    pub const TOMBSTONE: Value = Value::Tombstone { delete_horizon_ms: None };
+
+    /// The value's text, none for a tombstone.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Bytes(s) => Some(s),
+            Value::Tombstone { .. } => None,
+        }
+    }
+    /// Null (CC9 c).
+    pub fn is_tombstone(&self) -> bool {
+        matches!(self, Value::Tombstone { .. })
+    }
+    /// The bytes it adds to a record.
+    fn len(&self) -> u64 {
+        self.as_str().map_or(0, |s| s.len() as u64)
+    }
+}
+
+impl From<String> for Value {
+    fn from(s: String) -> Self {
+        Value::Bytes(s)
+    }
+}
+impl From<&str> for Value {
+    fn from(s: &str) -> Self {
+        Value::Bytes(s.into())
+    }
+}
+impl PartialEq for Value {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for Value {}
+impl PartialEq<String> for Value {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == Some(other.as_str())
+    }
+}
+impl PartialEq<&str> for Value {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == Some(*other)
+    }
+}
+/// As a `String` hashes, so that traces without tombstones keep their hashes.
+impl std::hash::Hash for Value {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        match self.as_str() {
+            Some(s) => s.hash(state),
+            None => state.write(&[0xfe, 0xff]),
+        }
+    }
+}
+/// As a `String` prints (`"v1"`), a tombstone as `null` (traces print values this way).
+impl std::fmt::Debug for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::Bytes(s) => write!(f, "{s:?}"),
+            Value::Tombstone { delete_horizon_ms: None } => f.write_str("null"),
+            Value::Tombstone { delete_horizon_ms: Some(h) } => write!(f, "null (delete horizon {h})"),
+        }
+    }
+}
+
+/// The text, or `∅` for a tombstone (PROTOCOL-LOG §0's `k=∅`).
+impl std::fmt::Display for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str().unwrap_or("∅"))
+    }
+}
+/// A string, or null for a tombstone (so traces of logs without tombstones are unchanged).
+impl Serialize for Value {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.as_str() {
+            Some(v) => s.serialize_str(v),
+            None => s.serialize_none(),
+        }
+    }
 }
 
 impl Record {
@@ -28,7 +128,7 @@ impl Record {
     /// (Kafka's record-batch format is not modelled byte for byte.)
     pub fn size_bytes(&self) -> u64 {
         const OVERHEAD_BYTES: u64 = 24;
-        OVERHEAD_BYTES + self.key.as_ref().map_or(0, |k| k.len() as u64) + self.value.len() as u64
+        OVERHEAD_BYTES + self.key.as_ref().map_or(0, |k| k.len() as u64) + self.value.len()
     }
 }
 
@@ -104,7 +204,74 @@ pub struct LogConfig {
     pub retention_check_interval_ms: u64,
     /// `log.initial.task.delay.ms` (RT1): the first pass after a broker starts. Kafka's default, 30 s.
     pub initial_task_delay_ms: u64,
+    /// `cleanup.policy` (RT1, RT2, CC1, CC18): delete, compact, or both. Kafka's default, delete.
+    pub cleanup_policy: CleanupPolicy,
+    /// `min.cleanable.dirty.ratio` (CC6): a log is cleaned when its dirty ratio is above this.
+    /// Kafka's default, 0.5.
+    pub min_cleanable_dirty_ratio: DirtyRatio,
+    /// `min.compaction.lag.ms` (CC4): a segment with a record newer than this is not cleaned yet.
+    /// Kafka's default, 0.
+    pub min_compaction_lag_ms: u64,
+    /// `max.compaction.lag.ms` (CC6): a log whose oldest dirty segment rolled longer ago than this
+    /// is cleaned whatever its ratio. Kafka's default, `Long.MAX_VALUE`.
+    pub max_compaction_lag_ms: u64,
+    /// `delete.retention.ms` (CC10): how long a tombstone outlives the first round that kept it.
+    /// Kafka's default, 1 day.
+    pub delete_retention_ms: u64,
+    /// `log.cleaner.backoff.ms` (CC2): the cleaner's sleep after an iteration that cleaned nothing,
+    /// when `auto.cleaner` is on. Kafka's default, 15 s.
+    pub cleaner_backoff_ms: u64,
 }
+
+/// `cleanup.policy` (PROTOCOL-LOG RT1, CC1, CC18).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum CleanupPolicy {
+    /// `delete`: retention by time and size (RT).
+    #[default]
+    #[serde(rename = "delete")]
+    Delete,
+    /// `compact`: the cleaner keeps the latest record per key (CC); retention walks only the log start.
+    #[serde(rename = "compact")]
+    Compact,
+    /// `compact,delete`: both, retention on the cleaner thread (CC18).
+    #[serde(rename = "compact,delete")]
+    CompactDelete,
+}
+
+impl CleanupPolicy {
+    /// The policy contains `compact` (CC1).
+    pub fn compacts(self) -> bool {
+        self != CleanupPolicy::Delete
+    }
+    /// The policy contains `delete` (RT2).
+    pub fn deletes(self) -> bool {
+        self != CleanupPolicy::Compact
+    }
+    /// Kafka's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CleanupPolicy::Delete => "delete",
+            CleanupPolicy::Compact => "compact",
+            CleanupPolicy::CompactDelete => "compact,delete",
+        }
+    }
+    /// Kafka's spellings ("delete,compact" too: Kafka's list is unordered).
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "delete" => Some(CleanupPolicy::Delete),
+            "compact" => Some(CleanupPolicy::Compact),
+            "compact,delete" | "delete,compact" => Some(CleanupPolicy::CompactDelete),
+            _ => None,
+        }
+    }
+}
+
+/// `min.cleanable.dirty.ratio`, a number in [0, 1] (never NaN: the reader checks it).
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct DirtyRatio(pub f64);
+impl Eq for DirtyRatio {}
 
 impl Default for LogConfig {
     fn default() -> Self {
@@ -117,6 +284,12 @@ impl Default for LogConfig {
             retention_bytes: -1,
             retention_check_interval_ms: 300_000,
             initial_task_delay_ms: 30_000,
+            cleanup_policy: CleanupPolicy::Delete,
+            min_cleanable_dirty_ratio: DirtyRatio(0.5),
+            min_compaction_lag_ms: 0,
+            max_compaction_lag_ms: i64::MAX as u64,
+            delete_retention_ms: 86_400_000,
+            cleaner_backoff_ms: 15_000,
         }
     }
 }
@@ -142,6 +315,9 @@ pub struct Log {
     log_end_offset: Offset,
     high_watermark: Offset,
     recovery_point: Offset,
+    /// The cleaner checkpoint (PROTOCOL-LOG §1 `ckpt`, the first dirty offset): none before the
+    /// first round. Kafka keeps it per log directory in `cleaner-offset-checkpoint`.
+    cleaner_checkpoint: Option<Offset>,
     /// Bumped whenever records leave the log (truncation, log start advance): a prefix
     /// compared at one generation is unchanged while the generation is.
     generation: u64,
@@ -157,8 +333,45 @@ impl Log {
             log_end_offset: Offset(0),
             high_watermark: Offset(0),
             recovery_point: Offset(0),
+            cleaner_checkpoint: None,
             generation: 0,
         }
+    }
+
+    /// The settings it rolls, retains and cleans by.
+    pub fn config(&self) -> LogConfig {
+        self.config
+    }
+    /// The cleaner checkpoint (`ckpt`, CC3), none before the first round.
+    pub fn cleaner_checkpoint(&self) -> Option<Offset> {
+        self.cleaner_checkpoint
+    }
+    /// Scenario set-up: a cleaner checkpoint as if a round had ended there (clamped to the LEO).
+    pub fn set_cleaner_checkpoint(&mut self, offset: Offset) {
+        self.cleaner_checkpoint = Some(offset.min(self.log_end_offset));
+    }
+
+    /// CC12 + CC13: the first `count` segments replaced by the cleaned groups (`(base, records
+    /// kept)`, in order; an empty result segment stays), and the checkpoint set to `end`.
+    /// Each new segment's largest timestamp is the largest retained, its `rollTs` its first
+    /// record's, its sparse index rebuilt.
+    #[cfg(feature = "compaction")]
+    pub(crate) fn replace_cleaned(&mut self, count: usize, groups: Vec<(Offset, Vec<Record>)>, end: Offset) {
+        let interval = self.config.index_interval_bytes;
+        let new: Vec<Segment> = groups
+            .into_iter()
+            .map(|(base, records)| {
+                let mut s = Segment::new(base);
+                s.roll_ts = records.first().map(|r| r.timestamp_ms);
+                for r in records {
+                    s.push(r, interval);
+                }
+                s
+            })
+            .collect();
+        self.segments.splice(..count, new);
+        self.cleaner_checkpoint = Some(end);
+        self.generation += 1;
     }
 
     /// Changes whenever records are removed (see the field).
@@ -208,7 +421,14 @@ impl Log {
         }
         let seg = &self.segments[self.segment_index(offset)];
         let first = seg.records.first()?.offset;
-        seg.records.get((offset.0 - first.0) as usize).filter(|r| r.offset == offset)
+        match seg.records.get((offset.0 - first.0) as usize) {
+            Some(r) if r.offset == offset => Some(r),
+            // Offsets are contiguous unless the cleaner removed some (CC9): search.
+            #[cfg(feature = "compaction")]
+            _ => seg.records.binary_search_by_key(&offset, |r| r.offset).ok().map(|i| &seg.records[i]),
+            #[cfg(not(feature = "compaction"))]
+            _ => None,
+        }
     }
     /// The epoch of the last record, or UNDEFINED for an empty log.
     pub fn last_record_epoch(&self) -> LeaderEpoch {
@@ -228,7 +448,14 @@ impl Log {
     /// record only, against `max_ts`, and a segment the append opens takes `max_ts` as its
     /// `rollTs` (SG1, SG6). The size and record-count rolls are checked per record.
     pub fn append_in(&mut self, record: Record, max_ts: TimeMs, first_of_append: bool) {
-        assert_eq!(record.offset, self.log_end_offset, "R4: records are appended at the LEO");
+        // R4: at the LEO; a follower of a compacted leader may skip the offsets the leader's
+        // cleaner removed (CC14: a read at a removed offset returns the next survivor).
+        assert!(
+            record.offset == self.log_end_offset || (record.offset > self.log_end_offset && self.config.cleanup_policy.compacts()),
+            "R4: records are appended at the LEO ({} at {})",
+            record.offset,
+            self.log_end_offset
+        );
         if self.rolls_before_in(&record, max_ts, first_of_append) {
             self.segments.push(Segment::new(record.offset));
         }
@@ -267,6 +494,10 @@ impl Log {
     pub fn retention_pass(&mut self, now: TimeMs) -> Vec<(RetentionReason, Vec<Offset>)> {
         let mut out = Vec::new();
         for reason in [RetentionReason::LogStart, RetentionReason::Size, RetentionReason::Time] {
+            // RT2: a policy without `delete` runs the log-start walk only.
+            if reason != RetentionReason::LogStart && !self.config.cleanup_policy.deletes() {
+                continue;
+            }
             let n = self.deletable(reason, now);
             if n == 0 {
                 continue;
@@ -349,11 +580,17 @@ impl Log {
         self.log_end_offset = offset;
         self.high_watermark = self.high_watermark.min(offset);
         self.recovery_point = self.recovery_point.min(offset);
+        // LF8: truncating below the active segment's base pulls the cleaner checkpoint back to it.
+        let active_base = self.segments.last().expect("active segment").base_offset;
+        if let Some(c) = self.cleaner_checkpoint.as_mut() {
+            *c = (*c).min(active_base).min(offset);
+        }
     }
 
     /// R2: the leader's log starts after ours ends: drop everything and start at `offset`.
     pub fn truncate_fully_and_start_at(&mut self, offset: Offset) {
         self.segments = vec![Segment::new(offset)];
+        self.cleaner_checkpoint = self.cleaner_checkpoint.map(|c| c.min(offset)); // LF4 3
         self.generation += 1;
         self.log_start_offset = offset;
         self.log_end_offset = offset;

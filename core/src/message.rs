@@ -55,6 +55,8 @@ pub enum KafkaError {
     ElectionNotNeeded,
     /// PL2: a preferred election that could write nothing (`replicas[0]` is not a valid leader).
     PreferredLeaderNotAvailable,
+    /// CC18: a record without a key produced to a compacted topic (LogValidator).
+    InvalidRecord,
 }
 
 impl KafkaError {
@@ -78,6 +80,7 @@ impl KafkaError {
             KafkaError::InvalidReplicaAssignment => "INVALID_REPLICA_ASSIGNMENT",
             KafkaError::NoReassignmentInProgress => "NO_REASSIGNMENT_IN_PROGRESS",
             KafkaError::NewLeaderElected => "NEW_LEADER_ELECTED",
+            KafkaError::InvalidRecord => "INVALID_RECORD",
             KafkaError::ElectionNotNeeded => "ELECTION_NOT_NEEDED",
             KafkaError::PreferredLeaderNotAvailable => "PREFERRED_LEADER_NOT_AVAILABLE",
         }
@@ -225,7 +228,7 @@ pub enum Message {
         end_offset: Offset,
     },
     /// A producer's request (P1–P5).
-    ProduceRequest { id: ProduceId, tp: TopicPartition, key: Option<String>, value: String, acks: Acks },
+    ProduceRequest { id: ProduceId, tp: TopicPartition, key: Option<String>, value: crate::log::Value, acks: Acks },
     /// Its answer.
     ProduceResponse { id: ProduceId, tp: TopicPartition, error: Option<KafkaError>, offset: Offset },
     /// Leader → controller: a new ISR (S3).

@@ -28,6 +28,10 @@ pub enum Timer {
     Flush { broker: BrokerId, incarnation: u64 },
     /// A broker's retention pass over its replicas (RT1), every `log.retention_check_interval_ms`.
     RetentionCheck { broker: BrokerId, incarnation: u64 },
+    #[cfg(feature = "compaction")]
+    /// A broker's cleaner thread (CC2): a pass now, again at once if it cleaned, else after
+    /// `log.cleaner_backoff_ms`.
+    CleanerPass { broker: BrokerId, incarnation: u64 },
     /// A produce's `request.timeout.ms` (P5).
     ProduceTimeout { id: ProduceId },
     /// An AlterPartition got no answer: roll back and retry (S5).

@@ -5,7 +5,7 @@
 use crate::config::TruncationMode;
 use crate::event::{Event, IsrChangeReason};
 use crate::ids::{BrokerId, LeaderEpoch, Offset, ProduceId};
-use crate::log::Record;
+use crate::log::{Record, Value};
 use crate::message::{Acks, KafkaError, Message, Node, PartitionState};
 use crate::outbox::{Ctx, Outbox, Timer};
 use crate::replica::{FetchPhase, FollowerRecord, FollowerState, LeaderState, ParkedFetch, PendingProduce, Replica, Role};
@@ -20,7 +20,7 @@ pub fn handle_produce(
     out: &mut Outbox,
     id: ProduceId,
     key: Option<String>,
-    value: String,
+    value: Value,
     acks: Acks,
 ) -> ProduceOutcome {
     let rf = r.replicas.len();
@@ -30,6 +30,9 @@ pub fn handle_produce(
     };
     if acks == Acks::All && leader.isr.len() < ctx.cfg.effective_min_isr(rf) {
         return Some(Err(KafkaError::NotEnoughReplicas)); // P2: nothing appended
+    }
+    if key.is_none() && r.log.config().cleanup_policy.compacts() {
+        return Some(Err(KafkaError::InvalidRecord)); // CC18: LogValidator, after P2; nothing appended
     }
     let offset = r.log.log_end_offset();
     let record = Record { offset, epoch, key, value: value.clone(), timestamp_ms: ctx.now };
@@ -57,7 +60,7 @@ pub fn append_coordinator_records(r: &mut Replica, ctx: &Ctx, out: &mut Outbox, 
     }
     let epoch = r.leader_epoch;
     for (key, value) in records {
-        let record = Record { offset: r.log.log_end_offset(), epoch, key: Some(key), value, timestamp_ms: ctx.now };
+        let record = Record { offset: r.log.log_end_offset(), epoch, key: Some(key), value: value.into(), timestamp_ms: ctx.now };
         append_as_leader(r, out, record, Acks::Leader);
     }
     complete_parked_fetches(r, out, false);

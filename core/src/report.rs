@@ -8,7 +8,7 @@ use crate::ids::{BrokerId, ControllerEpoch, LeaderEpoch, PartitionEpoch};
 use crate::invariants::Violation;
 use serde::Serialize;
 
-/// One record as `{offset, epoch, value}`.
+/// One record as `{offset, epoch, key, value}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -17,8 +17,13 @@ pub struct LogEntry {
     pub offset: i64,
     /// Leader epoch.
     pub epoch: LeaderEpoch,
-    /// Value.
-    pub value: String,
+    /// Key, if any (an expectation that gives no key does not check keys).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(default))]
+    pub key: Option<String>,
+    /// Value; null for a tombstone.
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>", required))]
+    pub value: crate::log::Value,
 }
 
 /// `controller {broker, epoch}`.
@@ -53,6 +58,9 @@ pub struct ReplicaReport {
     pub leso: Option<i64>,
     /// A follower's fetch state, `fetching` or `truncating` (F3), null otherwise.
     pub fetch_state: Option<String>,
+    /// The cleaner checkpoint (PROTOCOL-LOG CC13), once its broker's cleaner has cleaned it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cleaner_checkpoint: Option<i64>,
 }
 
 /// One partition's end state (the controller's view plus every replica).
@@ -173,13 +181,14 @@ impl Report {
                                 hw: r.log.high_watermark().0,
                                 log_start_offset: r.log.log_start_offset().0,
                                 segments: r.log.segments().iter().map(|s| s.base_offset.0).collect(),
-                                log: r.log.records().map(|x| LogEntry { offset: x.offset.0, epoch: x.epoch, value: x.value.clone() }).collect(),
+                                log: r.log.records().map(|x| LogEntry { offset: x.offset.0, epoch: x.epoch, key: x.key.clone(), value: x.value.clone() }).collect(),
                                 epoch_cache: r.epoch_cache.entries().to_vec(),
                                 leso: r.leader_state().filter(|_| up).map(|l| l.leso.0),
                                 fetch_state: r.follower_state().filter(|_| up).map(|f| match f.phase {
                                     crate::replica::FetchPhase::Fetching => "fetching".into(),
                                     crate::replica::FetchPhase::Truncating => "truncating".into(),
                                 }),
+                                cleaner_checkpoint: r.log.cleaner_checkpoint().map(|o| o.0),
                             })
                         })
                         .collect(),
@@ -193,7 +202,7 @@ impl Report {
                 .produced
                 .iter()
                 .map(|p| ProducedReport {
-                    value: p.value.clone(),
+                    value: p.value.to_string(),
                     acks: p.acks.to_string(),
                     result: match &p.result {
                         None => "pending".into(),
@@ -260,9 +269,15 @@ pub struct GroupReport {
     pub duplicates: u64,
 }
 
-/// `[(0,1,A),(1,2,C)]`.
-pub fn log_text(log: &[LogEntry]) -> String {
-    let v: Vec<String> = log.iter().map(|e| format!("({},{},{})", e.offset, e.epoch, e.value)).collect();
+/// `[(0,1,A),(1,2,C)]`, or with keys `[(0,1,k1=A),(1,2,k2=∅)]`.
+pub fn log_text(log: &[LogEntry], keys: bool) -> String {
+    let v: Vec<String> = log
+        .iter()
+        .map(|e| match (&e.key, keys) {
+            (Some(k), true) => format!("({},{},{k}={})", e.offset, e.epoch, e.value),
+            _ => format!("({},{},{})", e.offset, e.epoch, e.value),
+        })
+        .collect();
     format!("[{}]", v.join(","))
 }
 

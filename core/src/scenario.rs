@@ -277,6 +277,9 @@ pub struct ReplicaExpectation {
     /// The segments' base offsets, oldest first (SG1: each replica rolls on its own appends).
     #[cfg_attr(feature = "schema", schemars(default))]
     pub segments: Option<Vec<i64>>,
+    /// The cleaner checkpoint (CC13: where the last round ended).
+    #[cfg_attr(feature = "schema", schemars(default))]
+    pub cleaner_checkpoint: Option<i64>,
     /// A leader's LESO, the start offset of its epoch (L3); null for a replica that does not lead.
     #[cfg_attr(feature = "schema", schemars(default))]
     pub leso: Option<Option<i64>>,
@@ -482,7 +485,7 @@ fn apply_partition_spec(c: &mut Cluster, p: &PartitionSpec, path: &str) -> Resul
                 return Err(invalid(format!("{rpath}.log[{j}].epoch"), format!("epoch {} is above the leader epoch {} (I5)", e.epoch, st.leader_epoch)));
             }
             r.epoch_cache.assign(e.epoch, Offset(e.offset));
-            r.log.append(Record { offset: Offset(e.offset), epoch: e.epoch, key: None, value: e.value.clone(), timestamp_ms: 0 });
+            r.log.append(Record { offset: Offset(e.offset), epoch: e.epoch, key: e.key.clone(), value: e.value.clone(), timestamp_ms: 0 });
         }
         let leo = r.log.log_end_offset();
         let hw = spec.hw.map_or(leo, Offset);
@@ -637,7 +640,9 @@ pub fn check_expectations(report: &Report, expect: &Expectations) -> Vec<String>
                 continue;
             };
             if let Some(log) = &re.log {
-                cmp(format!("{path}.log"), crate::report::log_text(log), crate::report::log_text(&r.log));
+                // Keys are compared when the expectation gives them.
+                let keys = log.iter().any(|e| e.key.is_some());
+                cmp(format!("{path}.log"), crate::report::log_text(log, keys), crate::report::log_text(&r.log, keys));
             }
             if let Some(leo) = re.leo {
                 cmp(format!("{path}.leo"), leo.to_string(), r.leo.to_string());
@@ -653,6 +658,9 @@ pub fn check_expectations(report: &Report, expect: &Expectations) -> Vec<String>
             }
             if let Some(o) = re.log_start_offset {
                 cmp(format!("{path}.log_start_offset"), o.to_string(), r.log_start_offset.to_string());
+            }
+            if let Some(o) = re.cleaner_checkpoint {
+                cmp(format!("{path}.cleaner_checkpoint"), o.to_string(), r.cleaner_checkpoint.map_or("none".into(), |c| c.to_string()));
             }
             if let Some(bases) = &re.segments {
                 cmp(format!("{path}.segments"), format!("{bases:?}"), format!("{:?}", r.segments));

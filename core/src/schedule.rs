@@ -24,6 +24,10 @@ pub struct ScheduleRng {
     /// Also start, close, crash, restart and slow consumers of classic groups `g0`, `g1`
     /// (PROTOCOL-GROUPS.md CL1–CL16, OC1–OC10), with short timeouts.
     pub consumers: bool,
+    /// Compacted topics (cleanup.policy compact or compact,delete) with short segments, keyed
+    /// records from ten keys and tombstones, the cleaner automatic and explicit
+    /// (PROTOCOL-LOG.md CC1–CC18). Without it, the draws are those of the other sweeps.
+    pub compaction: bool,
     /// Each group's assignor list (its members must share one, or INCONSISTENT_GROUP_PROTOCOL).
     #[cfg_attr(not(feature = "groups"), allow(dead_code))]
     group_assignors: Option<[usize; 2]>,
@@ -32,7 +36,7 @@ pub struct ScheduleRng {
 impl ScheduleRng {
     /// A generator for `seed`.
     pub fn new(seed: u64) -> Self {
-        ScheduleRng { rng: Xoshiro256PlusPlus::seed_from_u64(seed ^ 0x5CED_0003), groups: false, moves: false, retention: false, consumers: false, group_assignors: None }
+        ScheduleRng { rng: Xoshiro256PlusPlus::seed_from_u64(seed ^ 0x5CED_0003), groups: false, moves: false, retention: false, consumers: false, compaction: false, group_assignors: None }
     }
 
     fn below(&mut self, n: u64) -> u64 {
@@ -66,6 +70,20 @@ impl ScheduleRng {
             config.log.initial_task_delay_ms = self.below(1_000);
             config.auto.retention = true;
         }
+        if self.compaction {
+            config.log.segment_records = 2 + self.below(3) as u32;
+            config.log.min_cleanable_dirty_ratio = crate::log::DirtyRatio([0.0, 0.3, 0.5][self.below(3) as usize]);
+            config.log.delete_retention_ms = [0, 500, 5_000][self.below(3) as usize];
+            config.log.min_compaction_lag_ms = [0, 0, 300][self.below(3) as usize];
+            config.log.max_compaction_lag_ms = [i64::MAX as u64, 2_000][self.below(2) as usize];
+            config.log.cleaner_backoff_ms = 300 + self.below(2_000);
+            config.log.retention_ms = [-1, 5_000][self.below(2) as usize];
+            config.auto.cleaner = true;
+            for t in &mut config.topics {
+                let policy = [crate::log::CleanupPolicy::Compact, crate::log::CleanupPolicy::Compact, crate::log::CleanupPolicy::CompactDelete][self.below(3) as usize];
+                t.configs.cleanup_policy = Some(policy);
+            }
+        }
         config
     }
 
@@ -76,14 +94,21 @@ impl ScheduleRng {
         let broker = &c.brokers[&b];
         let topic = &c.config().topics[self.below(c.config().topics.len() as u64) as usize];
         match self.below(100) {
-            0..=29 => Some(Command::Produce {
-                topic: topic.name.clone(),
-                partition: None,
-                key: (self.below(2) == 0).then(|| format!("k{}", self.below(10))),
-                value: format!("v{}", c.produced.len()),
-                acks: [Acks::None, Acks::Leader, Acks::All, Acks::All][self.below(4) as usize],
-                to: None,
-            }),
+            0..=29 => {
+                let mut key = (self.below(2) == 0).then(|| format!("k{}", self.below(10)));
+                let mut value: crate::log::Value = format!("v{}", c.produced.len()).into();
+                let acks = [Acks::None, Acks::Leader, Acks::All, Acks::All][self.below(4) as usize];
+                if self.compaction {
+                    // Keyed, but one in ten keyless (CC18: INVALID_RECORD); one in five a tombstone.
+                    if self.below(10) > 0 {
+                        key = Some(format!("k{}", self.below(10)));
+                    }
+                    if self.below(5) == 0 {
+                        value = crate::log::Value::TOMBSTONE;
+                    }
+                }
+                Some(Command::Produce { topic: topic.name.clone(), partition: None, key, value, acks, to: None })
+            }
             30..=33 if broker.status != crate::broker::BrokerStatus::Crashed => {
                 let kind = [CrashKind::Clean, CrashKind::Unclean, CrashKind::Lossy][self.below(3) as usize];
                 Some(Command::Crash { broker: b, kind, keep: None })
@@ -128,6 +153,8 @@ impl ScheduleRng {
             65..=67 if self.retention => Some(Command::RetentionPass { broker: (self.below(2) == 0).then_some(b).filter(|_| broker.is_running()) }),
             #[cfg(feature = "groups")]
             68..=75 if self.consumers => self.consumer_command(c),
+            #[cfg(feature = "compaction")]
+            76..=78 if self.compaction => Some(Command::CleanerPass { broker: (self.below(2) == 0).then_some(b).filter(|_| broker.is_running()) }),
             _ => None,
         }
     }
@@ -220,6 +247,13 @@ pub fn run_moves(seed: u64, steps: usize) -> Cluster {
     run_rng(rng, seed, steps, None, |_| {})
 }
 
+/// [`run`] with compacted topics, keyed records and tombstones, the cleaner automatic and explicit.
+pub fn run_compaction(seed: u64, steps: usize) -> Cluster {
+    let mut rng = ScheduleRng::new(seed);
+    rng.compaction = true;
+    run_rng(rng, seed, steps, None, |_| {})
+}
+
 /// [`run`] with retention by time and by size on short segments (the pass automatic and
 /// explicit) among the faults.
 pub fn run_retention(seed: u64, steps: usize) -> Cluster {
@@ -259,7 +293,7 @@ pub fn steady_produce_on(c: &mut Cluster, steps: u64) -> u64 {
     let before = c.event_count();
     for i in 0..steps {
         if i % 4 == 0 {
-            let cmd = Command::Produce { topic: "orders".into(), partition: None, key: None, value: format!("v{i}"), acks: Acks::All, to: None };
+            let cmd = Command::Produce { topic: "orders".into(), partition: None, key: None, value: format!("v{i}").into(), acks: Acks::All, to: None };
             c.apply(&cmd).expect("valid");
         } else if c.step_next().is_none() {
             c.apply(&Command::Advance { ms: 1 }).expect("valid");

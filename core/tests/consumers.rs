@@ -41,7 +41,7 @@ fn start(c: &mut Cluster, member: &str, s: ConsumerSettings) -> Vec<TimedEvent> 
 fn produce(c: &mut Cluster, per_partition: u32, tag: &str) {
     for p in 0..4 {
         for i in 0..per_partition {
-            c.apply(&Command::Produce { topic: "t".into(), partition: Some(p), key: None, value: format!("{tag}{p}-{i}"), acks: Acks::All, to: None }).expect("valid");
+            c.apply(&Command::Produce { topic: "t".into(), partition: Some(p), key: None, value: format!("{tag}{p}-{i}").into(), acks: Acks::All, to: None }).expect("valid");
         }
     }
 }

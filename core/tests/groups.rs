@@ -69,7 +69,7 @@ fn cp2_cp6_oc5_a_first_commit_creates_the_topic_and_is_acknowledged_once_committ
     // CP6: the commit's record is committed (below the HW) on the coordinator.
     let r = c.replica(coordinator, &offsets_tp(p)).expect("replica");
     let below_hw = r.log.read(r.log.log_start_offset(), r.log.high_watermark(), usize::MAX);
-    assert!(below_hw.iter().any(|rec| rec.key.as_deref() == Some("offset:g:t-0") && rec.value.contains("\"offset\":5")), "{below_hw:?}");
+    assert!(below_hw.iter().any(|rec| rec.key.as_deref() == Some("offset:g:t-0") && rec.value.to_string().contains("\"offset\":5")), "{below_hw:?}");
     let mut events = fetch(&mut c, "g");
     events.extend(advance(&mut c, 1_000));
     assert_eq!(done(&events), vec![Outcome::Fetched(vec![(TopicPartition::new("t", 0), 5), (TopicPartition::new("t", 1), -1)])]);

@@ -55,7 +55,7 @@ fn reassign(c: &mut Cluster, target: &[u32]) -> Vec<TimedEvent> {
 }
 
 fn values(c: &Cluster, b: u32) -> Vec<String> {
-    c.replica(BrokerId(b), &tp()).map(|r| r.log.records().map(|x| x.value.clone()).collect()).unwrap_or_default()
+    c.replica(BrokerId(b), &tp()).map(|r| r.log.records().map(|x| x.value.to_string()).collect()).unwrap_or_default()
 }
 
 fn no_violations(c: &Cluster) {

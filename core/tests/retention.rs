@@ -33,7 +33,7 @@ fn rt1_rt4_per_topic_retention_deletes_only_where_configured() {
     let mut c = cluster();
     for topic in ["short", "long"] {
         for i in 0..5 {
-            c.apply(&Command::Produce { topic: topic.into(), partition: Some(0), key: None, value: format!("{topic}{i}"), acks: Acks::All, to: None }).unwrap();
+            c.apply(&Command::Produce { topic: topic.into(), partition: Some(0), key: None, value: format!("{topic}{i}").into(), acks: Acks::All, to: None }).unwrap();
             c.apply(&Command::Advance { ms: 50 }).unwrap();
         }
     }

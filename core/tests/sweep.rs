@@ -114,6 +114,27 @@ fn retention_never_violates_an_invariant_unexplained() {
     assert!(deleted > schedules as usize, "the schedules should exercise retention: {deleted} segments deleted");
 }
 
+/// The sweep with compaction (PROTOCOL-LOG.md CC1–CC18; L-I8–L-I14 among the checks, and the
+/// replication invariants over logs with holes): every broker's cleaner compacts its own
+/// replicas of compacted topics, keyed records and tombstones, while brokers crash, restart and
+/// split and followers fetch across the leader's holes.
+#[test]
+fn compaction_never_violates_an_invariant_unexplained() {
+    let schedules: u64 = std::env::var("KPLAY_SWEEP").ok().and_then(|v| v.parse().ok()).unwrap_or(150);
+    let (mut failures, mut rounds, mut removed) = (Vec::new(), 0, 0);
+    for seed in 0..schedules {
+        let c = schedule::run_compaction(seed, STEPS);
+        failures.extend(unexplained(seed, &c));
+        rounds += c.checker.cleaner.rounds;
+        removed += c.checker.cleaner.removed;
+        if failures.len() > 20 {
+            break;
+        }
+    }
+    assert!(failures.is_empty(), "{} unexplained violations:\n{}", failures.len(), failures.join("\n"));
+    assert!(rounds > schedules as usize && removed > schedules as usize, "the schedules should exercise the cleaner: {rounds} rounds removed {removed} records");
+}
+
 #[test]
 fn legacy_hw_mode_with_undetected_fast_restarts_loses_committed_data() {
     let base = ClusterConfig { brokers: 3, min_insync_replicas: 1, ..ClusterConfig::default() };

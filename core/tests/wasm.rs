@@ -14,7 +14,7 @@ const RECORDED: &str = include_str!("determinism.hash");
 /// auto timers (fetches, ISR checks, heartbeats, session timeouts).
 fn workload_hash() -> String {
     let mut c = Cluster::new(ClusterConfig::default(), 42).expect("valid");
-    let produce = |v: String| Command::Produce { topic: "orders".into(), partition: None, key: Some(v.clone()), value: v, acks: Acks::All, to: None };
+    let produce = |v: String| Command::Produce { topic: "orders".into(), partition: None, key: Some(v.clone()), value: v.into(), acks: Acks::All, to: None };
     for i in 0..40 {
         c.apply(&produce(format!("v{i}"))).expect("produce");
         for _ in 0..5 {

@@ -117,8 +117,17 @@ pub fn Controls() -> impl IntoView {
         {move || help.get().then(|| view! {
             <div class="help" role="dialog" data-testid="help-text">
                 <p>{tr(lang, Ui::HelpText)}</p>
+                {help_compaction(lang)}
                 <button on:click=move |_| help.set(false)>{tr(lang, Ui::Close)}</button>
             </div>
         })}
     }
 }
+
+/// The extended page's word on how its cleaner differs from Kafka's (docs/fidelity.md).
+#[cfg(feature = "compaction")]
+fn help_compaction(lang: RwSignal<Lang>) -> impl IntoView {
+    view! { <p data-testid="help-compaction">{tr(lang, Ui::HelpCompaction)}</p> }
+}
+#[cfg(not(feature = "compaction"))]
+fn help_compaction(_: RwSignal<Lang>) -> impl IntoView {}

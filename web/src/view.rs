@@ -305,7 +305,7 @@ fn partition_view(c: &Cluster, st: &kplay_core::message::PartitionState) -> Part
                         .map(|x| CellView {
                             offset: x.offset.0,
                             epoch: x.epoch.0,
-                            value: x.value.clone(),
+                            value: x.value.to_string(),
                             key: x.key.clone(),
                             segment_start: x.offset.0 != r.log.log_start_offset().0 && segment_bases.binary_search(&x.offset.0).is_ok(),
                         })

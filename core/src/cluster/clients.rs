@@ -19,7 +19,7 @@ pub struct Produced {
     /// Where it went.
     pub tp: TopicPartition,
     /// The value.
-    pub value: String,
+    pub value: crate::log::Value,
     /// Its acks.
     pub acks: Acks,
     /// `None` while pending.
@@ -43,7 +43,7 @@ pub struct Read {
 
 impl Cluster {
     #[allow(clippy::too_many_arguments)] // the fields of `Command::Produce`
-    pub(super) fn produce(&mut self, topic: &str, partition: Option<u32>, key: Option<String>, value: String, acks: Acks, to: Option<BrokerId>, events: &mut Vec<Event>) {
+    pub(super) fn produce(&mut self, topic: &str, partition: Option<u32>, key: Option<String>, value: crate::log::Value, acks: Acks, to: Option<BrokerId>, events: &mut Vec<Event>) {
         let count = self.config.topics.iter().find(|t| t.name == topic).map_or(1, |t| t.partitions);
         let p = partition.unwrap_or_else(|| match &key {
             Some(k) => crate::partitioner::partition_for_key(k, count),

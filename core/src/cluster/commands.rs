@@ -180,6 +180,14 @@ impl Cluster {
                 }
             }
             C::RetentionPass { broker: None } => {}
+            #[cfg(feature = "compaction")]
+            C::CleanerPass { broker: Some(b) } => {
+                if !self.check_broker(*b)?.is_running() {
+                    return Err(CommandError::BrokerState { broker: *b, problem: "is not running" });
+                }
+            }
+            #[cfg(feature = "compaction")]
+            C::CleanerPass { broker: None } => {}
             C::AddBroker {} => {
                 if self.brokers.len() >= crate::config::MAX_BROKERS as usize {
                     return Err(CommandError::Invalid(format!("the cluster already has {} brokers, the most this simulator shows", crate::config::MAX_BROKERS)));
@@ -412,6 +420,13 @@ impl Cluster {
                 let ids: Vec<BrokerId> = self.brokers.iter().filter(|(b, x)| broker.is_none_or(|o| o == **b) && x.is_running()).map(|(b, _)| *b).collect();
                 for b in ids {
                     self.retention_pass(b, &mut out);
+                }
+            }
+            #[cfg(feature = "compaction")]
+            C::CleanerPass { broker } => {
+                let ids: Vec<BrokerId> = self.brokers.iter().filter(|(b, x)| broker.is_none_or(|o| o == **b) && x.is_running()).map(|(b, _)| *b).collect();
+                for b in ids {
+                    self.cleaner_pass(b, &mut out);
                 }
             }
             C::AddBroker {} => {

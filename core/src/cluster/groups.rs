@@ -549,7 +549,8 @@ impl Cluster {
             return false;
         }
         let Some(r) = self.replica(b, &offsets_tp(partition)) else { return false };
-        let (records, hw): (Vec<String>, _) = (r.log.read(r.log.log_start_offset(), r.log.log_end_offset(), usize::MAX).into_iter().map(|rec| rec.value).collect(), r.log.high_watermark());
+        // The coordinator's records all have values (it writes no tombstones yet).
+        let (records, hw): (Vec<String>, _) = (r.log.read(r.log.log_start_offset(), r.log.log_end_offset(), usize::MAX).into_iter().filter_map(|rec| rec.value.as_str().map(str::to_owned)).collect(), r.log.high_watermark());
         let now = self.now_ms;
         let effects = self.coordinator_of(b).loaded(now, partition, epoch, &records, hw);
         if effects.is_empty() {

@@ -242,6 +242,10 @@ impl Cluster {
             if auto.retention {
                 self.schedule(self.now_ms + self.config.log.initial_task_delay_ms, Scheduled::Timer(Timer::RetentionCheck { broker: b, incarnation: inc }));
             }
+            #[cfg(feature = "compaction")]
+            if auto.cleaner {
+                self.schedule(self.now_ms + self.config.log.cleaner_backoff_ms, Scheduled::Timer(Timer::CleanerPass { broker: b, incarnation: inc }));
+            }
             if auto.fetch {
                 let tps: Vec<TopicPartition> = self.brokers[&b].replicas.keys().cloned().collect();
                 for tp in tps {

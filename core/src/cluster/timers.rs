@@ -90,6 +90,15 @@ impl Cluster {
                 self.retention_pass(broker, &mut out);
                 out.timer(self.now_ms + self.config.log.retention_check_interval_ms, Timer::RetentionCheck { broker, incarnation });
             }
+            #[cfg(feature = "compaction")]
+            Timer::CleanerPass { broker, incarnation } => {
+                if !self.live(broker, incarnation) {
+                    return false;
+                }
+                let cleaned = self.cleaner_pass(broker, &mut out);
+                let next = if cleaned { self.now_ms } else { self.now_ms + self.config.log.cleaner_backoff_ms };
+                out.timer(next, Timer::CleanerPass { broker, incarnation });
+            }
             Timer::ProduceTimeout { id } => {
                 let Some(p) = self.produced(id).filter(|p| p.result.is_none()) else { return false };
                 let tp = p.tp.clone();
@@ -167,13 +176,23 @@ impl Cluster {
         true
     }
 
-    /// RT1: one broker's retention pass over every replica it hosts, on its own clock and HW.
+    /// RT1: one broker's retention pass over every replica it hosts, on its own clock and HW
+    /// (compacted logs get theirs on the cleaner thread instead: [`Self::cleaner_pass`]).
     pub(super) fn retention_pass(&mut self, broker: BrokerId, out: &mut Outbox) {
         let now = self.now_ms;
         let x = self.brokers.get_mut(&broker).expect("exists");
-        for (_, r) in x.replicas.iter_mut() {
+        for (_, r) in x.replicas.iter_mut().filter(|(_, r)| !r.log.config().cleanup_policy.compacts()) {
             crate::retention::run_pass(r, now, out);
         }
+    }
+
+    #[cfg(feature = "compaction")]
+    /// CC2: one iteration of a broker's cleaner thread over the replicas it hosts, on its own
+    /// clock, HW and checkpoints (CC1). True when it cleaned a log.
+    pub(super) fn cleaner_pass(&mut self, broker: BrokerId, out: &mut Outbox) -> bool {
+        let now = self.now_ms;
+        let x = self.brokers.get_mut(&broker).expect("exists");
+        crate::cleaner::run_pass(x.replicas.iter_mut().map(|(_, r)| r), now, out)
     }
 
     pub(super) fn heartbeat(&self, broker: BrokerId) -> Message {

@@ -124,6 +124,29 @@ impl FromJson for bool {
     }
 }
 
+impl FromJson for crate::log::CleanupPolicy {
+    fn read(v: &Value, path: Path<'_>) -> Read<Self> {
+        v.as_str().and_then(crate::log::CleanupPolicy::parse).map_or_else(|| expected(path, "\"delete\", \"compact\" or \"compact,delete\"", v), Ok)
+    }
+}
+
+impl FromJson for crate::log::DirtyRatio {
+    fn read(v: &Value, path: Path<'_>) -> Read<Self> {
+        v.as_f64().filter(|r| (0.0..=1.0).contains(r)).map(crate::log::DirtyRatio).map_or_else(|| expected(path, "a number from 0 to 1", v), Ok)
+    }
+}
+
+/// A record's value: a string, or null for a tombstone (PROTOCOL-LOG §0).
+impl FromJson for crate::log::Value {
+    fn read(v: &Value, path: Path<'_>) -> Read<Self> {
+        match v {
+            Value::Null => Ok(crate::log::Value::TOMBSTONE),
+            Value::String(s) => Ok(s.as_str().into()),
+            _ => expected(path, "a string, or null for a tombstone", v),
+        }
+    }
+}
+
 impl FromJson for String {
     fn read(v: &Value, path: Path<'_>) -> Read<Self> {
         v.as_str().map_or_else(|| expected(path, "a string", v), |s| Ok(s.into()))
@@ -452,13 +475,18 @@ impl FromJson for TopicConfig {
 
 impl FromJson for TopicLogConfig {
     fn read(v: &Value, path: Path<'_>) -> Read<Self> {
-        let f = Fields::open(v, path, &["segment_bytes", "segment_records", "segment_ms", "retention_ms", "retention_bytes"])?;
+        let f = Fields::open(v, path, &["segment_bytes", "segment_records", "segment_ms", "retention_ms", "retention_bytes", "cleanup_policy", "min_cleanable_dirty_ratio", "min_compaction_lag_ms", "max_compaction_lag_ms", "delete_retention_ms"])?;
         Ok(TopicLogConfig {
             segment_bytes: f.opt("segment_bytes")?,
             segment_records: f.opt("segment_records")?,
             segment_ms: f.opt("segment_ms")?,
             retention_ms: f.opt("retention_ms")?,
             retention_bytes: f.opt("retention_bytes")?,
+            cleanup_policy: f.opt("cleanup_policy")?,
+            min_cleanable_dirty_ratio: f.opt("min_cleanable_dirty_ratio")?,
+            min_compaction_lag_ms: f.opt("min_compaction_lag_ms")?,
+            max_compaction_lag_ms: f.opt("max_compaction_lag_ms")?,
+            delete_retention_ms: f.opt("delete_retention_ms")?,
         })
     }
 }
@@ -468,7 +496,22 @@ impl FromJson for LogConfig {
         let f = Fields::open(
             v,
             path,
-            &["segment_bytes", "segment_records", "index_interval_bytes", "segment_ms", "retention_ms", "retention_bytes", "retention_check_interval_ms", "initial_task_delay_ms"],
+            &[
+                "segment_bytes",
+                "segment_records",
+                "index_interval_bytes",
+                "segment_ms",
+                "retention_ms",
+                "retention_bytes",
+                "retention_check_interval_ms",
+                "initial_task_delay_ms",
+                "cleanup_policy",
+                "min_cleanable_dirty_ratio",
+                "min_compaction_lag_ms",
+                "max_compaction_lag_ms",
+                "delete_retention_ms",
+                "cleaner_backoff_ms",
+            ],
         )?;
         let d = LogConfig::default();
         Ok(LogConfig {
@@ -480,13 +523,19 @@ impl FromJson for LogConfig {
             retention_bytes: f.or("retention_bytes", d.retention_bytes)?,
             retention_check_interval_ms: f.or("retention_check_interval_ms", d.retention_check_interval_ms)?,
             initial_task_delay_ms: f.or("initial_task_delay_ms", d.initial_task_delay_ms)?,
+            cleanup_policy: f.or("cleanup_policy", d.cleanup_policy)?,
+            min_cleanable_dirty_ratio: f.or("min_cleanable_dirty_ratio", d.min_cleanable_dirty_ratio)?,
+            min_compaction_lag_ms: f.or("min_compaction_lag_ms", d.min_compaction_lag_ms)?,
+            max_compaction_lag_ms: f.or("max_compaction_lag_ms", d.max_compaction_lag_ms)?,
+            delete_retention_ms: f.or("delete_retention_ms", d.delete_retention_ms)?,
+            cleaner_backoff_ms: f.or("cleaner_backoff_ms", d.cleaner_backoff_ms)?,
         })
     }
 }
 
 impl FromJson for AutoConfig {
     fn read(v: &Value, path: Path<'_>) -> Read<Self> {
-        let f = Fields::open(v, path, &["fetch", "isr_check", "heartbeats", "flush", "controller_failover", "leader_rebalance", "retention"])?;
+        let f = Fields::open(v, path, &["fetch", "isr_check", "heartbeats", "flush", "controller_failover", "leader_rebalance", "retention", "cleaner"])?;
         let d = AutoConfig::default();
         Ok(AutoConfig {
             fetch: f.or("fetch", d.fetch)?,
@@ -496,6 +545,7 @@ impl FromJson for AutoConfig {
             controller_failover: f.or("controller_failover", d.controller_failover)?,
             leader_rebalance: f.or("leader_rebalance", d.leader_rebalance)?,
             retention: f.or("retention", d.retention)?,
+            cleaner: f.or("cleaner", d.cleaner)?,
         })
     }
 }
@@ -581,8 +631,8 @@ impl FromJson for ReplicaSpec {
 
 impl FromJson for LogEntry {
     fn read(v: &Value, path: Path<'_>) -> Read<Self> {
-        let f = Fields::open(v, path, &["offset", "epoch", "value"])?;
-        Ok(LogEntry { offset: f.req("offset")?, epoch: f.req("epoch")?, value: f.req("value")? })
+        let f = Fields::open(v, path, &["offset", "epoch", "key", "value"])?;
+        Ok(LogEntry { offset: f.req("offset")?, epoch: f.req("epoch")?, key: f.opt("key")?, value: f.req("value")? })
     }
 }
 
@@ -635,7 +685,7 @@ impl FromJson for PartitionExpectation {
 
 impl FromJson for ReplicaExpectation {
     fn read(v: &Value, path: Path<'_>) -> Read<Self> {
-        let f = Fields::open(v, path, &["log", "leo", "hw", "epoch_cache", "state", "log_start_offset", "segments", "leso", "fetch_state"])?;
+        let f = Fields::open(v, path, &["log", "leo", "hw", "epoch_cache", "state", "log_start_offset", "segments", "leso", "fetch_state", "cleaner_checkpoint"])?;
         Ok(ReplicaExpectation {
             log: f.opt("log")?,
             leo: f.opt("leo")?,
@@ -644,6 +694,7 @@ impl FromJson for ReplicaExpectation {
             state: f.opt("state")?,
             log_start_offset: f.opt("log_start_offset")?,
             segments: f.opt("segments")?,
+            cleaner_checkpoint: f.opt("cleaner_checkpoint")?,
             leso: f.nullable("leso")?,
             fetch_state: f.nullable("fetch_state")?,
         })
@@ -683,6 +734,7 @@ const COMMANDS: &[&str] = &[
     "cancel_reassignment",
     "add_broker",
     "retention_pass",
+    "cleaner_pass",
     "commit_offsets",
     "fetch_offsets",
     "start_consumer",
@@ -806,6 +858,10 @@ impl FromJson for Step {
                 Command::AddBroker {}
             }
             "retention_pass" => Command::RetentionPass { broker: with(&["do", "broker"])?.opt("broker")? },
+            #[cfg(feature = "compaction")]
+            "cleaner_pass" => Command::CleanerPass { broker: with(&["do", "broker"])?.opt("broker")? },
+            #[cfg(not(feature = "compaction"))]
+            "cleaner_pass" => return Err(problem(Path::Field(&path, "do"), "`cleaner_pass`: the log cleaner runs on the extended page (full/) and in kplay, not in this build".into())),
             "commit_offsets" => {
                 let f = with(&["do", "group", "client", "offsets"])?;
                 Command::CommitOffsets { group: f.req("group")?, client: f.or("client", default_client())?, offsets: f.req("offsets")? }

@@ -101,6 +101,58 @@ impl ToJson for bool {
     }
 }
 
+#[cfg(feature = "compaction")]
+impl ToJson for crate::log::CleanupPolicy {
+    fn write(&self) -> Value {
+        Value::String(self.as_str().into())
+    }
+}
+
+impl Object {
+    /// The cleaner's settings, written by builds with the cleaner (the page's first build
+    /// refuses compaction, and leaves out the float writer they would bring).
+    #[cfg(feature = "compaction")]
+    fn put_cleaner(self, l: &LogConfig) -> Object {
+        self.put("cleanup_policy", &l.cleanup_policy)
+            .put("min_cleanable_dirty_ratio", &l.min_cleanable_dirty_ratio)
+            .put("min_compaction_lag_ms", &l.min_compaction_lag_ms)
+            .put("max_compaction_lag_ms", &l.max_compaction_lag_ms)
+            .put("delete_retention_ms", &l.delete_retention_ms)
+            .put("cleaner_backoff_ms", &l.cleaner_backoff_ms)
+    }
+    #[cfg(not(feature = "compaction"))]
+    fn put_cleaner(self, _: &LogConfig) -> Object {
+        self
+    }
+    /// A topic's cleaner settings, likewise.
+    #[cfg(feature = "compaction")]
+    fn put_topic_cleaner(self, c: &TopicLogConfig) -> Object {
+        self.put_some("cleanup_policy", &c.cleanup_policy)
+            .put_some("min_cleanable_dirty_ratio", &c.min_cleanable_dirty_ratio)
+            .put_some("min_compaction_lag_ms", &c.min_compaction_lag_ms)
+            .put_some("max_compaction_lag_ms", &c.max_compaction_lag_ms)
+            .put_some("delete_retention_ms", &c.delete_retention_ms)
+    }
+    #[cfg(not(feature = "compaction"))]
+    fn put_topic_cleaner(self, _: &TopicLogConfig) -> Object {
+        self
+    }
+}
+
+#[cfg(feature = "compaction")]
+impl ToJson for crate::log::DirtyRatio {
+    fn write(&self) -> Value {
+        serde_json::Number::from_f64(self.0).map_or(Value::Null, Value::Number)
+    }
+}
+
+/// A string, or null for a tombstone.
+impl ToJson for crate::log::Value {
+    fn write(&self) -> Value {
+        self.as_str().map_or(Value::Null, |s| Value::String(s.into()))
+    }
+}
+
 impl ToJson for String {
     fn write(&self) -> Value {
         Value::String(self.clone())
@@ -294,6 +346,7 @@ impl ToJson for TopicLogConfig {
             .put_some("segment_ms", &self.segment_ms)
             .put_some("retention_ms", &self.retention_ms)
             .put_some("retention_bytes", &self.retention_bytes)
+            .put_topic_cleaner(self)
             .done()
     }
 }
@@ -309,6 +362,7 @@ impl ToJson for LogConfig {
             .put("retention_bytes", &self.retention_bytes)
             .put("retention_check_interval_ms", &self.retention_check_interval_ms)
             .put("initial_task_delay_ms", &self.initial_task_delay_ms)
+            .put_cleaner(self)
             .done()
     }
 }
@@ -323,6 +377,7 @@ impl ToJson for AutoConfig {
             .put("controller_failover", &self.controller_failover)
             .put("leader_rebalance", &self.leader_rebalance)
             .put("retention", &self.retention)
+            .put("cleaner", &self.cleaner)
             .done()
     }
 }
@@ -389,7 +444,7 @@ impl ToJson for ReplicaSpec {
 
 impl ToJson for LogEntry {
     fn write(&self) -> Value {
-        Object::new().put("offset", &self.offset).put("epoch", &self.epoch).put("value", &self.value).done()
+        Object::new().put("offset", &self.offset).put("epoch", &self.epoch).put_some("key", &self.key).put("value", &self.value).done()
     }
 }
 
@@ -492,6 +547,7 @@ impl ToJson for ReplicaExpectation {
             .put_some("state", &self.state)
             .put_some("log_start_offset", &self.log_start_offset)
             .put_some("segments", &self.segments)
+            .put_some("cleaner_checkpoint", &self.cleaner_checkpoint)
             .put_nullable("leso", &self.leso)
             .put_nullable("fetch_state", &self.fetch_state)
             .done()
@@ -563,6 +619,8 @@ impl ToJson for Step {
             Command::CancelReassignment { topic, partition } => o("cancel_reassignment").put("topic", topic).put("partition", partition),
             Command::AddBroker {} => o("add_broker"),
             Command::RetentionPass { broker } => o("retention_pass").put_some("broker", broker),
+            #[cfg(feature = "compaction")]
+            Command::CleanerPass { broker } => o("cleaner_pass").put_some("broker", broker),
             Command::CommitOffsets { group, client, offsets } => o("commit_offsets").put("group", group).put("client", client).put("offsets", offsets),
             Command::FetchOffsets { group, client, topic, partitions } => {
                 o("fetch_offsets").put("group", group).put("client", client).put("topic", topic).put_some("partitions", partitions)

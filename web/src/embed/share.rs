@@ -204,7 +204,7 @@ mod tests {
         let mut s = Session::fresh();
         for i in 0..actions {
             let cmd = match i % 5 {
-                0 | 1 => Command::Produce { topic: "orders".into(), partition: None, key: None, value: format!("v{i}"), acks: Acks::All, to: None },
+                0 | 1 => Command::Produce { topic: "orders".into(), partition: None, key: None, value: format!("v{i}").into(), acks: Acks::All, to: None },
                 2 => Command::Crash { broker: BrokerId(1 + (i as u32 / 5) % 3), kind: CrashKind::Clean, keep: None },
                 3 => Command::Restart { broker: BrokerId(1 + (i as u32 / 5) % 3) },
                 _ => Command::Advance { ms: 700 },

@@ -348,5 +348,21 @@ every time: step back and forward freely.",
         WRTTime => "retention.ms: a segment goes once its newest record is older than the limit; only a prefix, never above the HW, and each replica decides on its own clock.",
         NLogStartRaised => "Follower {0} raises the log start of {1} from {2} to {3}, the leader's",
         WLF1 => "Every fetch response carries the leader's log start offset; a follower never keeps readable what the leader has deleted.",
+        #[cfg(feature = "compaction")]
+        CleanerRun => "Run the cleaner",
+        #[cfg(feature = "compaction")]
+        HelpCompaction => "Compaction (cleanup.policy=compact) follows Kafka's cleaner rule by rule: each broker cleans its own replicas, the filthiest log first, never the active segment or above its HW, keeping each key's latest record and tombstones for delete.retention.ms. Where it differs: one record per batch, so no empty batches are kept; the offset map never fills; sizes are the simulator's approximate bytes; and the cleaner runs only when a lesson or the Run the cleaner button says so (Kafka: all the time, every 15 s when idle). Details: docs/fidelity.md.",
+        #[cfg(feature = "compaction")]
+        NCleaned => "Broker {0}'s cleaner compacts {1} below offset {2}: it maps the latest offset of {3} key(s) and removes {4} older record(s) ({5}); its cleaner checkpoint is now {2}",
+        #[cfg(feature = "compaction")]
+        NTombstonesKept => "Tombstones kept for delete.retention.ms, until: {0}",
+        #[cfg(feature = "compaction")]
+        NCleanerSkipped => "Broker {0}'s cleaner leaves {1} alone: {2} of {3} bytes are dirty (ratio {4}), not above min.cleanable.dirty.ratio",
+        #[cfg(feature = "compaction")]
+        NCleanerOther => "Broker {0}'s cleaner cleans a filthier log first; {1} waits ({2} of {3} bytes dirty, ratio {4})",
+        #[cfg(feature = "compaction")]
+        WCC9 => "Compaction keeps each key's latest record below the uncleanable bound and never changes an offset: readers skip the gaps. Every broker cleans its own copy, so replicas differ on disk but agree on each key's latest value.",
+        #[cfg(feature = "compaction")]
+        WCC6 => "The cleaner waits until enough of a log is dirty (min.cleanable.dirty.ratio), never touches the active segment, and cleans the filthiest log first.",
     }
 }

@@ -347,5 +347,21 @@ pub fn ui(k: Ui) -> &'static str {
         WRTTime => "retention.ms: 가장 새 레코드가 한도보다 오래된 세그먼트를 지웁니다. 앞쪽부터만, 하이 워터마크 아래만 지우고, 레플리카마다 자기 시계로 판단합니다.",
         NLogStartRaised => "팔로워 {0}: {1}의 로그 시작 오프셋을 리더와 같게 올립니다 ({2} → {3})",
         WLF1 => "페치 응답마다 리더의 로그 시작 오프셋이 실려 오므로, 리더가 지운 레코드를 팔로워가 읽을 수 있게 남겨 두지 않습니다.",
+        #[cfg(feature = "compaction")]
+        CleanerRun => "클리너 실행",
+        #[cfg(feature = "compaction")]
+        HelpCompaction => "컴팩션(cleanup.policy=compact)은 카프카 클리너의 규칙을 하나하나 따릅니다. 브로커마다 자기 복제본을 컴팩션하고, 가장 더러운 로그부터, 활성 세그먼트와 HW 위는 건드리지 않으며, 키마다 최신 레코드와 delete.retention.ms 동안의 툼스톤을 남깁니다. 다른 점: 배치마다 레코드가 하나이므로 빈 배치를 남기지 않고, 오프셋 맵이 가득 차지 않으며, 크기는 시뮬레이터의 근사 바이트이고, 클리너는 레슨이나 '클리너 실행' 버튼이 시킬 때만 돕니다 (카프카는 늘 돌고, 할 일이 없으면 15초마다 확인합니다). 자세한 내용: docs/fidelity.md.",
+        #[cfg(feature = "compaction")]
+        NCleaned => "{0}번 브로커 클리너: {1} 컴팩션 (오프셋 {2} 아래). 키 {3}개의 최신 오프셋을 맵에 담고, 더 오래된 레코드 {4}개를 지웁니다 ({5}). 클리너 체크포인트: {2}",
+        #[cfg(feature = "compaction")]
+        NTombstonesKept => "툼스톤은 delete.retention.ms 동안 남습니다. 삭제 가능 시점: {0}",
+        #[cfg(feature = "compaction")]
+        NCleanerSkipped => "{0}번 브로커 클리너: {1} 컴팩션 보류. 더티 {2} / {3}바이트 (비율 {4}), min.cleanable.dirty.ratio 이하",
+        #[cfg(feature = "compaction")]
+        NCleanerOther => "{0}번 브로커 클리너: 더 더러운 로그를 먼저 컴팩션합니다. {1} 대기 (더티 {2} / {3}바이트, 비율 {4})",
+        #[cfg(feature = "compaction")]
+        WCC9 => "컴팩션은 정리 가능한 경계 아래에서 키마다 최신 레코드만 남기고 오프셋은 바꾸지 않으므로, 읽는 쪽은 빈 오프셋을 건너뜁니다. 브로커마다 자기 복제본을 따로 컴팩션하므로 디스크 모양은 달라도 키별 최신 값은 같습니다.",
+        #[cfg(feature = "compaction")]
+        WCC6 => "클리너는 로그의 더티 비율이 min.cleanable.dirty.ratio를 넘을 때까지 기다리고, 활성 세그먼트는 건드리지 않으며, 가장 더러운 로그부터 컴팩션합니다.",
     }
 }

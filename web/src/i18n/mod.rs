@@ -38,15 +38,21 @@ impl Lang {
 
 /// A catalogue key: a UI string, a narration template or a reason. Each language's catalogue
 /// is a table over [`Ui::ALL`] (English compiled in, Korean fetched on demand: [`load`]).
+/// The keys after `;` exist only in the extended page's build (kplay-web's `compaction`
+/// feature), after all the others: its Korean catalogue is `i18n/ko-full.json` ([`KO_FILE`]).
 macro_rules! keys {
-    ($($k:ident),* $(,)?) => {
+    ($($k:ident),* ; $($x:ident),* $(,)?) => {
         /// A catalogue key.
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         #[allow(missing_docs)]
-        pub enum Ui { $($k),* }
+        pub enum Ui { $($k,)* $(#[cfg(feature = "compaction")] $x,)* }
         impl Ui {
             /// Every key, in the order of the catalogue files (`web/i18n/*.json`).
+            #[cfg(not(feature = "compaction"))]
             pub const ALL: &'static [Ui] = &[$(Ui::$k),*];
+            /// Every key, in the order of the catalogue files (`web/i18n/*.json`).
+            #[cfg(feature = "compaction")]
+            pub const ALL: &'static [Ui] = &[$(Ui::$k,)* $(Ui::$x,)*];
         }
     };
 }
@@ -215,7 +221,9 @@ keys! {
     WClean, WPreferred, WUnclean, WNoLeader, WEpochBump, WC2, WF2, WB2, WPL4, WK1, WStaleEpoch, WQ1,
     WExplained, WFault, WCP2, WCP3, WCP4, WCP5, WCP6, WOC5,
     WCL5, WCL11Eager, WCL13Coop, WCL14, WCL15, WCL16, WOC6, WOC8, WOC10,
-    WRA1, WRA2, WRA4, WRA5, WRA6, WRA7, WReassignIsr, WBrokerAdded, WPL2, WRTLogStart, WRTSize, WRTTime, WLF1,
+    WRA1, WRA2, WRA4, WRA5, WRA6, WRA7, WReassignIsr, WBrokerAdded, WPL2, WRTLogStart, WRTSize, WRTTime, WLF1;
+    // The extended page only: the log cleaner.
+    CleanerRun, HelpCompaction, NCleaned, NTombstonesKept, NCleanerSkipped, NCleanerOther, WCC9, WCC6,
 }
 
 /// One event in plain language.
@@ -289,7 +297,11 @@ pub fn t(lang: Lang, k: Ui) -> &'static str {
 static KO: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
 
 /// Where the Korean catalogue is fetched from (relative, so a sub-path deploy finds it).
+#[cfg(not(feature = "compaction"))]
 pub const KO_FILE: &str = "i18n/ko.json";
+/// Where the Korean catalogue is fetched from: the extended page's has its extra keys.
+#[cfg(feature = "compaction")]
+pub const KO_FILE: &str = "i18n/ko-full.json";
 
 /// Reads a catalogue file: `{"v": 1, "lang": "ko", "keys": N, "text": [...]}` with one string
 /// per key of [`Ui::ALL`], in that order. A file of another version or length (a page and a
@@ -400,9 +412,9 @@ pub fn narrate(lang: Lang, e: &Event, messages: bool) -> Option<Narration> {
         }
         Event::Delivered { from, to, kind, .. } => n(say(NDelivered, &[from, to, kind]), "", None, "normal"),
         Event::Dropped { reason, .. } => n(say(NDropped, &[reason]), "", None, "bad"),
-        Event::ProduceSent { tp, to, acks, value, .. } => n(say(NProduceSent, &[&Quoted(value), tp, to, acks]), "P1", Some(WP1), "normal"),
+        Event::ProduceSent { tp, to, acks, value, .. } => n(say(NProduceSent, &[&Quoted(&value.to_string()), tp, to, acks]), "P1", Some(WP1), "normal"),
         Event::Appended { broker, tp, offset, epoch, value, .. } => {
-            n(say(NAppended, &[broker, &Quoted(value), tp, offset, epoch]), "P3", Some(WP3), "normal")
+            n(say(NAppended, &[broker, &Quoted(&value.to_string()), tp, offset, epoch]), "P3", Some(WP3), "normal")
         }
         Event::ProduceCompleted { tp, error: None, offset, .. } => n(
             match offset {
@@ -546,6 +558,22 @@ pub fn narrate(lang: Lang, e: &Event, messages: bool) -> Option<Narration> {
             n(say(NSegmentsDeleted, &[broker, &bases, tp, &what, log_start]), "RT4", Some(why), "important")
         }
         Event::LogStartRaised { broker, tp, from, to } => n(say(NLogStartRaised, &[broker, tp, from, to]), "LF1", Some(WLF1), "normal"),
+        #[cfg(feature = "compaction")]
+        Event::LogCleaned { broker, tp, round, .. } => {
+            let removed = if round.removed.is_empty() { "-".to_string() } else { round.removed.iter().map(|r| r.offset.to_string()).collect::<Vec<_>>().join(", ") };
+            let mut text = say(NCleaned, &[broker, tp, &round.end_offset, &round.map.len(), &round.removed.len(), &removed]);
+            if !round.horizons.is_empty() {
+                let at = round.horizons.iter().map(|(o, h)| format!("{o} → {h} ms")).collect::<Vec<_>>().join(", ");
+                text = format!("{text}. {}", say(NTombstonesKept, &[&at]));
+            }
+            n(text, "CC9", Some(WCC9), "important")
+        }
+        #[cfg(feature = "compaction")]
+        Event::CleanerSkipped { broker, tp, plan } => {
+            let ratio = plan.ratio().map_or("-".into(), |r| format!("{r:.2}"));
+            let key = if plan.eligible { NCleanerOther } else { NCleanerSkipped };
+            n(say(key, &[broker, tp, &plan.cleanable, &(plan.cleanable + plan.clean), &ratio]), "CC6", Some(WCC6), "normal")
+        }
         Event::PreferredElectionResult { tp, error: None } => n(say(NPreferredDone, &[tp]), "PL2", Some(WPL2), "normal"),
         Event::PreferredElectionResult { tp, error: Some(e) } => n(say(NPreferredRefused, &[tp, e]), "PL2", Some(WPL2), "normal"),
         Event::LeaderRebalance { controller, imbalanced } => n(
@@ -657,6 +685,34 @@ mod tests {
         assert!(ko.text.contains("에포크 1") && ko.text.contains("1"), "{}", ko.text);
     }
 
+    /// The cleaner's round (with a tombstone kept) and its skipped logs are narrated in both
+    /// languages, every placeholder filled, with the rule and its why (CC6, CC9).
+    #[cfg(feature = "compaction")]
+    #[test]
+    fn the_cleaner_is_narrated_in_both_languages() {
+        use kplay_core::cleaner::{Plan, Removed, Round};
+        let tp = TopicPartition::new("prices", 0);
+        let plan = Plan { first_dirty: Offset(0), bound: Offset(9), cleanable: 243, clean: 0, need_now: false, eligible: true };
+        let removed = vec![Removed { offset: Offset(0), key: Some("apple".into()), timestamp_ms: 100, expired_tombstone: None }];
+        let round = Round { plan: plan.clone(), end_offset: Offset(9), map: vec![("apple".into(), Offset(5))], removed, horizons: vec![(Offset(7), 62_500)], groups: vec![vec![Offset(0)]] };
+        let events = [
+            Event::LogCleaned { broker: BrokerId(1), tp: tp.clone(), high_watermark: Offset(10), round: Box::new(round) },
+            Event::CleanerSkipped { broker: BrokerId(1), tp: tp.clone(), plan: Plan { eligible: false, cleanable: 81, clean: 108, ..plan.clone() } },
+            Event::CleanerSkipped { broker: BrokerId(1), tp, plan },
+        ];
+        for e in &events {
+            for lang in [Lang::En, Lang::Ko] {
+                let n = narrate(lang, e, false).expect("narrated");
+                assert!(!n.text.contains('{') && !n.why.is_empty(), "{lang:?}: {n:?}");
+                assert!(n.rule == "CC9" || n.rule == "CC6");
+            }
+        }
+        let en = narrate(Lang::En, &events[0], false).unwrap().text;
+        assert!(en.contains("Broker 1's cleaner compacts prices-0 below offset 9") && en.contains("removes 1 older record(s) (0)") && en.contains("7 → 62500 ms"), "{en}");
+        let ko = narrate(Lang::Ko, &events[1], false).unwrap().text;
+        assert!(ko.contains("더티 81 / 189바이트 (비율 0.43)"), "{ko}");
+    }
+
     /// Every consumer note and a poll with duplicates are narrated in both languages, every
     /// placeholder filled, with the rule and its why.
     #[cfg(feature = "groups")]
@@ -724,12 +780,12 @@ mod tests {
         let text: Vec<&str> = Ui::ALL.iter().map(|&k| ko::ui(k)).collect();
         let json = serde_json::json!({ "v": 1, "lang": "ko", "keys": Ui::ALL.len(), "text": text });
         let want = format!("{}\n", serde_json::to_string_pretty(&json).unwrap());
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("i18n/ko.json");
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(KO_FILE);
         if std::env::var_os("KPLAY_BLESS").is_some() {
             std::fs::write(&path, &want).unwrap();
         }
         let got = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(got == want, "web/i18n/ko.json is out of date: run KPLAY_BLESS=1 cargo test -p kplay-web");
+        assert!(got == want, "web/{KO_FILE} is out of date: run KPLAY_BLESS=1 cargo test -p kplay-web (--features full for ko-full.json)");
         let parsed = parse_catalogue(&got).unwrap();
         for (i, &k) in Ui::ALL.iter().enumerate() {
             assert_eq!(parsed[i], ko::ui(k), "{k:?}");

@@ -36,7 +36,7 @@ pub fn answers(c: &kplay_core::Cluster) -> Vec<(String, String)> {
                 Some(Ok(_)) => "ok".to_string(),
                 Some(Err(e)) => e.to_string(),
             };
-            (p.value.clone(), result)
+            (p.value.to_string(), result)
         })
         .collect()
 }

@@ -68,7 +68,7 @@ pub fn ProducePanel() -> impl IntoView {
                 topic: topic.clone(),
                 partition,
                 key: Some(key.clone()).filter(|k| !k.is_empty()),
-                value: if base.is_empty() { format!("m{}", produced + i as usize) } else if n == 1 { base.clone() } else { format!("{base}{}", produced + i as usize) },
+                value: if base.is_empty() { format!("m{}", produced + i as usize) } else if n == 1 { base.clone() } else { format!("{base}{}", produced + i as usize) }.into(),
                 acks,
                 to: None,
             })
@@ -110,7 +110,7 @@ pub fn ConsumerPanel() -> impl IntoView {
                         .iter()
                         .filter(|r| &r.tp == tp)
                         .filter_map(|r| match &r.result {
-                            kplay_core::event::ReadResult::Records(recs) => Some(recs.iter().map(|(_, _, v)| v.clone()).collect::<Vec<_>>()),
+                            kplay_core::event::ReadResult::Records(recs) => Some(recs.iter().map(|(_, _, v)| v.to_string()).collect::<Vec<_>>()),
                             _ => None,
                         })
                         .flatten()

@@ -97,6 +97,13 @@ fn jump_target(ev: &leptos::ev::MouseEvent) -> Option<u64> {
     clicked(ev, "data-jump")?.get_attribute("data-jump")?.parse().ok()
 }
 
+/// The invariants the checker runs in this build.
+#[cfg(not(feature = "full"))]
+const INVARIANTS: &str = "I1–I27 · K-I17, K-I18 · L-I6, L-I7";
+/// The invariants the checker runs in this build (the extended page adds groups and compaction).
+#[cfg(feature = "full")]
+const INVARIANTS: &str = "I1–I27 · K-I17, K-I18 · L-I6–L-I14 · G-I1–G-I7, G-I16";
+
 /// Each event in plain language with its rule and a short why; a click jumps there. While
 /// playing, a refresh words only the steps since the last one (see [`log_rows`]); the rows
 /// are drawn as markup, so a refresh is one DOM write however many rows it brings.
@@ -182,7 +189,7 @@ pub fn InvariantPanel() -> impl IntoView {
     };
     view! {
         <section class=move || if sim.violations.with(|v| v.is_empty()) { "panel invariants" } else { "panel invariants violated" } data-testid="invariants" aria-live="polite" on:click=jump>
-            <div inner_html=move || format!("<h3>{} (I1–I27 · K-I17, K-I18 · L-I6, L-I7)</h3>{}", t(lang.get(), Ui::Invariants), body())></div>
+            <div inner_html=move || format!("<h3>{} ({INVARIANTS})</h3>{}", t(lang.get(), Ui::Invariants), body())></div>
         </section>
     }
 }
@@ -202,7 +209,7 @@ mod tests {
         let mut rows = log_rows(&s.timeline, Lang::En, false, None);
         for i in 0..300 {
             if i % 50 == 0 {
-                s.apply(Command::Produce { topic: "orders".into(), partition: None, key: None, value: format!("v{i}"), acks: Acks::Leader, to: None }).unwrap();
+                s.apply(Command::Produce { topic: "orders".into(), partition: None, key: None, value: format!("v{i}").into(), acks: Acks::Leader, to: None }).unwrap();
             }
             s.timeline.step_next();
             if i % 7 == 0 {

@@ -55,6 +55,8 @@ pub fn Brokers() -> impl IntoView {
             Some("isolate") => Command::Isolate { broker },
             Some("slow") => Command::Slow { broker, slow: !sim.view.with_untracked(|v| v.brokers.iter().any(|b| b.id == broker.0 && b.slow)) },
             Some("kill-controller") => Command::Crash { broker, kind: CrashKind::Unclean, keep: None },
+            #[cfg(feature = "compaction")]
+            Some("clean") => Command::CleanerPass { broker: Some(broker) },
             _ => return,
         };
         sim.command(cmd);

@@ -89,7 +89,13 @@ pub fn track_html(testid: &str, r: &ReplicaView, window_start: i64, l: Lang) -> 
         );
         gap(&mut h, o);
         let short: String = c.value.chars().take(3).collect();
-        let _ = write!(h, r#"><span class="v">{}</span><span class="e">{e}</span></span>"#, escape(&short));
+        h.push('>');
+        // Compaction keeps the latest record per key: on the extended page a keyed cell shows its key.
+        #[cfg(feature = "compaction")]
+        if let Some(k) = &c.key {
+            let _ = write!(h, r#"<span class="k">{}</span>"#, escape(&k.chars().take(4).collect::<String>()));
+        }
+        let _ = write!(h, r#"<span class="v">{}</span><span class="e">{e}</span></span>"#, escape(&short));
     }
     // A recent truncation: the removed offsets not yet refilled, drawn cut in place.
     if let Some(x) = r.truncation {
@@ -165,6 +171,11 @@ pub fn brokers_html(brokers: &[BrokerView], controller_epoch: i32, l: Lang) -> S
             button(&mut h, "isolate", "", Ui::Isolate);
         }
         button(&mut h, "slow", "", if b.slow { Ui::Fast } else { Ui::Slow });
+        // CC2 now, on this broker's replicas of compacted topics (the extended page).
+        #[cfg(feature = "compaction")]
+        if !down {
+            button(&mut h, "clean", "", Ui::CleanerRun);
+        }
         if b.controller && !down {
             let _ = write!(h, r#"<button class="danger" data-testid="kill-controller" data-action="kill-controller" data-broker="{id}">{}</button>"#, t(l, Ui::KillController));
         }
