@@ -220,7 +220,8 @@ pub enum Event {
     /// the bound of CC15).
     LogCleaned { broker: BrokerId, tp: TopicPartition, high_watermark: Offset, round: Box<crate::cleaner::Round> },
     #[cfg(feature = "compaction")]
-    /// CC6: a cleaner pass left this compacted log alone: not eligible, or another was filthier.
+    /// CC6: a cleaner pass left this compacted log alone although it has dirty segments: not
+    /// eligible, or another was filthier.
     CleanerSkipped { broker: BrokerId, tp: TopicPartition, plan: crate::cleaner::Plan },
 }
 

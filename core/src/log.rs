@@ -2,7 +2,9 @@
 //! Kafka's `UnifiedLog` keeps (log start offset, LEO, HW, recovery point).
 //!
 //! Invariant (I6): `0 <= log_start_offset <= high_watermark <= log_end_offset`, and the
-//! segments hold exactly the offsets `[log_start_offset, log_end_offset)`, contiguously.
+//! segments hold exactly the offsets `[log_start_offset, log_end_offset)`, contiguously —
+//! except in a compacted log, where the cleaner's rounds (and a follower's fetches from a
+//! cleaned leader) leave holes below the LEO (PROTOCOL-LOG CC9, CC14, L-I5).
 //! Invariant: `recovery_point <= log_end_offset` (the flushed prefix, B1).
 
 use crate::ids::{LeaderEpoch, Offset, TimeMs};
@@ -346,23 +348,25 @@ impl Log {
     pub fn cleaner_checkpoint(&self) -> Option<Offset> {
         self.cleaner_checkpoint
     }
-    /// Scenario set-up: a cleaner checkpoint as if a round had ended there (clamped to the LEO).
-    pub fn set_cleaner_checkpoint(&mut self, offset: Offset) {
-        self.cleaner_checkpoint = Some(offset.min(self.log_end_offset));
-    }
 
     /// CC12 + CC13: the first `count` segments replaced by the cleaned groups (`(base, records
-    /// kept)`, in order; an empty result segment stays), and the checkpoint set to `end`.
-    /// Each new segment's largest timestamp is the largest retained, its `rollTs` its first
+    /// kept, the group's last segment's largest timestamp)`, in order; an empty result segment
+    /// stays), and the checkpoint set to `end`. Each new segment's largest timestamp is the
+    /// largest retained (an empty one's, its group's last segment's), its `rollTs` its first
     /// record's, its sparse index rebuilt.
     #[cfg(feature = "compaction")]
-    pub(crate) fn replace_cleaned(&mut self, count: usize, groups: Vec<(Offset, Vec<Record>)>, end: Offset) {
+    pub(crate) fn replace_cleaned(&mut self, count: usize, groups: Vec<(Offset, Vec<Record>, TimeMs)>, end: Offset) {
         let interval = self.config.index_interval_bytes;
         let new: Vec<Segment> = groups
             .into_iter()
-            .map(|(base, records)| {
+            .map(|(base, records, last_modified)| {
                 let mut s = Segment::new(base);
                 s.roll_ts = records.first().map(|r| r.timestamp_ms);
+                // Kafka's largestTimestamp falls back to the file's lastModified, which the
+                // cleaned file takes from the group's last segment (LogCleaner.cleanSegments).
+                if records.is_empty() {
+                    s.largest_ts = last_modified;
+                }
                 for r in records {
                     s.push(r, interval);
                 }
@@ -372,6 +376,19 @@ impl Log {
         self.segments.splice(..count, new);
         self.cleaner_checkpoint = Some(end);
         self.generation += 1;
+    }
+
+    /// CC3: a checkpoint outside `[ls, LEO]` is rewritten to the log start (Kafka's
+    /// `forceUpdateCheckpoint`). True when it was.
+    #[cfg(feature = "compaction")]
+    pub(crate) fn reset_invalid_checkpoint(&mut self) -> bool {
+        match self.cleaner_checkpoint {
+            Some(c) if c < self.log_start_offset || c > self.log_end_offset => {
+                self.cleaner_checkpoint = Some(self.log_start_offset);
+                true
+            }
+            _ => false,
+        }
     }
 
     /// Changes whenever records are removed (see the field).
@@ -625,8 +642,14 @@ impl Log {
         for seg in &mut self.segments {
             seg.records.retain(|r| r.offset >= offset);
         }
-        let active_base = self.segments.last().map(|s| s.base_offset);
-        self.segments.retain(|s| !s.records.is_empty() || Some(s.base_offset) == active_base);
+        // The segments wholly below the new log start go (the next one starts at or below it);
+        // a segment the cleaner emptied above it stays (CC12).
+        let next: Vec<Option<Offset>> = self.segments.iter().skip(1).map(|s| Some(s.base_offset)).chain([None]).collect();
+        let mut i = 0;
+        self.segments.retain(|_| {
+            i += 1;
+            next[i - 1].is_none_or(|b| b > offset)
+        });
     }
 }
 

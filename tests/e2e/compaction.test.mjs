@@ -64,3 +64,44 @@ test('the compaction lesson: each broker cleans its own copy; the logs differ an
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('the sandbox: cleanup.policy=compact in the settings, keyed records and a tombstone; every broker cleans by itself', async () => {
+  const { page, errors } = await openPage(browser);
+  await page.goto(server.url);
+  await page.evaluate(() => localStorage.clear());
+  const pg = new Playground(page);
+  await pg.open(`${server.url}full/`);
+  await page.locator('details.settings summary').click();
+  await pg.tid('setting-policy').selectOption('compact');
+  await pg.tid('apply-settings').click();
+  await pg.tid('broker-1').waitFor();
+  // Nine values of one key into orders-0: the page's segments hold 8 records, so 0–7 roll and 8
+  // is the active segment. A tombstone follows for another key.
+  await pg.tid('produce-key').fill('k');
+  await pg.tid('produce-value').fill('x');
+  await pg.produce({ value: 'x', partition: '0', count: 9 });
+  await pg.tid('produce-key').fill('gone');
+  await pg.tid('produce-count').fill('1');
+  await pg.tid('produce-tombstone').check();
+  await pg.tid('produce').click();
+  await pg.tid('produce-tombstone').uncheck();
+  const cells = (b) => page.locator(`[data-testid^="log-cell-orders-0-${b}-"]`).evaluateAll((els) => els.map((e) => Number(e.dataset.testid.split('-').pop())));
+  // Each broker's cleaner wakes every 5 s by itself: all three clean segment 0 down to k's latest (7).
+  await pg.playUntil(async () => (await page.locator('[data-testid^="ckpt-orders-0-"]').count()) === 3, { speed: '4', timeout: 40_000, what: 'every replica of orders-0 cleaned' });
+  for (const b of [1, 2, 3]) {
+    assert.match(await pg.tid(`ckpt-orders-0-${b}`).textContent(), /CKPT 8/);
+    assert.deepEqual(await cells(b), [7, 8, 9], `broker ${b}: k's latest below the active segment, then the active segment`);
+  }
+  assert.match(await page.locator('[data-testid="log-cell-orders-0-1-9"]').textContent(), /∅/, 'the tombstone, in the active segment');
+  assert.match(await page.locator('[data-testid="log-cell-orders-0-1-7"]').textContent(), /k/, 'cells show their keys');
+  assert.match(await pg.tid('event-log').textContent(), /cleaner compacts orders-0 below offset 8: it maps the latest offset of 1 key\(s\) and removes 7 older record\(s\) \(0, 1, 2, 3, 4, 5, 6\)/);
+  // A keyless record is refused by a compacted topic (CC18).
+  await pg.tid('produce-key').fill('');
+  await pg.produce({ value: 'nokey', partition: '0' });
+  await pg.playUntil(async () => /INVALID_RECORD/.test(await pg.tid('event-log').textContent()), { what: 'the keyless produce refused' });
+  await pg.tid('help').click();
+  assert.match(await pg.tid('help-compaction').textContent(), /one record per batch/);
+  await screenshot(page, 'compaction-sandbox');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -56,6 +56,9 @@ pub struct ReplicaView {
     pub hw: i64,
     /// Log start offset.
     pub log_start: i64,
+    /// The cleaner checkpoint (CC13: where its last round ended), on the extended page.
+    #[cfg(feature = "compaction")]
+    pub cleaner_checkpoint: Option<i64>,
     /// The records.
     pub cells: Vec<CellView>,
     /// The leader epoch this replica believes current.
@@ -299,6 +302,8 @@ fn partition_view(c: &Cluster, st: &kplay_core::message::PartitionState) -> Part
                     leo: r.log.log_end_offset().0,
                     hw: r.log.high_watermark().0,
                     log_start: r.log.log_start_offset().0,
+                    #[cfg(feature = "compaction")]
+                    cleaner_checkpoint: r.log.cleaner_checkpoint().map(|o| o.0),
                     cells: r
                         .log
                         .records()

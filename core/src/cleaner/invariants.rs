@@ -71,7 +71,8 @@ impl CleanerChecker {
                     out.push(("L-I13".into(), Some(r.tp.clone()), false, format!("broker {} cleaner checkpoint {ckpt} past its LEO {}", r.broker, r.log.log_end_offset())));
                 }
                 if let Some(old) = self.checkpoints.insert(key.clone(), ckpt) {
-                    if ckpt < old && !resets.contains(&key) {
+                    // CC3: a checkpoint outside [ls, LEO] is rewritten to the log start.
+                    if ckpt < old && !resets.contains(&key) && ckpt != r.log.log_start_offset() {
                         out.push(("L-I13".into(), Some(r.tp.clone()), false, format!("broker {} cleaner checkpoint went {old} -> {ckpt} without a truncation", r.broker)));
                     }
                 }
@@ -87,15 +88,40 @@ impl CleanerChecker {
         let tp = Some(r.tp.clone());
         let (b, end) = (r.broker, round.end_offset);
         let mut add = |inv: &str, detail: String| out.push((inv.into(), tp.clone(), false, detail));
-        // L-I8.
-        let active = r.log.segments().last().expect("active segment").base_offset;
-        if end > hw || end > active {
-            add("L-I8", format!("broker {b} cleaned up to {end}, above its HW {hw} or its active segment {active}"));
-        }
-        // L-I12.
+        // CC3–CC6 recomputed here from the log as the round found it.
+        let bf = &round.before;
+        let want = recompute(bf, cfg, now);
         let p = &round.plan;
-        if !(p.ratio().is_some_and(|x| x > cfg.min_cleanable_dirty_ratio.0) || (p.need_now && p.cleanable > 0)) {
-            add("L-I12", format!("broker {b} cleaned with dirty {} of {} (not above {}) and no overdue segment", p.cleanable, p.cleanable + p.clean, cfg.min_cleanable_dirty_ratio.0));
+        // L-I8: the bound is the one CC4/CC5 give, at or below the segment holding the HW and
+        // the active segment; the segments from it on are untouched.
+        let segs = &bf.segments;
+        let upper = |i: usize| segs.get(i + 1).map_or(bf.log_end, |s| s.0);
+        let hw_base = (0..segs.len()).find(|&i| segs[i].0 <= hw && hw < upper(i)).map_or(segs[segs.len() - 1].0, |i| segs[i].0);
+        let active = segs[segs.len() - 1].0;
+        if end != want.bound || end > hw_base || end > active {
+            add("L-I8", format!("broker {b} cleaned up to {end}; CC4/CC5 give {}, the HW's segment starts at {hw_base}, the active one at {active}", want.bound));
+        }
+        if r.log.log_start_offset() == bf.log_start {
+            for s in segs.iter().filter(|s| s.0 >= end) {
+                let now_seg = r.log.segments().iter().find(|x| x.base_offset == s.0).map(|x| (x.size_bytes, x.records.len()));
+                if now_seg.is_some_and(|n| n != (s.1, s.2)) {
+                    add("L-I8", format!("broker {b} changed segment {} at or above the round's bound {end}", s.0));
+                }
+            }
+        }
+        // L-I12: a round only where CC6 allows one, with the plan CC3–CC6 give.
+        let ratio = |c: u64, d: u64| (c + d > 0).then(|| c as f64 / (c + d) as f64);
+        let allowed = ratio(want.cleanable, want.clean).is_some_and(|x| x > cfg.min_cleanable_dirty_ratio.0) || (want.need_now && want.cleanable > 0);
+        if !allowed || (p.first_dirty, p.cleanable, p.clean, p.need_now) != (want.first_dirty, want.cleanable, want.clean, want.need_now) {
+            add("L-I12", format!("broker {b} cleaned with dirty {} of {}; recomputed: first dirty {}, dirty {} of {}, overdue {}", p.cleanable, p.cleanable + p.clean, want.first_dirty, want.cleanable, want.cleanable + want.clean, want.need_now));
+        }
+        // L-I9: every record below the bound was kept or is listed as removed.
+        if r.log.log_start_offset() == bf.log_start {
+            let before_n: usize = segs.iter().filter(|s| s.0 < end).map(|s| s.2).sum();
+            let kept = r.log.records().take_while(|x| x.offset < end).count();
+            if kept + round.removed.len() != before_n {
+                add("L-I9", format!("broker {b}: {before_n} records below {end} before the round, {kept} kept and {} removed", round.removed.len()));
+            }
         }
         for (o, _) in &round.horizons {
             self.first_kept.entry((r.tp.clone(), *o)).or_insert(now);
@@ -174,4 +200,41 @@ impl CleanerChecker {
             }
         }
     }
+}
+
+/// CC3–CC6 from a log's state, written directly from PROTOCOL-LOG's wording (not with the
+/// cleaner's code), for L-I8 and L-I12.
+struct Recomputed {
+    first_dirty: Offset,
+    bound: Offset,
+    cleanable: u64,
+    clean: u64,
+    need_now: bool,
+}
+
+fn recompute(bf: &crate::cleaner::Before, cfg: crate::log::LogConfig, now: TimeMs) -> Recomputed {
+    let segs = &bf.segments;
+    let last = segs.len() - 1;
+    let upper = |i: usize| segs.get(i + 1).map_or(bf.log_end, |s| s.0);
+    // CC3.
+    let first_dirty = match bf.checkpoint {
+        Some(c) if bf.log_start <= c && c <= bf.log_end => c,
+        _ => bf.log_start,
+    };
+    // The non-active segments from the one holding the first dirty offset on.
+    let dirty: Vec<usize> = (0..last).filter(|&i| upper(i) > first_dirty).collect();
+    let active = segs[last].0;
+    // CC4.
+    let lagged = |i: &usize| i128::from(segs[*i].3) > i128::from(now) - i128::from(cfg.min_compaction_lag_ms);
+    let m = if cfg.min_compaction_lag_ms > 0 { dirty.iter().find(|i| lagged(i)).map_or(active, |&i| segs[i].0) } else { active };
+    let u = first_dirty.max(bf.high_watermark.min(active).min(m));
+    // CC5.
+    let bound = if u >= active { active } else { segs[(0..last).find(|&i| segs[i].0 <= u && u < upper(i)).unwrap_or(last)].0 };
+    let low = first_dirty.min(bound);
+    let cleanable = (0..last).filter(|&i| segs[i].0 < bound && upper(i) > low).map(|i| segs[i].1).sum();
+    let clean = segs.iter().filter(|s| s.0 < first_dirty).map(|s| s.1).sum();
+    // CC6.
+    let oldest = dirty.iter().filter_map(|&i| segs[i].4).filter(|t| *t > 0).min();
+    let need_now = oldest.is_some_and(|t| i128::from(t) < i128::from(now) - i128::from(cfg.max_compaction_lag_ms));
+    Recomputed { first_dirty, bound, cleanable, clean, need_now }
 }

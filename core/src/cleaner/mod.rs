@@ -73,7 +73,8 @@ pub fn plan(log: &Log, now: TimeMs) -> Plan {
     let lower = first_dirty.min(bound);
     let upper = |i: usize| segs.get(i + 1).map_or(leo, |n| n.base_offset);
     let cleanable = (0..active).filter(|&i| segs[i].base_offset < bound && upper(i) > lower).map(|i| segs[i].size_bytes).sum();
-    let clean = (0..active).filter(|&i| segs[i].base_offset < first_dirty).map(|i| segs[i].size_bytes).sum();
+    // Kafka's `logSegments(-1, firstDirty)`: the active segment too when the log start is in it.
+    let clean = (0..=active).filter(|&i| segs[i].base_offset < first_dirty).map(|i| segs[i].size_bytes).sum();
     // CC6: needNow from the smallest positive rollTs among the non-active segments from firstDirty.
     let oldest = segs[holding(first_dirty)..active].iter().filter_map(|s| s.roll_ts).filter(|t| *t > 0).min();
     let need_now = oldest.is_some_and(|t| i128::from(t) < i128::from(now) - i128::from(cfg.max_compaction_lag_ms));
@@ -97,6 +98,36 @@ pub struct Round {
     pub horizons: Vec<(Offset, TimeMs)>,
     /// CC12: the bases of the segments each group merged (a group of one was rewritten alone).
     pub groups: Vec<Vec<Offset>>,
+    /// The log as the round found it, for the checker to recompute CC3–CC6 by itself (L-I8,
+    /// L-I12) and to count what the round kept (L-I9).
+    pub before: Before,
+}
+
+/// A log's state before a round: what CC3–CC6 read.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct Before {
+    /// The log start offset.
+    pub log_start: Offset,
+    /// The HW (the LSO here).
+    pub high_watermark: Offset,
+    /// The LEO.
+    pub log_end: Offset,
+    /// The cleaner checkpoint.
+    pub checkpoint: Option<Offset>,
+    /// Each segment: base, bytes, records, largest timestamp, `rollTs`.
+    pub segments: Vec<(Offset, u64, usize, TimeMs, Option<TimeMs>)>,
+}
+
+impl Before {
+    fn of(log: &Log) -> Before {
+        Before {
+            log_start: log.log_start_offset(),
+            high_watermark: log.high_watermark(),
+            log_end: log.log_end_offset(),
+            checkpoint: log.cleaner_checkpoint(),
+            segments: log.segments().iter().map(|s| (s.base_offset, s.size_bytes, s.records.len(), s.largest_ts, s.roll_ts)).collect(),
+        }
+    }
 }
 
 /// A record a round removed, and why (CC9).
@@ -116,6 +147,7 @@ pub struct Removed {
 /// start, LEO and HW never change (CC13); the epoch cache is not touched (CC17).
 pub fn clean(log: &mut Log, plan: Plan, now: TimeMs) -> Round {
     let cfg = log.config();
+    let before = Before::of(log);
     let end = plan.bound; // CC7 3, with an unbounded map (S8)
     // CC7: the offset map over the dirty section, the later offset winning.
     let mut map: LiteMap<String, Offset> = LiteMap::new();
@@ -167,12 +199,12 @@ pub fn clean(log: &mut Log, plan: Plan, now: TimeMs) -> Round {
             }
             kept.push(r);
         }
-        rebuilt.push((base, kept));
+        rebuilt.push((base, kept, segs[g.end - 1].largest_ts));
     }
     let merged = groups.iter().map(|g| segs[g.clone()].iter().map(|s| s.base_offset).collect()).collect();
     log.replace_cleaned(recopied, rebuilt, end);
     let map = map.into_iter().collect();
-    Round { plan, end_offset: end, map, removed, horizons, groups: merged }
+    Round { plan, end_offset: end, map, removed, horizons, groups: merged, before }
 }
 
 /// CC2 (1) + (2) on one broker at `now`: the filthiest eligible log among its replicas of
@@ -181,6 +213,9 @@ pub fn clean(log: &mut Log, plan: Plan, now: TimeMs) -> Round {
 pub fn run_pass<'a>(replicas: impl Iterator<Item = &'a mut Replica>, now: TimeMs, out: &mut Outbox) -> bool {
     let mut logs: Vec<&mut Replica> = replicas.filter(|r| r.log.config().cleanup_policy.compacts()).collect();
     logs.sort_by(|a, b| a.tp.cmp(&b.tp));
+    for r in logs.iter_mut() {
+        r.log.reset_invalid_checkpoint(); // CC3
+    }
     let plans: Vec<Plan> = logs.iter().map(|r| plan(&r.log, now)).collect();
     let mut best: Option<usize> = None;
     for (i, p) in plans.iter().enumerate() {
@@ -190,7 +225,8 @@ pub fn run_pass<'a>(replicas: impl Iterator<Item = &'a mut Replica>, now: TimeMs
         }
     }
     for (i, p) in plans.iter().enumerate() {
-        if Some(i) != best && p.cleanable + p.clean > 0 {
+        // A log with dirty data left alone is said so; an idle one is not (Kafka's is silent).
+        if Some(i) != best && p.cleanable > 0 {
             let r = &logs[i];
             out.event(Event::CleanerSkipped { broker: r.broker, tp: r.tp.clone(), plan: p.clone() });
         }

@@ -351,7 +351,15 @@ every time: step back and forward freely.",
         #[cfg(feature = "compaction")]
         CleanerRun => "Run the cleaner",
         #[cfg(feature = "compaction")]
-        HelpCompaction => "Compaction (cleanup.policy=compact) follows Kafka's cleaner rule by rule: each broker cleans its own replicas, the filthiest log first, never the active segment or above its HW, keeping each key's latest record and tombstones for delete.retention.ms. Where it differs: one record per batch, so no empty batches are kept; the offset map never fills; sizes are the simulator's approximate bytes; and the cleaner runs only when a lesson or the Run the cleaner button says so (Kafka: all the time, every 15 s when idle). Details: docs/fidelity.md.",
+        CleanerCheckpoint => "Cleaner checkpoint: the log below is clean (each key's latest record kept), above it dirty",
+        #[cfg(feature = "compaction")]
+        Ckpt => "CKPT",
+        #[cfg(feature = "compaction")]
+        Tombstone => "tombstone (null value)",
+        #[cfg(feature = "compaction")]
+        CleanupPolicy => "cleanup.policy",
+        #[cfg(feature = "compaction")]
+        HelpCompaction => "Compaction (cleanup.policy=compact) follows Kafka's cleaner rule by rule: each broker cleans its own replicas, the filthiest log first, never the active segment or above its HW, keeping each key's latest record and tombstones for delete.retention.ms. Where it differs: one record per batch, so no empty batches are kept; the offset map never fills; sizes are the simulator's approximate bytes; and the cleaner runs when a lesson or the Run the cleaner button says so, or every 5 s when idle once the settings make the topic compacted (Kafka: every 15 s when idle). Details: docs/fidelity.md.",
         #[cfg(feature = "compaction")]
         NCleaned => "Broker {0}'s cleaner compacts {1} below offset {2}: it maps the latest offset of {3} key(s) and removes {4} older record(s) ({5}); its cleaner checkpoint is now {2}",
         #[cfg(feature = "compaction")]

@@ -350,7 +350,15 @@ pub fn ui(k: Ui) -> &'static str {
         #[cfg(feature = "compaction")]
         CleanerRun => "클리너 실행",
         #[cfg(feature = "compaction")]
-        HelpCompaction => "컴팩션(cleanup.policy=compact)은 카프카 클리너의 규칙을 하나하나 따릅니다. 브로커마다 자기 복제본을 컴팩션하고, 가장 더러운 로그부터, 활성 세그먼트와 HW 위는 건드리지 않으며, 키마다 최신 레코드와 delete.retention.ms 동안의 툼스톤을 남깁니다. 다른 점: 배치마다 레코드가 하나이므로 빈 배치를 남기지 않고, 오프셋 맵이 가득 차지 않으며, 크기는 시뮬레이터의 근사 바이트이고, 클리너는 레슨이나 '클리너 실행' 버튼이 시킬 때만 돕니다 (카프카는 늘 돌고, 할 일이 없으면 15초마다 확인합니다). 자세한 내용: docs/fidelity.md.",
+        CleanerCheckpoint => "클리너 체크포인트: 이 아래는 정리됨 (키마다 최신 레코드만), 위는 더티",
+        #[cfg(feature = "compaction")]
+        Ckpt => "CKPT",
+        #[cfg(feature = "compaction")]
+        Tombstone => "툼스톤 (null 값)",
+        #[cfg(feature = "compaction")]
+        CleanupPolicy => "cleanup.policy",
+        #[cfg(feature = "compaction")]
+        HelpCompaction => "컴팩션(cleanup.policy=compact)은 카프카 클리너의 규칙을 하나하나 따릅니다. 브로커마다 자기 복제본을 컴팩션하고, 가장 더러운 로그부터, 활성 세그먼트와 HW 위는 건드리지 않으며, 키마다 최신 레코드와 delete.retention.ms 동안의 툼스톤을 남깁니다. 다른 점: 배치마다 레코드가 하나이므로 빈 배치를 남기지 않고, 오프셋 맵이 가득 차지 않으며, 크기는 시뮬레이터의 근사 바이트이고, 클리너는 레슨이나 '클리너 실행' 버튼이 시킬 때, 또는 설정에서 토픽을 컴팩션 토픽으로 만들면 할 일이 없을 때 5초마다 돕니다 (카프카는 15초마다). 자세한 내용: docs/fidelity.md.",
         #[cfg(feature = "compaction")]
         NCleaned => "{0}번 브로커 클리너: {1} 컴팩션 (오프셋 {2} 아래). 키 {3}개의 최신 오프셋을 맵에 담고, 더 오래된 레코드 {4}개를 지웁니다 ({5}). 클리너 체크포인트: {2}",
         #[cfg(feature = "compaction")]

@@ -223,7 +223,7 @@ keys! {
     WCL5, WCL11Eager, WCL13Coop, WCL14, WCL15, WCL16, WOC6, WOC8, WOC10,
     WRA1, WRA2, WRA4, WRA5, WRA6, WRA7, WReassignIsr, WBrokerAdded, WPL2, WRTLogStart, WRTSize, WRTTime, WLF1;
     // The extended page only: the log cleaner.
-    CleanerRun, HelpCompaction, NCleaned, NTombstonesKept, NCleanerSkipped, NCleanerOther, WCC9, WCC6,
+    CleanerRun, HelpCompaction, CleanerCheckpoint, Ckpt, Tombstone, CleanupPolicy, NCleaned, NTombstonesKept, NCleanerSkipped, NCleanerOther, WCC9, WCC6,
 }
 
 /// One event in plain language.
@@ -694,7 +694,7 @@ mod tests {
         let tp = TopicPartition::new("prices", 0);
         let plan = Plan { first_dirty: Offset(0), bound: Offset(9), cleanable: 243, clean: 0, need_now: false, eligible: true };
         let removed = vec![Removed { offset: Offset(0), key: Some("apple".into()), timestamp_ms: 100, expired_tombstone: None }];
-        let round = Round { plan: plan.clone(), end_offset: Offset(9), map: vec![("apple".into(), Offset(5))], removed, horizons: vec![(Offset(7), 62_500)], groups: vec![vec![Offset(0)]] };
+        let round = Round { plan: plan.clone(), end_offset: Offset(9), map: vec![("apple".into(), Offset(5))], removed, horizons: vec![(Offset(7), 62_500)], groups: vec![vec![Offset(0)]], before: kplay_core::cleaner::Before { log_start: Offset(0), high_watermark: Offset(10), log_end: Offset(10), checkpoint: None, segments: vec![] } };
         let events = [
             Event::LogCleaned { broker: BrokerId(1), tp: tp.clone(), high_watermark: Offset(10), round: Box::new(round) },
             Event::CleanerSkipped { broker: BrokerId(1), tp: tp.clone(), plan: Plan { eligible: false, cleanable: 81, clean: 108, ..plan.clone() } },

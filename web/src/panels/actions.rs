@@ -1,6 +1,6 @@
 //! What the user makes happen: produce, consume, and the cluster's settings.
 
-use crate::i18n::{t, Ui};
+use crate::i18n::{t, Lang, Ui};
 use crate::stage::markup::escape;
 use crate::session::{page_config, Session, PAGE_IMBALANCE_CHECK_MS};
 use crate::sim::Sim;
@@ -40,7 +40,7 @@ pub fn ProducePanel() -> impl IntoView {
         let l = lang.get();
         let options: String = (0..partitions.get()).map(|p| format!(r#"<option value="{p}">{p}</option>"#)).collect();
         format!(
-            r#"<h3>{}</h3><div class="form-row"><label>{}<input data-testid="produce-key" name="key" placeholder="—" size="6"></label><label>{}<input data-testid="produce-value" name="value" value="m" size="6"></label><label>{}<select data-testid="produce-partition" name="partition"><option value="any" selected>{}</option>{options}</select></label><label>{}<select data-testid="produce-acks" name="acks"><option value="all" selected>all</option><option value="1">1</option><option value="0">0</option></select></label><label>{}<input type="number" min="1" max="100" data-testid="produce-count" name="count" value="1"></label><button class="primary" data-testid="produce">{}</button></div>"#,
+            r#"<h3>{}</h3><div class="form-row"><label>{}<input data-testid="produce-key" name="key" placeholder="—" size="6"></label><label>{}<input data-testid="produce-value" name="value" value="m" size="6"></label><label>{}<select data-testid="produce-partition" name="partition"><option value="any" selected>{}</option>{options}</select></label><label>{}<select data-testid="produce-acks" name="acks"><option value="all" selected>all</option><option value="1">1</option><option value="0">0</option></select></label><label>{}<input type="number" min="1" max="100" data-testid="produce-count" name="count" value="1"></label>{}<button class="primary" data-testid="produce">{}</button></div>"#,
             t(l, Ui::Producer),
             t(l, Ui::Key),
             t(l, Ui::Value),
@@ -48,6 +48,7 @@ pub fn ProducePanel() -> impl IntoView {
             t(l, Ui::AnyPartition),
             t(l, Ui::Acks),
             t(l, Ui::Count),
+            tombstone_field(l),
             t(l, Ui::Produce)
         )
     };
@@ -63,12 +64,21 @@ pub fn ProducePanel() -> impl IntoView {
         let partition = field(&panel, "partition").parse().ok();
         let produced = sim.with_session(|s| s.timeline.cluster().produced.len());
         let n = field(&panel, "count").parse::<u32>().unwrap_or(1).clamp(1, 100);
+        let tombstone = cfg!(feature = "compaction") && field(&panel, "tombstone") == "true";
         let cmds = (0..n)
             .map(|i| Command::Produce {
                 topic: topic.clone(),
                 partition,
                 key: Some(key.clone()).filter(|k| !k.is_empty()),
-                value: if base.is_empty() { format!("m{}", produced + i as usize) } else if n == 1 { base.clone() } else { format!("{base}{}", produced + i as usize) }.into(),
+                value: if tombstone {
+                    kplay_core::log::Value::TOMBSTONE
+                } else if base.is_empty() {
+                    format!("m{}", produced + i as usize).into()
+                } else if n == 1 {
+                    base.clone().into()
+                } else {
+                    format!("{base}{}", produced + i as usize).into()
+                },
                 acks,
                 to: None,
             })
@@ -157,7 +167,7 @@ pub fn SettingsPanel() -> impl IntoView {
         let modes = [(TruncationMode::Fetch, "FETCH", "FETCH (Kafka ≥ 2.7)"), (TruncationMode::Kip279, "KIP279", "KIP-279"), (TruncationMode::Kip101, "KIP101", "KIP-101 (legacy)"), (TruncationMode::Hw, "HW", "HW (legacy, < 0.11)")];
         let options: String = modes.iter().map(|(m, v, label)| format!(r#"<option value="{v}"{}>{label}</option>"#, if *m == c.truncation_mode { " selected" } else { "" })).collect();
         format!(
-            r#"<summary>{}</summary><div class="form-grid"><label>{}<input type="number" min="1" max="12" data-testid="setting-brokers" name="brokers" value="{}"></label><label>{}<input type="number" min="1" max="50" data-testid="setting-partitions" name="partitions" value="{}"></label><label>{}<input type="number" min="1" max="12" data-testid="setting-min-isr" name="min-isr" value="{}"></label><label>{}<input type="number" min="1" step="1000" data-testid="setting-lag" name="lag" value="{}"></label><label class="check"><input type="checkbox" data-testid="setting-unclean" name="unclean"{}>{}</label><label class="check"><input type="checkbox" data-testid="setting-rebalance" name="rebalance"{}>{}</label><label>{}<select data-testid="setting-mode" name="mode">{options}</select></label><label>{}<input type="number" min="-1" step="1000" data-testid="setting-retention" name="retention" value="{}"></label></div><button data-testid="apply-settings">{}</button>"#,
+            r#"<summary>{}</summary><div class="form-grid"><label>{}<input type="number" min="1" max="12" data-testid="setting-brokers" name="brokers" value="{}"></label><label>{}<input type="number" min="1" max="50" data-testid="setting-partitions" name="partitions" value="{}"></label><label>{}<input type="number" min="1" max="12" data-testid="setting-min-isr" name="min-isr" value="{}"></label><label>{}<input type="number" min="1" step="1000" data-testid="setting-lag" name="lag" value="{}"></label><label class="check"><input type="checkbox" data-testid="setting-unclean" name="unclean"{}>{}</label><label class="check"><input type="checkbox" data-testid="setting-rebalance" name="rebalance"{}>{}</label><label>{}<select data-testid="setting-mode" name="mode">{options}</select></label><label>{}<input type="number" min="-1" step="1000" data-testid="setting-retention" name="retention" value="{}"></label>{}</div><button data-testid="apply-settings">{}</button>"#,
             t(l, Ui::Settings),
             t(l, Ui::Brokers),
             c.brokers,
@@ -174,6 +184,7 @@ pub fn SettingsPanel() -> impl IntoView {
             t(l, Ui::TruncationMode),
             t(l, Ui::RetentionMs),
             if c.auto.retention { c.log.retention_ms } else { -1 },
+            policy_field(l, &c),
             t(l, Ui::ApplySettings)
         )
     };
@@ -186,14 +197,15 @@ pub fn SettingsPanel() -> impl IntoView {
         let retention_ms = field(&panel, "retention").parse::<i64>().unwrap_or(-1).max(-1);
         let base = page_config();
         let log = if retention_ms >= 0 { kplay_core::log::LogConfig { retention_ms, retention_check_interval_ms: 5_000, initial_task_delay_ms: 5_000, ..base.log } } else { base.log };
+        let (configs, cleaner) = policy_of(&panel);
         let config = kplay_core::ClusterConfig {
             brokers,
-            topics: vec![TopicConfig { name: "orders".into(), partitions: num("partitions"), replication_factor: brokers.min(3), ..Default::default() }],
+            topics: vec![TopicConfig { name: "orders".into(), partitions: num("partitions"), replication_factor: brokers.min(3), configs }],
             min_insync_replicas: num("min-isr"),
             unclean_leader_election: field(&panel, "unclean") == "true",
             // PL4, scaled like the page's other timers (Kafka: 300 s).
-            auto: kplay_core::config::AutoConfig { leader_rebalance: rebalance, retention: retention_ms >= 0, ..base.auto },
-            log,
+            auto: kplay_core::config::AutoConfig { leader_rebalance: rebalance, retention: retention_ms >= 0, cleaner, ..base.auto },
+            log: kplay_core::log::LogConfig { cleaner_backoff_ms: if cleaner { 5_000 } else { log.cleaner_backoff_ms }, ..log },
             leader_imbalance_check_interval_ms: if rebalance { PAGE_IMBALANCE_CHECK_MS } else { page_config().leader_imbalance_check_interval_ms },
             replica_lag_time_max_ms: field(&panel, "lag").parse().unwrap_or(0),
             truncation_mode: match field(&panel, "mode").as_str() {
@@ -210,4 +222,43 @@ pub fn SettingsPanel() -> impl IntoView {
         }
     };
     view! { <details class="panel settings" inner_html=html on:click=click></details> }
+}
+
+/// The producer's tombstone box (CC9, CC10: a null value deletes its key), on the extended page.
+#[cfg(feature = "compaction")]
+fn tombstone_field(l: Lang) -> String {
+    format!(r#"<label class="check"><input type="checkbox" data-testid="produce-tombstone" name="tombstone">{}</label>"#, t(l, Ui::Tombstone))
+}
+#[cfg(not(feature = "compaction"))]
+fn tombstone_field(_: Lang) -> &'static str {
+    ""
+}
+
+/// The topic's `cleanup.policy` (CC1, CC18), on the extended page.
+#[cfg(feature = "compaction")]
+fn policy_field(l: Lang, c: &kplay_core::ClusterConfig) -> String {
+    let now = c.topics.first().and_then(|t| t.configs.cleanup_policy).unwrap_or_default();
+    let options: String = [kplay_core::log::CleanupPolicy::Delete, kplay_core::log::CleanupPolicy::Compact, kplay_core::log::CleanupPolicy::CompactDelete]
+        .iter()
+        .map(|p| format!(r#"<option value="{0}"{1}>{0}</option>"#, p.as_str(), if *p == now { " selected" } else { "" }))
+        .collect();
+    format!(r#"<label>{}<select data-testid="setting-policy" name="policy">{options}</select></label>"#, t(l, Ui::CleanupPolicy))
+}
+#[cfg(not(feature = "compaction"))]
+fn policy_field(_: Lang, _: &kplay_core::ClusterConfig) -> &'static str {
+    ""
+}
+
+/// The topic's configs from the settings, and whether the cleaner runs by itself: with a
+/// compacting policy each broker's cleaner wakes every 5 s when idle (Kafka: 15 s), as the
+/// page scales its other timers.
+#[cfg(feature = "compaction")]
+fn policy_of(panel: &web_sys::Element) -> (kplay_core::config::TopicLogConfig, bool) {
+    let policy = kplay_core::log::CleanupPolicy::parse(&field(panel, "policy")).unwrap_or_default();
+    let configs = kplay_core::config::TopicLogConfig { cleanup_policy: Some(policy).filter(|p| p.compacts()), ..Default::default() };
+    (configs, policy.compacts())
+}
+#[cfg(not(feature = "compaction"))]
+fn policy_of(_: &web_sys::Element) -> (kplay_core::config::TopicLogConfig, bool) {
+    (Default::default(), false)
 }

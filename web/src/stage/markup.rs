@@ -116,6 +116,11 @@ pub fn track_html(testid: &str, r: &ReplicaView, window_start: i64, l: Lang) -> 
     if r.log_start > 0 && r.log_start >= window_start {
         let _ = write!(h, r#"<span class="marker ls" data-testid="ls-{id}" style="left:{}px" title="{}">LS {}</span>"#, left(r.log_start), t(l, Ui::LogStartOffset), r.log_start);
     }
+    // CC13: where this replica's cleaner stopped; below it the log is clean, above it dirty.
+    #[cfg(feature = "compaction")]
+    if let Some(c) = r.cleaner_checkpoint.filter(|c| *c >= window_start) {
+        let _ = write!(h, r#"<span class="marker ckpt" data-testid="ckpt-{id}" style="left:{}px" title="{}">{} {c}</span>"#, left(c), t(l, Ui::CleanerCheckpoint), t(l, Ui::Ckpt));
+    }
     h
 }
 
