@@ -35,6 +35,19 @@ fn unsupported(s: &Scenario, raw: &Value) -> Option<String> {
     if !(a.fetch && a.isr_check && a.heartbeats) || a.leader_rebalance != AutoConfig::ALL.leader_rebalance {
         return Some("timers pinned off (config.auto): a real cluster's timers always run".into());
     }
+    // Compaction: Kafka rolls by bytes, the simulator here by records; with one record a
+    // segment both roll at every append, so the same records are cleanable on both sides. On
+    // Kafka that is the test-only `internal.segment.bytes` at 100: a batch of one short record
+    // (61 bytes of batch header, ~10 of record) fits, two do not, and a batch larger than the
+    // segment would be refused (RECORD_LIST_TOO_LARGE), hence short keys and values only. Kafka's cleaner runs by
+    // itself: with a dirty ratio of 0 it cleans whatever is dirty, as a `cleaner_pass` at the
+    // end does here.
+    for t in &c.topics {
+        let l = c.log_for(&t.name);
+        if l.cleanup_policy.compacts() && (l.segment_records != 1 || l.min_cleanable_dirty_ratio.0 != 0.0 || l.min_compaction_lag_ms != 0 || a.cleaner) {
+            return Some(format!("topic {}: a compacted topic is replayed with one record a segment, min_cleanable_dirty_ratio 0, no min lag and no automatic cleaner here (Kafka's roll points are bytes)", t.name));
+        }
+    }
     if let Some(init) = &s.initial {
         for (i, p) in init.partitions.iter().enumerate() {
             let first = p.replicas.as_ref().and_then(|r| r.first().copied());
@@ -58,11 +71,15 @@ fn unsupported(s: &Scenario, raw: &Value) -> Option<String> {
             "produce" => {
                 let topic = step["topic"].as_str().unwrap_or("");
                 let partitions = c.topics.iter().find(|t| t.name == topic).map_or(0, |t| t.partitions);
-                step.get("to").is_none_or(Value::is_null) && (partitions == 1 || !step["partition"].is_null() || !step["key"].is_null())
+                let len = |k: &str| step[k].as_str().map_or(0, str::len);
+                let short = !c.log_for(topic).cleanup_policy.compacts() || len("key") + len("value") <= 24;
+                short && step.get("to").is_none_or(Value::is_null) && (partitions == 1 || !step["partition"].is_null() || !step["key"].is_null())
             }
             "consume" => step.get("broker").is_none_or(Value::is_null),
             "crash" => step.get("kind").and_then(Value::as_str).is_none_or(|k| k != "lossy"),
             "restart" | "pause" | "resume" | "step" | "advance" | "advance_to" | "reassign" | "cancel_reassignment" => true,
+            // Kafka's cleaner runs by itself; the harness waits for it to reach the same checkpoint.
+            "cleaner_pass" => step.get("broker").is_none_or(Value::is_null),
             _ => false,
         };
         if !ok {
@@ -81,7 +98,7 @@ fn target(r: &Report) -> Value {
             json!({
                 "topic": p.topic, "partition": p.partition, "leader": p.leader.map(|b| b.0), "isr": p.isr.iter().map(|b| b.0).collect::<Vec<_>>(),
                 "assignment": p.assignment.iter().map(|b| b.0).collect::<Vec<_>>(),
-                "replicas": p.replicas.iter().map(|x| json!({"broker": x.broker.0, "state": x.state, "leo": x.leo, "hw": x.hw})).collect::<Vec<_>>(),
+                "replicas": p.replicas.iter().map(|x| json!({"broker": x.broker.0, "state": x.state, "leo": x.leo, "hw": x.hw, "cleaner_checkpoint": x.cleaner_checkpoint})).collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -131,7 +148,17 @@ pub fn plan(s: &Scenario, raw: &Value) -> Result<Value, String> {
             .filter(|st| st.tp.topic == t.name)
             .map(|st| json!({"partition": st.tp.partition, "replicas": st.replicas.iter().map(|b| b.0).collect::<Vec<_>>()}))
             .collect();
-        topics.push(json!({"name": t.name, "partitions": parts}));
+        // A compacted topic's configs, as `kafka-topics --config` would set them (see `unsupported`).
+        let l = cfg.log_for(&t.name);
+        let configs = if l.cleanup_policy.compacts() {
+            json!({
+                "cleanup.policy": l.cleanup_policy.as_str(), "internal.segment.bytes": "100", "min.cleanable.dirty.ratio": "0",
+                "delete.retention.ms": l.delete_retention_ms.to_string(), "max.compaction.lag.ms": l.max_compaction_lag_ms.to_string(),
+            })
+        } else {
+            json!({})
+        };
+        topics.push(json!({"name": t.name, "partitions": parts, "configs": configs}));
     }
     let why = unsupported(s, raw);
     let mut steps = Vec::new();
@@ -231,10 +258,15 @@ pub fn diff(name: &str, sim: &Report, real: &Value, explained: &Value) -> Vec<Ro
                 push(f("hw"), r.hw.to_string(), text(&rr["hw"]));
                 push(f("log_start_offset"), r.log_start_offset.to_string(), text(&rr["log_start_offset"]));
                 let real_log = entries_text(&rr["log"], |a| {
-                    let v: Vec<String> = a.iter().map(|e| format!("({},{},{})", e["offset"], e["epoch"], text(&e["value"]))).collect();
+                    // A null value is a tombstone, printed as the simulator prints one.
+                    let v: Vec<String> = a.iter().map(|e| format!("({},{},{})", e["offset"], e["epoch"], if e["value"].is_null() { "∅".into() } else { text(&e["value"]) })).collect();
                     format!("[{}]", v.join(","))
                 });
                 push(f("log"), log_text(&r.log, false), real_log);
+                // CC13: where each broker's cleaner stopped (Kafka's cleaner-offset-checkpoint).
+                if let Some(c) = r.cleaner_checkpoint {
+                    push(f("cleaner_checkpoint"), c.to_string(), text(&rr["cleaner_checkpoint"]));
+                }
                 let real_cache = entries_text(&rr["epoch_cache"], |a| {
                     let v: Vec<String> = a.iter().map(|e| format!("{}:{}", e["epoch"], e["start_offset"])).collect();
                     format!("{{{}}}", v.join(","))

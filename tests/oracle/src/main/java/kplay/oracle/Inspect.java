@@ -34,7 +34,7 @@ final class Inspect {
 
     record EpochEntry(int epoch, long startOffset) {}
 
-    record Replica(long leo, long hw, long logStartOffset, List<Entry> log, List<EpochEntry> epochCache) {}
+    record Replica(long leo, long hw, long logStartOffset, List<Entry> log, List<EpochEntry> epochCache, long cleanerCheckpoint) {}
 
     /** The controller's committed view: the metadata log replayed from its first record. */
     static MetadataImage metadata(Path controllerDir) throws IOException {
@@ -123,7 +123,8 @@ final class Inspect {
         }
         long hw = offsetOf(brokerDir.resolve("replication-offset-checkpoint"), topic, partition, -1);
         long lso = offsetOf(brokerDir.resolve("log-start-offset-checkpoint"), topic, partition, firstBase);
-        return new Replica(leo, hw, Math.max(lso, firstBase), log, cache);
+        long ckpt = offsetOf(brokerDir.resolve("cleaner-offset-checkpoint"), topic, partition, -1);
+        return new Replica(leo, hw, Math.max(lso, firstBase), log, cache, ckpt);
     }
 
     /** The entries of a Kafka checkpoint file: a version line, a count line, then entries. */

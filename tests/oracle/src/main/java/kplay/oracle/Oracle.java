@@ -163,6 +163,8 @@ public final class Oracle {
                     case "pause" -> cluster.pause(step.path("broker").asInt());
                     case "resume" -> cluster.resume(step.path("broker").asInt());
                     case "step", "advance_to" -> settle(s.path("index").asInt(), s.path("after"), 0, 300);
+                    // Kafka's cleaner runs by itself: wait for every broker's to reach the checkpoint.
+                    case "cleaner_pass" -> settle(s.path("index").asInt(), s.path("after"), 0, 300);
                     case "advance" -> {
                         // Time that passes with nothing to see (a parked fetch expiring) passes here
                         // too; a short advance stays short (o8 acts before a parked fetch answers).
@@ -193,9 +195,11 @@ public final class Oracle {
                     assignment.put(p.path("partition").asInt(), rs);
                 }
                 NewTopic nt = new NewTopic(real(t.path("name").asText()), assignment);
-                nt.configs(Map.of(
-                        "min.insync.replicas", plan.path("min_insync_replicas").asText(),
-                        "unclean.leader.election.enable", String.valueOf(plan.path("unclean").asBoolean())));
+                Map<String, String> configs = new LinkedHashMap<>();
+                configs.put("min.insync.replicas", plan.path("min_insync_replicas").asText());
+                configs.put("unclean.leader.election.enable", String.valueOf(plan.path("unclean").asBoolean()));
+                t.path("configs").fields().forEachRemaining(e -> configs.put(e.getKey(), e.getValue().asText()));
+                nt.configs(configs);
                 topics.add(nt);
             }
             cluster.admin().createTopics(topics).all().get(30, TimeUnit.SECONDS);
@@ -258,7 +262,7 @@ public final class Oracle {
             String topic = real(step.path("topic").asText());
             Integer partition = step.hasNonNull("partition") ? step.path("partition").asInt() : null;
             String key = step.hasNonNull("key") ? step.path("key").asText() : null;
-            String value = step.path("value").asText();
+            String value = step.path("value").isNull() ? null : step.path("value").asText(); // null: a tombstone
             // The record goes out as the scenario wrote it: a keyed record without a partition is
             // placed by the real producer's partitioner. Only to pick the producer (the one
             // bootstrapped from that partition's leader) does the harness work out where it goes:
@@ -390,6 +394,11 @@ public final class Oracle {
                     if (leo < rep.path("leo").asLong()) return topic + "-" + partition + " broker " + b + " leo " + leo + " < " + rep.path("leo").asLong();
                     long hw = real == null ? -1 : real.hw();
                     if (hw < rep.path("hw").asLong()) return topic + "-" + partition + " broker " + b + " hw " + hw + " < " + rep.path("hw").asLong();
+                    if (rep.hasNonNull("cleaner_checkpoint")) {
+                        long ckpt = real == null ? -1 : real.cleanerCheckpoint();
+                        long wantCkpt = rep.path("cleaner_checkpoint").asLong();
+                        if (ckpt < wantCkpt) return topic + "-" + partition + " broker " + b + " cleaner checkpoint " + ckpt + " < " + wantCkpt;
+                    }
                 }
             }
             return "";
@@ -464,6 +473,7 @@ public final class Oracle {
                         x.put("leo", rep.leo());
                         x.put("hw", rep.hw());
                         x.put("log_start_offset", rep.logStartOffset());
+                        if (rep.cleanerCheckpoint() >= 0) x.put("cleaner_checkpoint", rep.cleanerCheckpoint());
                         ArrayNode log = x.putArray("log");
                         for (Inspect.Entry e : rep.log()) {
                             ObjectNode le = log.addObject();

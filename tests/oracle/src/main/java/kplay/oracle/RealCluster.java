@@ -118,7 +118,12 @@ final class RealCluster implements AutoCloseable {
             p.setProperty("num.io.threads", "2");
             p.setProperty("num.replica.fetchers", "1");
             p.setProperty("background.threads", "2");
-            p.setProperty("log.cleaner.enable", "false");
+            // The cleaner runs (compacted scenarios), waking often, with a small dedupe buffer:
+            // the JVMs here are small. Topics of the other scenarios are not compacted.
+            p.setProperty("log.cleaner.enable", "true");
+            p.setProperty("log.cleaner.backoff.ms", "100");
+            p.setProperty("log.cleaner.dedupe.buffer.size", "2097152");
+            p.setProperty("log.cleaner.threads", "1");
         }
         try (var w = Files.newBufferedWriter(config(node))) {
             p.store(w, "kplay oracle node " + node);
