@@ -53,6 +53,13 @@ impl Value {
             Value::Tombstone { .. } => None,
         }
     }
+    /// A tombstone's `deleteHorizonMs`, once a round set it (CC10).
+    pub fn delete_horizon_ms(&self) -> Option<TimeMs> {
+        match self {
+            Value::Tombstone { delete_horizon_ms } => *delete_horizon_ms,
+            Value::Bytes(_) => None,
+        }
+    }
     /// Null (CC9 c).
     pub fn is_tombstone(&self) -> bool {
         matches!(self, Value::Tombstone { .. })

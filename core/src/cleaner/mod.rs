@@ -179,10 +179,7 @@ pub fn clean(log: &mut Log, plan: Plan, now: TimeMs) -> Round {
         let mut kept: Vec<Record> = Vec::new();
         for r in segs[g.clone()].iter().flat_map(|s| s.records.iter()) {
             let latest = r.key.as_ref().and_then(|k| map.get(k)).copied().unwrap_or(Offset(-1));
-            let horizon = match r.value {
-                Value::Tombstone { delete_horizon_ms } => delete_horizon_ms,
-                Value::Bytes(_) => None,
-            };
+            let horizon = r.value.delete_horizon_ms();
             let tombstone_kept = horizon.is_none_or(|h| now < h);
             let keep = r.key.is_some() && r.offset >= latest && (!r.value.is_tombstone() || tombstone_kept);
             if !keep {

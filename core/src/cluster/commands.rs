@@ -417,15 +417,13 @@ impl Cluster {
                 self.controller.reassign(&self.config, &mut out, &tp, None);
             }
             C::RetentionPass { broker } => {
-                let ids: Vec<BrokerId> = self.brokers.iter().filter(|(b, x)| broker.is_none_or(|o| o == **b) && x.is_running()).map(|(b, _)| *b).collect();
-                for b in ids {
+                for b in self.running(*broker) {
                     self.retention_pass(b, &mut out);
                 }
             }
             #[cfg(feature = "compaction")]
             C::CleanerPass { broker } => {
-                let ids: Vec<BrokerId> = self.brokers.iter().filter(|(b, x)| broker.is_none_or(|o| o == **b) && x.is_running()).map(|(b, _)| *b).collect();
-                for b in ids {
+                for b in self.running(*broker) {
                     self.cleaner_pass(b, &mut out);
                 }
             }
@@ -483,5 +481,12 @@ impl Cluster {
         }
         self.drain(out, events);
         Ok(())
+    }
+}
+
+impl Cluster {
+    /// `broker` if it runs, or every running broker when none is named (the passes' commands).
+    fn running(&self, broker: Option<BrokerId>) -> Vec<BrokerId> {
+        self.brokers.iter().filter(|(b, x)| broker.is_none_or(|o| o == **b) && x.is_running()).map(|(b, _)| *b).collect()
     }
 }
