@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs whatever is missing, then serves the playground on http://127.0.0.1:8080, and the
-# extended page with consumer groups under /full/ (built once with kplay-web's `groups`
+# extended page (consumer groups, the log cleaner) under /full/ (built once with kplay-web's `full`
 # feature, served by scripts/static.mjs, proxied by Trunk: docs/embed.md § Bundle).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
