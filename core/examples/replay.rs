@@ -8,7 +8,7 @@ use kplay_core::{Cluster, Command};
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let seed: u64 = args.next().and_then(|a| a.parse().ok()).expect("usage: replay SEED [STEPS] [FROM_STEP] [plain|groups|moves|retention|consumers|compaction]");
+    let seed: u64 = args.next().and_then(|a| a.parse().ok()).expect("usage: replay SEED [STEPS] [FROM_STEP] [plain|groups|moves|retention|consumers|compaction|elr]");
     let steps: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(500);
     let from: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(0);
     let mut rng = ScheduleRng::new(seed);
@@ -18,6 +18,7 @@ fn main() {
         Some("retention") => rng.retention = true,
         Some("compaction") => rng.compaction = true,
         Some("consumers") => rng.consumers = true,
+        Some("elr") => rng.elr = true,
         _ => {}
     }
     let config = rng.config();

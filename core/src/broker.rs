@@ -45,6 +45,10 @@ pub struct Broker {
     /// RA6: the partition epoch at which it deleted a replica, so that an older state naming it
     /// (a LeaderAndIsr overtaken on the wire) does not bring the replica back.
     pub deleted: LiteMap<TopicPartition, PartitionEpoch>,
+    /// KB1: the clean-shutdown file, written by a controlled shutdown with the broker epoch it
+    /// ended; the next registration sends it as `previousBrokerEpoch` (EL7: without it the
+    /// controller treats the restart as unclean).
+    pub clean_shutdown_epoch: Option<BrokerEpoch>,
 }
 
 impl Broker {
@@ -60,6 +64,7 @@ impl Broker {
             replicas: LiteMap::new_vec(),
             backlog: Vec::new(),
             deleted: LiteMap::new_vec(),
+            clean_shutdown_epoch: None,
         }
     }
 

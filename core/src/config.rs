@@ -221,6 +221,18 @@ pub struct ClusterConfig {
     pub controller_detects_fast_restart: bool,
     /// A new leader assigns its epoch at its LEO even before writing (C2, KAFKA-7415).
     pub leader_assigns_epoch_on_election: bool,
+    /// Eligible Leader Replicas (KIP-966; PROTOCOL-KRAFT.md EL1, the `elrEnabled` knob of
+    /// §2.10): Kafka's `eligible.leader.replicas.version=1`, off by default in 4.0 and on for
+    /// clusters newly formatted with 4.1+. Off here unless a scenario or the page turns it on:
+    /// PROTOCOL.md's replication scenarios assume a controller without it (docs/fidelity.md).
+    /// Needs the `kraft` feature (the extended page; the first page's reader does not know it).
+    #[cfg(feature = "kraft")]
+    pub eligible_leader_replicas: bool,
+    /// EL6 (§2.10 `lastKnownLeaderRequiresActive`): the last known leader is elected only if
+    /// it is unfenced (4.1+, KAFKA-19522; the default). `false` keeps 4.0's bug, which elects
+    /// it fenced.
+    #[cfg(feature = "kraft")]
+    pub last_known_leader_requires_active: bool,
     /// Segment rolling and indexing.
     pub log: LogConfig,
     /// Which timers run by themselves.
@@ -252,6 +264,10 @@ impl Default for ClusterConfig {
             leader_epoch_bump_on_isr_shrink: false,
             controller_detects_fast_restart: true,
             leader_assigns_epoch_on_election: true,
+            #[cfg(feature = "kraft")]
+            eligible_leader_replicas: false,
+            #[cfg(feature = "kraft")]
+            last_known_leader_requires_active: true,
             log: LogConfig::default(),
             auto: AutoConfig::ALL,
             network: NetworkConfig::default(),
@@ -313,6 +329,10 @@ pub enum ConfigError {
     /// A retention limit below −1 (RT4: −1 means none).
     #[error("log.{0} must be −1 (no limit) or at least 0, got {1}")]
     Retention(&'static str, i64),
+    /// ELR without HW gating: an ELR member would not hold every committed offset (EL2).
+    #[cfg(feature = "kraft")]
+    #[error("eligible_leader_replicas needs hw_requires_min_isr (Kafka 4.x always gates the HW under min ISR: EL2)")]
+    ElrNeedsHwGating,
     /// A cluster log setting out of range.
     #[error("log.{field} {problem}")]
     Log {
@@ -412,6 +432,10 @@ impl ClusterConfig {
             }
         }
         check_compaction(&self.log).map_err(|(field, problem)| ConfigError::Log { field, problem })?;
+        #[cfg(feature = "kraft")]
+        if self.eligible_leader_replicas && !self.hw_requires_min_isr {
+            return Err(ConfigError::ElrNeedsHwGating);
+        }
         Ok(())
     }
 

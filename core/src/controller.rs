@@ -8,7 +8,7 @@
 use crate::config::ClusterConfig;
 use crate::event::{ElectionKind, Event, IsrChangeReason};
 use crate::ids::{BrokerEpoch, BrokerId, ControllerEpoch, LeaderEpoch, PartitionEpoch, TimeMs, TopicPartition};
-use crate::message::{KafkaError, LeaderRecoveryState, Message, Node, PartitionState};
+use crate::message::{Elr, KafkaError, LeaderRecoveryState, Message, Node, PartitionState};
 use crate::outbox::Outbox;
 use crate::reassignment;
 use serde::Serialize;
@@ -44,6 +44,22 @@ pub struct Controller {
     next_broker_epoch: i64,
 }
 
+/// What an election gives (E2, EL4): the leader, the ISR and ELR it leaves, how it was chosen.
+struct Elected {
+    leader: Option<BrokerId>,
+    isr: Vec<BrokerId>,
+    elr: Elr,
+    kind: ElectionKind,
+    recovery: LeaderRecoveryState,
+}
+
+impl Elected {
+    /// The change it makes to `st`.
+    fn apply(self, st: PartitionState) -> PartitionState {
+        PartitionState { leader: self.leader, isr: self.isr, elr: self.elr, leader_recovery_state: self.recovery, ..st }
+    }
+}
+
 /// Which election to run (E2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -53,7 +69,9 @@ pub enum ElectionType {
     Clean,
     /// `replicas[0]` if valid, else as clean.
     Preferred,
-    /// Anyone acceptable, even outside the ISR (needs no clean candidate).
+    /// `ElectLeaders(UNCLEAN)`, for a partition without a leader (with one: ELECTION_NOT_NEEDED,
+    /// nothing written): a valid replica if any, then the last known leader (EL6), then anyone
+    /// acceptable, even outside the ISR.
     Unclean,
 }
 
@@ -94,29 +112,84 @@ impl Controller {
         self.registrations.get(&b).is_some_and(|r| !r.fenced && !r.in_controlled_shutdown)
     }
 
-    /// E2: choose a leader for `st` (with `isr` as the target ISR). Returns the leader, the
-    /// ISR, the kind, and the recovery state.
-    fn elect(&self, st: &PartitionState, isr: &[BrokerId], kind: ElectionType, unclean_allowed: bool) -> (Option<BrokerId>, Vec<BrokerId>, ElectionKind, LeaderRecoveryState) {
-        let ok = |b: &BrokerId| self.acceptable(*b);
+    /// EL1: whether partition changes keep Eligible Leader Replicas (the `kraft` build only).
+    #[cfg(feature = "kraft")]
+    pub fn elr_enabled(cfg: &ClusterConfig) -> bool {
+        cfg.eligible_leader_replicas
+    }
+    /// Without the `kraft` feature there is no ELR.
+    #[cfg(not(feature = "kraft"))]
+    pub fn elr_enabled(_: &ClusterConfig) -> bool {
+        false
+    }
+
+    /// EL3's `effectiveMinIsr` of `tp`'s topic (min ISR capped by partition 0's replicas).
+    #[cfg(feature = "kraft")]
+    pub fn effective_min_isr(&self, cfg: &ClusterConfig, tp: &TopicPartition) -> usize {
+        let p0 = self.partitions.get(&TopicPartition::new(tp.topic.clone(), 0)).or_else(|| self.partitions.get(tp));
+        crate::elr::effective_min_isr(cfg.min_insync_replicas, p0.map_or(usize::MAX, |p| p.replicas.len()))
+    }
+
+    /// EL3: the ELR of a change of `st` to `isr` (none without ELR: EL9); the last known
+    /// leader as it was (the change itself decides it: [`crate::elr::last_known`]).
+    #[cfg(feature = "kraft")]
+    fn target_elr(&self, cfg: &ClusterConfig, st: &PartitionState, isr: &[BrokerId], unclean_shutdown: Option<BrokerId>) -> Elr {
+        if Self::elr_enabled(cfg) {
+            Elr::new(&crate::elr::target(st, isr, self.effective_min_isr(cfg, &st.tp), unclean_shutdown), st.elr.last_known())
+        } else {
+            Elr::default()
+        }
+    }
+    /// Without the `kraft` feature there is no ELR.
+    #[cfg(not(feature = "kraft"))]
+    #[allow(clippy::unused_self)]
+    fn target_elr(&self, _: &ClusterConfig, _: &PartitionState, _: &[BrokerId], _: Option<BrokerId>) -> Elr {
+        Elr::default()
+    }
+
+    /// E2, EL4: choose a leader for `st` with `isr` and `elr` as the change's targets; `excluded`
+    /// is never acceptable (EL7's broker). A valid replica is acceptable and in the target ISR
+    /// or, when that is empty, in the ELR: one elected from the ELR gets `ISR := [it]` and
+    /// leaves the ELR (a clean election). Then EL6's last known leader, then an unclean one.
+    fn elect(&self, cfg: &ClusterConfig, st: &PartitionState, isr: &[BrokerId], elr: &Elr, kind: ElectionType, excluded: Option<BrokerId>) -> Elected {
+        let ok = |b: &BrokerId| Some(*b) != excluded && self.acceptable(*b);
+        let valid = |b: &BrokerId| ok(b) && (isr.contains(b) || (isr.is_empty() && elr.contains(*b)));
+        let clean = |l: BrokerId, kind: ElectionKind| {
+            #[cfg(feature = "kraft")]
+            if !isr.contains(&l) {
+                return Elected { leader: Some(l), isr: vec![l], elr: elr.without(l), kind: ElectionKind::FromElr, recovery: st.leader_recovery_state };
+            }
+            Elected { leader: Some(l), isr: isr.to_vec(), elr: *elr, kind, recovery: st.leader_recovery_state }
+        };
+        let unclean = |l: BrokerId, kind: ElectionKind| Elected { leader: Some(l), isr: vec![l], elr: Elr::default(), kind, recovery: LeaderRecoveryState::Recovering };
         if kind == ElectionType::Preferred {
-            if let Some(p) = st.replicas.first().filter(|p| isr.contains(p) && ok(p)) {
-                return (Some(*p), isr.to_vec(), ElectionKind::Preferred, st.leader_recovery_state);
+            if let Some(p) = st.replicas.first().filter(|p| valid(p)) {
+                return clean(*p, ElectionKind::Preferred);
             }
         }
-        if kind != ElectionType::Unclean {
-            if let Some(l) = st.leader.filter(|l| isr.contains(l) && ok(l)) {
-                return (Some(l), isr.to_vec(), ElectionKind::Clean, st.leader_recovery_state);
-            }
-            if let Some(l) = st.replicas.iter().find(|b| isr.contains(b) && ok(b)) {
-                return (Some(*l), isr.to_vec(), ElectionKind::Clean, st.leader_recovery_state);
+        // Kafka's electAnyLeader, for UNCLEAN too: a valid replica first.
+        if let Some(l) = st.leader.filter(|l| valid(l)) {
+            return clean(l, ElectionKind::Clean);
+        }
+        if let Some(l) = st.replicas.iter().find(|b| valid(b)) {
+            return clean(*l, ElectionKind::Clean);
+        }
+        // EL6: ISR and ELR empty, one last known leader: elected uncleanly, even with unclean
+        // election off (acceptable only from 4.1, `last_known_leader_requires_active`).
+        #[cfg(feature = "kraft")]
+        if Self::elr_enabled(cfg) && isr.is_empty() && !elr.has_members() {
+            if let Some(l) = st.elr.last_known() {
+                if ok(&l) || (!cfg.last_known_leader_requires_active && Some(l) != excluded) {
+                    return unclean(l, ElectionKind::LastKnownLeader);
+                }
             }
         }
-        if unclean_allowed || kind == ElectionType::Unclean {
+        if cfg.unclean_leader_election || kind == ElectionType::Unclean {
             if let Some(l) = st.replicas.iter().find(|b| ok(b)) {
-                return (Some(*l), vec![*l], ElectionKind::Unclean, LeaderRecoveryState::Recovering);
+                return unclean(*l, ElectionKind::Unclean);
             }
         }
-        (None, isr.to_vec(), ElectionKind::NoLeader, st.leader_recovery_state)
+        Elected { leader: None, isr: isr.to_vec(), elr: *elr, kind: ElectionKind::NoLeader, recovery: st.leader_recovery_state }
     }
 
     /// Commits a new state for `tp` (E3: partition epoch +1; leader epoch +1 when the leader
@@ -124,16 +197,26 @@ impl Controller {
     /// K-I17) and sends LeaderAndIsr to every replica, old and new (a removed one deletes its
     /// replica, RA6). RA5 is checked on every change built here: a move whose ISR covers its
     /// target completes in this same record. Returns true when the leader changed.
-    fn commit(&mut self, out: &mut Outbox, mut next: PartitionState, reason: Option<IsrChangeReason>, mut election: Option<ElectionKind>, bump_leader_epoch: bool) -> bool {
+    #[allow(clippy::too_many_arguments)] // one partition change as PartitionChangeBuilder takes it
+    fn commit(&mut self, cfg: &ClusterConfig, out: &mut Outbox, mut next: PartitionState, reason: Option<IsrChangeReason>, mut election: Option<ElectionKind>, bump_leader_epoch: bool) -> bool {
         let prev = self.partitions.get(&next.tp).cloned().expect("known partition");
         let mut reason = reason;
-        if let Some(done) = reassignment::complete(&next, |b| self.acceptable(b)) {
+        if let Some(mut done) = reassignment::complete(&next, |b| self.acceptable(b)) {
             out.event(Event::ReassignmentCompleted { tp: next.tp.clone(), replicas: done.replicas.clone(), removed: next.removing_replicas.clone() });
             if done.leader != next.leader {
                 election = Some(if done.leader.is_some() { ElectionKind::Clean } else { ElectionKind::NoLeader });
             }
             reason = Some(IsrChangeReason::Reassignment);
+            // EL3 runs on the completed ISR (RA8).
+            done.elr = self.target_elr(cfg, &prev, &done.isr, None);
             next = done;
+        }
+        // EL5 and EL9: the last known leader; without ELR every change clears both fields.
+        #[cfg(feature = "kraft")]
+        if Self::elr_enabled(cfg) {
+            next.elr = next.elr.with_last_known(crate::elr::last_known(&prev, &next));
+        } else {
+            next.elr = Elr::default();
         }
         next.partition_epoch = PartitionEpoch(prev.partition_epoch.0 + 1);
         let leader_changed = next.leader != prev.leader;
@@ -158,6 +241,17 @@ impl Controller {
                 partition_epoch: next.partition_epoch,
                 kind: election.unwrap_or(ElectionKind::EpochBump),
                 isr: next.isr.clone(),
+            });
+        }
+        #[cfg(feature = "kraft")]
+        if next.elr != prev.elr {
+            out.event(Event::ElrChanged {
+                tp: next.tp.clone(),
+                from: prev.elr.members(),
+                to: next.elr.members(),
+                last_known_leader: next.elr.last_known(),
+                isr: next.isr.clone(),
+                partition_epoch: next.partition_epoch,
             });
         }
         self.partitions.insert(next.tp.clone(), next.clone());
@@ -201,7 +295,8 @@ impl Controller {
                 (next.leader != st.leader).then_some(if unclean { ElectionKind::Unclean } else if next.leader.is_some() { ElectionKind::Clean } else { ElectionKind::NoLeader })
             }
         };
-        self.commit(out, next, Some(IsrChangeReason::Reassignment), election, false);
+        let next = PartitionState { elr: self.target_elr(cfg, &st, &next.isr, None), ..next };
+        self.commit(cfg, out, next, Some(IsrChangeReason::Reassignment), election, false);
     }
 
     /// Sends the partition's state to all its replicas (LeaderAndIsr, K1-fenced).
@@ -224,15 +319,20 @@ impl Controller {
     /// Re-runs the election of `tp` and commits if the leader changes (E2).
     pub fn elect_leader(&mut self, cfg: &ClusterConfig, out: &mut Outbox, tp: &TopicPartition, kind: ElectionType) {
         let Some(st) = self.partitions.get(tp).cloned() else { return };
-        let (leader, isr, ek, recovery) = self.elect(&st, &st.isr, kind, cfg.unclean_leader_election);
-        if leader == st.leader && isr == st.isr {
+        // ElectLeaders(UNCLEAN) on a partition with a leader: ELECTION_NOT_NEEDED, nothing written.
+        if kind == ElectionType::Unclean && st.leader.is_some() {
             return;
         }
-        if leader.is_none() && st.leader.is_none() {
+        let elr = self.target_elr(cfg, &st, &st.isr, None);
+        let e = self.elect(cfg, &st, &st.isr, &elr, kind, None);
+        if e.leader == st.leader && e.isr == st.isr {
             return;
         }
-        let next = PartitionState { leader, isr, leader_recovery_state: recovery, ..st };
-        self.commit(out, next, Some(IsrChangeReason::Election), Some(ek), false);
+        if e.leader.is_none() && st.leader.is_none() {
+            return;
+        }
+        let ek = e.kind;
+        self.commit(cfg, out, e.apply(st), Some(IsrChangeReason::Election), Some(ek), false);
     }
 
     /// S6 + E2: fence `broker` (session expired, restart detected, or controlled shutdown):
@@ -247,24 +347,48 @@ impl Controller {
         let affected: Vec<PartitionState> =
             self.partitions.values().filter(|p| p.replicas.contains(&broker)).cloned().collect();
         for st in affected {
-            let shrunk: Vec<BrokerId> = if st.isr.len() > 1 {
-                st.isr.iter().copied().filter(|b| *b != broker).collect()
-            } else {
-                st.isr.clone() // S6: the last member stays (no ELR)
-            };
-            let needs_election = st.leader == Some(broker);
-            let (leader, isr, ek, recovery) = if needs_election {
-                self.elect(&st, &shrunk, ElectionType::Clean, cfg.unclean_leader_election)
-            } else {
-                (st.leader, shrunk.clone(), ElectionKind::Clean, st.leader_recovery_state)
-            };
-            if leader == st.leader && isr == st.isr {
-                continue;
-            }
-            let shrank = isr.len() < st.isr.len() && leader == st.leader;
-            let bump = shrank && cfg.leader_epoch_bump_on_isr_shrink;
-            let next = PartitionState { leader, isr, leader_recovery_state: recovery, ..st };
-            self.commit(out, next, Some(IsrChangeReason::Fenced), Some(ek), bump);
+            self.remove_from_isr(cfg, out, st, broker, None);
+        }
+    }
+
+    /// S6, EL3, EL5, EL7: the change that takes `broker` out of `st`'s ISR (fenced, or shutting
+    /// down) and, with `unclean_shutdown`, out of its ELR, then elects if it led. Without ELR
+    /// the last member stays (P-E2's "last replica standing"); with it the ISR may empty.
+    fn remove_from_isr(&mut self, cfg: &ClusterConfig, out: &mut Outbox, st: PartitionState, broker: BrokerId, unclean_shutdown: Option<BrokerId>) {
+        let elr_on = Self::elr_enabled(cfg);
+        let shrunk: Vec<BrokerId> = if st.isr.len() > 1 || elr_on {
+            st.isr.iter().copied().filter(|b| *b != broker).collect()
+        } else {
+            st.isr.clone() // S6: the last member stays (no ELR)
+        };
+        let elr = self.target_elr(cfg, &st, &shrunk, unclean_shutdown);
+        let needs_election = st.leader == Some(broker);
+        let e = if needs_election {
+            self.elect(cfg, &st, &shrunk, &elr, ElectionType::Clean, unclean_shutdown)
+        } else {
+            Elected { leader: st.leader, isr: shrunk, elr, kind: ElectionKind::Clean, recovery: st.leader_recovery_state }
+        };
+        if e.leader == st.leader && e.isr == st.isr && e.elr == st.elr {
+            return;
+        }
+        let shrank = e.isr.len() < st.isr.len() && e.leader == st.leader;
+        let bump = shrank && cfg.leader_epoch_bump_on_isr_shrink;
+        let ek = e.kind;
+        #[cfg(feature = "kraft")]
+        let reason = if unclean_shutdown.is_some() { IsrChangeReason::UncleanShutdown } else { IsrChangeReason::Fenced };
+        #[cfg(not(feature = "kraft"))]
+        let reason = IsrChangeReason::Fenced;
+        self.commit(cfg, out, e.apply(st), Some(reason), Some(ek), bump);
+    }
+
+    /// EL7: a broker registers after an unclean shutdown (its `previousBrokerEpoch` is not the
+    /// epoch the controller holds): with ELR on it leaves every ISR and ELR, and may not lead
+    /// in that change. Its disk may have lost what made it eligible.
+    fn unclean_shutdown(&mut self, cfg: &ClusterConfig, out: &mut Outbox, broker: BrokerId) {
+        let affected: Vec<PartitionState> =
+            self.partitions.values().filter(|p| p.isr.contains(&broker) || p.elr.contains(broker)).cloned().collect();
+        for st in affected {
+            self.remove_from_isr(cfg, out, st, broker, Some(broker));
         }
     }
 
@@ -336,10 +460,21 @@ impl Controller {
     /// E1, B2 step 4: a (re)starting broker registers and gets a new broker epoch. With
     /// `controller_detects_fast_restart` an unfenced old incarnation is fenced first; without
     /// it (ZK-era ABA) the broker keeps its ISR memberships.
-    pub fn handle_registration(&mut self, cfg: &ClusterConfig, out: &mut Outbox, now: TimeMs, broker: BrokerId) {
-        let old_unfenced = self.registrations.get(&broker).is_some_and(|r| !r.fenced);
+    ///
+    /// KB1 (4.x): the registration is clean when `previous_epoch`, read from the broker's
+    /// clean-shutdown file, is the epoch the controller holds; an unclean one with ELR on
+    /// first takes the broker out of every ISR and ELR (EL7).
+    pub fn handle_registration(&mut self, cfg: &ClusterConfig, out: &mut Outbox, now: TimeMs, broker: BrokerId, previous_epoch: Option<BrokerEpoch>) {
+        let old = self.registrations.get(&broker);
+        let (known, old_unfenced) = (old.is_some(), old.is_some_and(|r| !r.fenced));
+        let clean = old.is_some_and(|r| Some(r.broker_epoch) == previous_epoch);
         if old_unfenced && cfg.controller_detects_fast_restart {
             self.fence(cfg, out, broker, "restarted: a new registration replaces the old one");
+        }
+        if Self::elr_enabled(cfg) && known && !clean {
+            #[cfg(feature = "kraft")]
+            out.event(Event::UncleanShutdownDetected { broker });
+            self.unclean_shutdown(cfg, out, broker);
         }
         let epoch = self.next_epoch();
         let stays_unfenced = old_unfenced && !cfg.controller_detects_fast_restart;
@@ -429,10 +564,11 @@ impl Controller {
         let shrank = isr.len() < st.isr.len();
         let reason = if shrank { IsrChangeReason::OutOfSync } else { IsrChangeReason::CaughtUp };
         let bump = shrank && cfg.leader_epoch_bump_on_isr_shrink;
-        let next = PartitionState { isr, leader_recovery_state: LeaderRecoveryState::Recovered, ..st };
+        let elr = self.target_elr(cfg, &st, &isr, None);
+        let next = PartitionState { isr, elr, leader_recovery_state: LeaderRecoveryState::Recovered, ..st };
         // Every replica learns the commit through metadata (LeaderAndIsr), the leader also
         // through the response; whichever comes second is ignored (S5, E4).
-        if self.commit(out, next, Some(reason), None, bump) {
+        if self.commit(cfg, out, next, Some(reason), None, bump) {
             // RA5: written, but the move it completed elected another leader.
             return Message::AlterPartitionResponse { proposal_id, tp: tp.clone(), error: Some(KafkaError::NewLeaderElected), state: None };
         }

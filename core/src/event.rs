@@ -78,6 +78,25 @@ pub enum ElectionKind {
     NoLeader,
     /// The leader is unchanged; only the epoch moved (MV < 3.6 ISR shrink).
     EpochBump,
+    /// EL4: from the ELR, the ISR being empty: clean (every ELR member holds the committed
+    /// prefix, EL2); its ISR becomes `[it]`.
+    #[cfg(feature = "kraft")]
+    FromElr,
+    /// EL6: the last known leader, ISR and ELR being empty: unclean (RECOVERING), even with
+    /// unclean election off.
+    #[cfg(feature = "kraft")]
+    LastKnownLeader,
+}
+
+impl ElectionKind {
+    /// An unclean election (E2; EL6's last known leader too): it may lose committed data.
+    pub fn is_unclean(self) -> bool {
+        #[cfg(feature = "kraft")]
+        if self == ElectionKind::LastKnownLeader {
+            return true;
+        }
+        self == ElectionKind::Unclean
+    }
 }
 
 /// Why the ISR changed.
@@ -94,6 +113,9 @@ pub enum IsrChangeReason {
     /// RA5 / RA7: a reassignment completed (removed replicas leave) or was cancelled (adding
     /// replicas leave).
     Reassignment,
+    /// EL7: the broker registered after an unclean shutdown.
+    #[cfg(feature = "kraft")]
+    UncleanShutdown,
 }
 
 /// One event. Times are in the enclosing [`TimedEvent`].
@@ -223,6 +245,14 @@ pub enum Event {
     /// CC6: a cleaner pass left this compacted log alone although it has dirty segments: not
     /// eligible, or another was filthier.
     CleanerSkipped { broker: BrokerId, tp: TopicPartition, plan: crate::cleaner::Plan },
+    #[cfg(feature = "kraft")]
+    /// EL3, EL5: the controller wrote a new ELR (or last known leader) for `tp`, with `isr` the
+    /// ISR of the same change.
+    ElrChanged { tp: TopicPartition, from: Vec<BrokerId>, to: Vec<BrokerId>, last_known_leader: Option<BrokerId>, isr: Vec<BrokerId>, partition_epoch: PartitionEpoch },
+    #[cfg(feature = "kraft")]
+    /// KB1, EL7: a broker registered without the clean-shutdown epoch the controller holds: it
+    /// leaves every ISR and ELR.
+    UncleanShutdownDetected { broker: BrokerId },
 }
 
 /// A consumer request kind.
@@ -467,6 +497,19 @@ impl fmt::Display for Event {
                 plan.ratio().map_or("none".into(), |r| format!("{r:.3}")),
                 if plan.eligible { ", another log is filthier" } else { "" }
             ),
+            #[cfg(feature = "kraft")]
+            Event::ElrChanged { tp, from, to, last_known_leader, isr, partition_epoch } => write!(
+                f,
+                "EL3 controller writes ELR {} -> {} for {tp} (isr {}, partitionEpoch {partition_epoch}{})",
+                ids(from.iter().copied()),
+                ids(to.iter().copied()),
+                ids(isr.iter().copied()),
+                last_known_leader.map_or(String::new(), |l| format!(", last known leader {l}"))
+            ),
+            #[cfg(feature = "kraft")]
+            Event::UncleanShutdownDetected { broker } => {
+                write!(f, "EL7 broker {broker} registers after an unclean shutdown: it leaves every ISR and ELR")
+            }
         }
     }
 }
@@ -538,6 +581,10 @@ impl Event {
             Event::LogCleaned { .. } => "LogCleaned",
             #[cfg(feature = "compaction")]
             Event::CleanerSkipped { .. } => "CleanerSkipped",
+            #[cfg(feature = "kraft")]
+            Event::ElrChanged { .. } => "ElrChanged",
+            #[cfg(feature = "kraft")]
+            Event::UncleanShutdownDetected { .. } => "UncleanShutdownDetected",
         }
     }
 
@@ -552,7 +599,7 @@ impl Event {
         "GroupClientRetry", "GroupClientDone", "GroupStateChanged", "GroupMemberRemoved", "ReassignmentStarted",
         "ReassignmentCompleted", "ReassignmentCancelled", "ReassignmentRefused", "ReplicaCreated", "ReplicaDeleted",
         "BrokerAdded", "PreferredElectionResult", "SegmentsDeleted", "LogStartRaised", "ConsumerMember", "RecordsConsumed",
-        "LogCleaned", "CleanerSkipped",
+        "LogCleaned", "CleanerSkipped", #[cfg(feature = "kraft")] "ElrChanged", #[cfg(feature = "kraft")] "UncleanShutdownDetected",
     ];
 
     /// The partition the event is about, if any.
@@ -588,6 +635,8 @@ impl Event {
             Event::RecordsConsumed { tp, .. } => Some(tp),
             #[cfg(feature = "compaction")]
             Event::LogCleaned { tp, .. } | Event::CleanerSkipped { tp, .. } => Some(tp),
+            #[cfg(feature = "kraft")]
+            Event::ElrChanged { tp, .. } => Some(tp),
             Event::InvariantViolated { tp, .. } => tp.as_ref(),
             _ => None,
         }
@@ -629,6 +678,8 @@ impl Event {
             | Event::Flushed { broker } => Some(*broker),
             #[cfg(feature = "compaction")]
             Event::LogCleaned { broker, .. } | Event::CleanerSkipped { broker, .. } => Some(*broker),
+            #[cfg(feature = "kraft")]
+            Event::UncleanShutdownDetected { broker } => Some(*broker),
             _ => None,
         }
     }

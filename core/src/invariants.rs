@@ -66,6 +66,18 @@ pub struct Checker {
     log_start_resets: Vec<(BrokerId, TopicPartition)>,
     /// Each partition's registration as last seen (K-I17, K-I18 compare a change with it).
     registrations: LiteMap<TopicPartition, crate::message::PartitionState>,
+    /// What an ELR sweep exercised: elections from the ELR (EL4), of the last known leader
+    /// (EL6), and ISRs written empty (EL5).
+    #[cfg(feature = "kraft")]
+    pub elr_exercised: [usize; 3],
+    /// K-I15: brokers in an ISR of a change since the registration last seen.
+    #[cfg(feature = "kraft")]
+    #[serde(skip)]
+    isr_seen: LiteMap<TopicPartition, Vec<BrokerId>>,
+    /// K-I15: brokers that registered after an unclean shutdown in the step being checked.
+    #[cfg(feature = "kraft")]
+    #[serde(skip)]
+    unclean_registrations: Vec<BrokerId>,
     replica_epochs: LiteMap<(BrokerId, TopicPartition), (LeaderEpoch, PartitionEpoch)>,
     leader_hw: LiteMap<(BrokerId, TopicPartition), (LeaderEpoch, Offset)>,
     controller_epochs: LiteMap<BrokerId, ControllerEpoch>,
@@ -314,9 +326,15 @@ impl Checker {
     /// Reads the step's events: elections, crashes, acks, reads, ISR additions, appends.
     fn observe(&mut self, c: &Cluster, events: &[Event], f: &mut Found) {
         let cfg = c.config();
+        #[cfg(feature = "kraft")]
+        self.observe_elr(events);
         for e in events {
             match e {
                 Event::LeaderElected { tp, kind: ElectionKind::Unclean, .. } => {
+                    *self.unclean_elections.entry(tp.clone()).or_default() += 1;
+                }
+                #[cfg(feature = "kraft")]
+                Event::LeaderElected { tp, kind: ElectionKind::LastKnownLeader, .. } => {
                     *self.unclean_elections.entry(tp.clone()).or_default() += 1;
                 }
                 // L-I6 (PROTOCOL-LOG §3): retention deleted nothing at or above the HW: the
@@ -419,6 +437,53 @@ impl Checker {
     }
 
     /// Restarts the committed prefix of `tp` from its current leader's log up to its HW.
+    /// K-I14, K-I15 (EL3, EL5, EL7) on a registration the controller just wrote: the ELR's
+    /// shape, where its members came from, and no uncleanly registered broker in it.
+    #[cfg(feature = "kraft")]
+    fn check_elr(&mut self, c: &Cluster, tp: &TopicPartition, st: &crate::message::PartitionState, f: &mut Found) {
+        let prev = self.registrations.get(tp);
+        let mut seen = self.isr_seen.remove(tp).unwrap_or_default();
+        seen.extend(prev.map(|p| p.isr.clone()).unwrap_or_default());
+        let min_isr = c.controller.effective_min_isr(c.config(), tp);
+        for detail in crate::elr::findings(crate::controller::Controller::elr_enabled(c.config()), min_isr, prev, &seen, st) {
+            f.add(detail.0, Some(tp), false, detail.1);
+        }
+        if let Some(b) = self.unclean_registrations.iter().find(|b| st.elr.contains(**b)) {
+            f.add("K-I15", Some(tp), false, format!("broker {b} registered after an unclean shutdown but is still in ELR {}", ids(st.elr.members())));
+        }
+    }
+
+    /// K-I15: who was in an ISR of a change since the registration last checked, and who
+    /// registered after an unclean shutdown in this step.
+    #[cfg(feature = "kraft")]
+    fn observe_elr(&mut self, events: &[Event]) {
+        self.unclean_registrations.clear();
+        for e in events {
+            let (tp, isr): (&TopicPartition, Vec<BrokerId>) = match e {
+                Event::IsrChanged { tp, from, to, .. } => {
+                    self.elr_exercised[2] += usize::from(to.is_empty());
+                    (tp, from.iter().chain(to).copied().collect())
+                }
+                Event::LeaderElected { tp, isr, kind, .. } => {
+                    self.elr_exercised[0] += usize::from(*kind == ElectionKind::FromElr);
+                    self.elr_exercised[1] += usize::from(*kind == ElectionKind::LastKnownLeader);
+                    (tp, isr.clone())
+                }
+                Event::UncleanShutdownDetected { broker } => {
+                    self.unclean_registrations.push(*broker);
+                    continue;
+                }
+                _ => continue,
+            };
+            let seen = self.isr_seen.entry(tp.clone()).or_default();
+            for b in isr {
+                if !seen.contains(&b) {
+                    seen.push(b);
+                }
+            }
+        }
+    }
+
     fn rebase(&mut self, c: &Cluster, tp: &TopicPartition) {
         *self.committed_generation.entry(tp.clone()).or_default() += 1;
         let st = &c.controller.partitions[tp];
@@ -458,6 +523,8 @@ impl Checker {
             for detail in reassignment_findings(self.registrations.get(tp), st) {
                 f.add(detail.0, Some(tp), false, detail.1);
             }
+            #[cfg(feature = "kraft")]
+            self.check_elr(c, tp, st, f);
             self.registrations.insert(tp.clone(), st.clone());
             let n = self.min_replicas.get(tp).copied().unwrap_or(usize::MAX).min(st.replicas.len());
             self.min_replicas.insert(tp.clone(), n);
@@ -468,10 +535,18 @@ impl Checker {
                 f.add("I17", Some(tp), false, format!("leader {l} not in ISR {}", ids(st.isr.iter().copied())));
             }
         }
-        if st.isr.is_empty() || !st.isr.iter().all(|b| st.replicas.contains(b)) {
+        // With ELR the ISR may be empty (EL5); then no fenced broker is ever in it (K-I14).
+        let elr = crate::controller::Controller::elr_enabled(c.config());
+        if (st.isr.is_empty() && !elr) || !st.isr.iter().all(|b| st.replicas.contains(b)) {
             f.add("I17", Some(tp), false, format!("ISR {} empty or not within replicas {}", ids(st.isr.iter().copied()), ids(st.replicas.iter().copied())));
         }
-        if st.isr.len() > 1 {
+        // With ELR no fenced broker stays in an ISR, except 4.0's EL6 bug: a fenced last known
+        // leader elected (K-I12's exception).
+        #[cfg(feature = "kraft")]
+        let fenced_leader_allowed = !c.config().last_known_leader_requires_active;
+        #[cfg(not(feature = "kraft"))]
+        let fenced_leader_allowed = true;
+        if st.isr.len() > 1 || (elr && !st.isr.is_empty() && !fenced_leader_allowed) {
             for b in &st.isr {
                 if c.controller.registrations.get(b).is_some_and(|r| r.fenced) {
                     f.add("I17", Some(tp), false, format!("fenced broker {b} in ISR {}", ids(st.isr.iter().copied())));
@@ -479,7 +554,9 @@ impl Checker {
             }
         }
         // I27.
-        if st.leader_recovery_state == LeaderRecoveryState::Recovering && (st.isr.len() != 1 || st.leader.map(|l| vec![l]) != Some(st.isr.clone())) {
+        // With ELR the unclean leader may be fenced before it recovers: ISR [], no leader (EL5).
+        let emptied = elr && st.isr.is_empty() && st.leader.is_none();
+        if st.leader_recovery_state == LeaderRecoveryState::Recovering && !emptied && (st.isr.len() != 1 || st.leader.map(|l| vec![l]) != Some(st.isr.clone())) {
             f.add("I27", Some(tp), false, format!("RECOVERING with ISR {}", ids(st.isr.iter().copied())));
         }
         let replicas: Vec<&Replica> = st.replicas.iter().filter_map(|b| c.replica(*b, tp)).collect();

@@ -141,6 +141,10 @@ pub struct Side {
     /// Every produce's `acks` on this side.
     #[cfg_attr(feature = "schema", schemars(default))]
     pub acks: Option<Acks>,
+    /// `config.eligible_leader_replicas` on this side (EL1; the extended page).
+    #[cfg(feature = "kraft")]
+    #[cfg_attr(feature = "schema", schemars(default))]
+    pub eligible_leader_replicas: Option<bool>,
 }
 
 impl Side {
@@ -156,6 +160,10 @@ impl Side {
         }
         if let Some(m) = self.min_insync_replicas {
             v.config.min_insync_replicas = m;
+        }
+        #[cfg(feature = "kraft")]
+        if let Some(e) = self.eligible_leader_replicas {
+            v.config.eligible_leader_replicas = e;
         }
         if let Some(a) = self.acks {
             for step in &mut v.steps {

@@ -31,6 +31,8 @@ pub mod cluster;
 pub mod command;
 pub mod config;
 pub mod controller;
+#[cfg(feature = "kraft")]
+pub mod elr;
 pub mod epoch_cache;
 pub mod event;
 pub mod fetcher;

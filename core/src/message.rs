@@ -151,10 +151,112 @@ pub struct PartitionState {
     /// RA2: replicas it removes once done (sorted; the tail of `replicas`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub removing_replicas: Vec<BrokerId>,
+    /// EL3, EL5 (KIP-966): the Eligible Leader Replicas and the last known leader.
+    #[serde(skip_serializing_if = "Elr::is_empty")]
+    pub elr: Elr,
 }
 
-/// The trace hash (`trace.rs`) feeds the move's sets only while a move is in progress, so a
-/// run without reassignments hashes as it did before they existed.
+/// A partition's Eligible Leader Replicas (KIP-966; PROTOCOL-KRAFT.md EL3, EL5). Empty without
+/// ELR; in a build without the `kraft` feature (the first page) it has no fields at all. One
+/// word: the members as a set of broker ids (bits 0–23; a cluster has at most 12 brokers), which
+/// keeps them ascending as Kafka's HashSet does (§0), and the last known leader (bits 24–31, 0
+/// for none: ids start at 1), so that a registration, which travels in every LeaderAndIsr, is no
+/// larger than before.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Elr {
+    #[cfg(feature = "kraft")]
+    bits: u32,
+}
+
+#[cfg(feature = "kraft")]
+const MEMBER_BITS: u32 = 24;
+
+impl Elr {
+    /// An ELR of `members` with `last_known` as the last known leader.
+    #[cfg(feature = "kraft")]
+    pub fn new(members: &[BrokerId], last_known: Option<BrokerId>) -> Elr {
+        let members = members.iter().fold(0u32, |m, b| {
+            assert!(b.0 < MEMBER_BITS, "broker ids are below 24");
+            m | (1 << b.0)
+        });
+        Elr { bits: members }.with_last_known(last_known)
+    }
+    /// The members, ascending (none without the feature).
+    pub fn members(&self) -> Vec<BrokerId> {
+        #[cfg(feature = "kraft")]
+        return (0..MEMBER_BITS).filter(|b| self.bits & (1 << b) != 0).map(BrokerId).collect();
+        #[cfg(not(feature = "kraft"))]
+        Vec::new()
+    }
+    /// Whether `b` is a member.
+    pub fn contains(&self, b: BrokerId) -> bool {
+        #[cfg(feature = "kraft")]
+        return b.0 < MEMBER_BITS && self.bits & (1 << b.0) != 0;
+        #[cfg(not(feature = "kraft"))]
+        {
+            let _ = b;
+            false
+        }
+    }
+    /// The last known leader, if one is recorded.
+    pub fn last_known(&self) -> Option<BrokerId> {
+        #[cfg(feature = "kraft")]
+        return Some(self.bits >> MEMBER_BITS).filter(|b| *b != 0).map(BrokerId);
+        #[cfg(not(feature = "kraft"))]
+        None
+    }
+    /// Whether it has members.
+    pub fn has_members(&self) -> bool {
+        #[cfg(feature = "kraft")]
+        return self.bits & ((1 << MEMBER_BITS) - 1) != 0;
+        #[cfg(not(feature = "kraft"))]
+        false
+    }
+    /// Neither members nor a last known leader.
+    pub fn is_empty(&self) -> bool {
+        !self.has_members() && self.last_known().is_none()
+    }
+    /// The same without `b` among the members (EL4: a member elected leader leaves).
+    #[must_use]
+    pub fn without(self, b: BrokerId) -> Elr {
+        #[cfg(feature = "kraft")]
+        return Elr { bits: self.bits & !(if b.0 < MEMBER_BITS { 1 << b.0 } else { 0 }) };
+        #[cfg(not(feature = "kraft"))]
+        {
+            let _ = b;
+            self
+        }
+    }
+    /// The same with `last_known` as the last known leader (EL5).
+    #[cfg(feature = "kraft")]
+    #[must_use]
+    pub fn with_last_known(self, last_known: Option<BrokerId>) -> Elr {
+        let l = last_known.map_or(0, |b| {
+            assert!(b.0 > 0 && b.0 < 256, "broker ids are 1–255");
+            b.0
+        });
+        Elr { bits: (self.bits & ((1 << MEMBER_BITS) - 1)) | (l << MEMBER_BITS) }
+    }
+}
+
+/// As `{"members": [..], "last_known": b}`, each only when set.
+impl Serialize for Elr {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Elr", 2)?;
+        if self.has_members() {
+            st.serialize_field("members", &self.members())?;
+        }
+        if let Some(b) = self.last_known() {
+            st.serialize_field("last_known", &b)?;
+        }
+        st.end()
+    }
+}
+
+/// The trace hash (`trace.rs`) feeds the move's sets only while a move is in progress, and the
+/// ELR fields only when not empty, so a run without reassignments or ELR hashes as it did
+/// before they existed.
 impl std::hash::Hash for PartitionState {
     fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
         self.tp.hash(h);
@@ -167,6 +269,9 @@ impl std::hash::Hash for PartitionState {
         if self.reassigning() {
             self.adding_replicas.hash(h);
             self.removing_replicas.hash(h);
+        }
+        if !self.elr.is_empty() {
+            self.elr.hash(h);
         }
     }
 }

@@ -136,6 +136,7 @@ mod tests {
             leader_recovery_state: LeaderRecoveryState::Recovered,
             adding_replicas: Vec::new(),
             removing_replicas: Vec::new(),
+            elr: crate::message::Elr::default(),
         }
     }
 

@@ -89,6 +89,14 @@ pub struct PartitionReport {
     /// RA2: the replicas it removes.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub removing_replicas: Vec<BrokerId>,
+    /// EL3: the Eligible Leader Replicas, ascending (empty without ELR).
+    #[cfg(feature = "kraft")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub elr: Vec<BrokerId>,
+    /// EL5: the last known leader while the ISR is empty.
+    #[cfg(feature = "kraft")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub last_known_elr: Vec<BrokerId>,
     /// Replicas in assignment order.
     pub replicas: Vec<ReplicaReport>,
 }
@@ -168,6 +176,10 @@ impl Report {
                     assignment: st.replicas.clone(),
                     adding_replicas: st.adding_replicas.clone(),
                     removing_replicas: st.removing_replicas.clone(),
+                    #[cfg(feature = "kraft")]
+                    elr: st.elr.members(),
+                    #[cfg(feature = "kraft")]
+                    last_known_elr: st.elr.last_known().into_iter().collect(),
                     replicas: st
                         .replicas
                         .iter()

@@ -120,6 +120,10 @@ pub struct ReplicaSpec {
     /// Its HW; default: the LEO.
     #[cfg_attr(feature = "schema", schemars(default))]
     pub hw: Option<i64>,
+    /// Its `replication-offset-checkpoint`, which may lag the HW (Kafka writes it periodically;
+    /// B2 recovers the HW from it), within [0, HW]; default: the HW.
+    #[cfg_attr(feature = "schema", schemars(default))]
+    pub hw_checkpoint: Option<i64>,
     /// Its flushed prefix; default: the LEO.
     #[cfg_attr(feature = "schema", schemars(default))]
     pub recovery_point: Option<i64>,
@@ -246,6 +250,15 @@ pub struct PartitionExpectation {
     /// A move's removing replicas.
     #[cfg_attr(feature = "schema", schemars(default))]
     pub removing: Option<Vec<BrokerId>>,
+    /// The Eligible Leader Replicas, ascending (EL3; `[]`: none). A build without ELR (the
+    /// first page) does not read it.
+    #[cfg(feature = "kraft")]
+    #[cfg_attr(feature = "schema", schemars(default))]
+    pub elr: Option<Vec<BrokerId>>,
+    /// `lastKnownElr`: the last known leader while the ISR is empty (EL5; `[]`: none).
+    #[cfg(feature = "kraft")]
+    #[cfg_attr(feature = "schema", schemars(default))]
+    pub last_known_elr: Option<Vec<BrokerId>>,
     /// Replicas, by broker id.
     #[cfg_attr(feature = "schema", schemars(default))]
     pub replicas: BTreeMap<BrokerId, ReplicaExpectation>,
@@ -493,7 +506,11 @@ fn apply_partition_spec(c: &mut Cluster, p: &PartitionSpec, path: &str) -> Resul
             return Err(invalid(format!("{rpath}.hw"), format!("HW {hw} must be within [0, LEO {leo}] (I6)")));
         }
         r.log.set_high_watermark(hw);
-        r.hw_checkpoint = hw;
+        r.hw_checkpoint = match spec.hw_checkpoint {
+            Some(cp) if cp < 0 || cp > hw.0 => return Err(invalid(format!("{rpath}.hw_checkpoint"), format!("must be within [0, HW {hw}]"))),
+            Some(cp) => Offset(cp),
+            None => hw,
+        };
         if let Some(lso) = spec.log_start_offset {
             if lso < 0 || lso > hw.0 {
                 return Err(invalid(format!("{rpath}.log_start_offset"), format!("must be within [0, HW {hw}] (I24)")));
@@ -628,7 +645,10 @@ pub fn check_expectations(report: &Report, expect: &Expectations) -> Vec<String>
             want.sort();
             cmp(format!("partitions[{i}].isr"), format!("{want:?}"), format!("{:?}", p.isr));
         }
-        for (field, want, got) in [("assignment", &pe.assignment, &p.assignment), ("adding", &pe.adding, &p.adding_replicas), ("removing", &pe.removing, &p.removing_replicas)] {
+        let lists = [("assignment", &pe.assignment, &p.assignment), ("adding", &pe.adding, &p.adding_replicas), ("removing", &pe.removing, &p.removing_replicas)];
+        #[cfg(feature = "kraft")]
+        let lists = [lists[0], lists[1], lists[2], ("elr", &pe.elr, &p.elr), ("last_known_elr", &pe.last_known_elr, &p.last_known_elr)];
+        for (field, want, got) in lists {
             if let Some(want) = want {
                 cmp(format!("partitions[{i}].{field}"), format!("{want:?}"), format!("{got:?}"));
             }

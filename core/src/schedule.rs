@@ -28,6 +28,11 @@ pub struct ScheduleRng {
     /// records from ten keys and tombstones, the cleaner automatic and explicit
     /// (PROTOCOL-LOG.md CC1–CC18). Without it, the draws are those of the other sweeps.
     pub compaction: bool,
+    /// Eligible Leader Replicas on (PROTOCOL-KRAFT.md EL1–EL9), unclean election drawn, and
+    /// controller fences and elections among the faults: ISRs empty and ELRs grow. 4.1+'s EL6
+    /// (4.0's bug elects a fenced leader, which then breaks I17 and I27 as Kafka 4.0 did; a
+    /// rule test covers it, `core/tests/elr.rs`).
+    pub elr: bool,
     /// Each group's assignor list (its members must share one, or INCONSISTENT_GROUP_PROTOCOL).
     #[cfg_attr(not(feature = "groups"), allow(dead_code))]
     group_assignors: Option<[usize; 2]>,
@@ -36,7 +41,7 @@ pub struct ScheduleRng {
 impl ScheduleRng {
     /// A generator for `seed`.
     pub fn new(seed: u64) -> Self {
-        ScheduleRng { rng: Xoshiro256PlusPlus::seed_from_u64(seed ^ 0x5CED_0003), groups: false, moves: false, retention: false, consumers: false, compaction: false, group_assignors: None }
+        ScheduleRng { rng: Xoshiro256PlusPlus::seed_from_u64(seed ^ 0x5CED_0003), groups: false, moves: false, retention: false, consumers: false, compaction: false, elr: false, group_assignors: None }
     }
 
     fn below(&mut self, n: u64) -> u64 {
@@ -83,6 +88,12 @@ impl ScheduleRng {
                 let policy = [crate::log::CleanupPolicy::Compact, crate::log::CleanupPolicy::Compact, crate::log::CleanupPolicy::CompactDelete][self.below(3) as usize];
                 t.configs.cleanup_policy = Some(policy);
             }
+        }
+        #[cfg(feature = "kraft")]
+        if self.elr {
+            config.eligible_leader_replicas = true;
+            config.unclean_leader_election = self.below(4) == 0;
+            config.broker_session_timeout_ms = [3_000, 9_000][self.below(2) as usize];
         }
         config
     }
@@ -155,6 +166,13 @@ impl ScheduleRng {
             68..=75 if self.consumers => self.consumer_command(c),
             #[cfg(feature = "compaction")]
             76..=78 if self.compaction => Some(Command::CleanerPass { broker: (self.below(2) == 0).then_some(b).filter(|_| broker.is_running()) }),
+            79..=81 if self.elr => Some(Command::Fence { broker: b }),
+            82 if self.elr => {
+                let tps: Vec<&crate::ids::TopicPartition> = c.controller.partitions.keys().collect();
+                let tp = tps[self.below(tps.len() as u64) as usize].clone();
+                let kind = [crate::controller::ElectionType::Clean, crate::controller::ElectionType::Preferred, crate::controller::ElectionType::Unclean][self.below(3) as usize];
+                Some(Command::Elect { topic: tp.topic, partition: tp.partition, kind })
+            }
             _ => None,
         }
     }
@@ -251,6 +269,13 @@ pub fn run_moves(seed: u64, steps: usize) -> Cluster {
 pub fn run_compaction(seed: u64, steps: usize) -> Cluster {
     let mut rng = ScheduleRng::new(seed);
     rng.compaction = true;
+    run_rng(rng, seed, steps, None, |_| {})
+}
+
+/// [`run`] with Eligible Leader Replicas on, controller fences and elections among the faults.
+pub fn run_elr(seed: u64, steps: usize) -> Cluster {
+    let mut rng = ScheduleRng::new(seed);
+    rng.elr = true;
     run_rng(rng, seed, steps, None, |_| {})
 }
 

@@ -135,6 +135,27 @@ fn compaction_never_violates_an_invariant_unexplained() {
     assert!(rounds > schedules as usize && removed > schedules as usize, "the schedules should exercise the cleaner: {rounds} rounds removed {removed} records");
 }
 
+/// The sweep with Eligible Leader Replicas (PROTOCOL-KRAFT.md EL1–EL9; K-I14, K-I15 and, as
+/// K-I16 asks, P-I8/I9 among the checks): brokers fenced, crashed cleanly, uncleanly and lossily,
+/// restarted, isolated; ISRs that empty, elections from the ELR and of the last known leader.
+#[cfg(feature = "kraft")]
+#[test]
+fn elr_never_violates_an_invariant_unexplained() {
+    let schedules: u64 = std::env::var("KPLAY_SWEEP").ok().and_then(|v| v.parse().ok()).unwrap_or(150);
+    let (mut failures, mut from_elr, mut last_known, mut emptied) = (Vec::new(), 0, 0, 0);
+    for seed in 0..schedules {
+        let c = schedule::run_elr(seed, STEPS);
+        let [a, b, e] = c.checker.elr_exercised;
+        (from_elr, last_known, emptied) = (from_elr + a, last_known + b, emptied + e);
+        failures.extend(unexplained(seed, &c));
+        if failures.len() > 20 {
+            break;
+        }
+    }
+    assert!(failures.is_empty(), "{} unexplained violations:\n{}", failures.len(), failures.join("\n"));
+    assert!(from_elr > 0 && last_known > 0 && emptied > schedules as usize, "the schedules should exercise ELR: {from_elr} elections from the ELR, {last_known} of the last known leader, {emptied} ISRs emptied");
+}
+
 #[test]
 fn legacy_hw_mode_with_undetected_fast_restarts_loses_committed_data() {
     let base = ClusterConfig { brokers: 3, min_insync_replicas: 1, ..ClusterConfig::default() };

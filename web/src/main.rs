@@ -18,9 +18,20 @@ fn panic_hook(info: &std::panic::PanicHookInfo<'_>) {
     }
 }
 
+/// The extended page's own style rules (`style/full.css`), added to the document's head.
+#[cfg(feature = "groups")]
+fn add_full_css() {
+    if let Some(head) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.head()) {
+        let css = include_str!("../../style/full.css");
+        head.insert_adjacent_html("beforeend", &format!("<style>{css}</style>")).ok();
+    }
+}
+
 fn main() {
     #[cfg(debug_assertions)]
     std::panic::set_hook(Box::new(panic_hook));
+    #[cfg(feature = "groups")]
+    add_full_css();
     leptos::mount::mount_to_body(kplay_web::app::App);
     // The e2e suite opens `#panic-test` to check, in the release build, that a panic shows
     // the crash overlay (web/js/crash.js) instead of a blank page.

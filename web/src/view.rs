@@ -117,6 +117,12 @@ pub struct PartitionView {
     pub isr: String,
     /// RECOVERING after an unclean election.
     pub recovering: bool,
+    /// EL3: the Eligible Leader Replicas, ascending (extended page).
+    #[cfg(feature = "kraft")]
+    pub elr: Vec<u32>,
+    /// EL5: the last known leader while the ISR is empty.
+    #[cfg(feature = "kraft")]
+    pub last_known_leader: Option<u32>,
     /// Replicas in assignment order.
     pub replicas: Vec<ReplicaView>,
 }
@@ -288,6 +294,10 @@ fn partition_view(c: &Cluster, st: &kplay_core::message::PartitionState) -> Part
         partition_epoch: st.partition_epoch.0,
         isr: st.isr.iter().map(|b| b.0.to_string()).collect::<Vec<_>>().join(","),
         recovering: st.leader_recovery_state == kplay_core::message::LeaderRecoveryState::Recovering,
+        #[cfg(feature = "kraft")]
+        elr: st.elr.members().iter().map(|b| b.0).collect(),
+        #[cfg(feature = "kraft")]
+        last_known_leader: st.elr.last_known().map(|b| b.0),
         replicas: st
             .replicas
             .iter()

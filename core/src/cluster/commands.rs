@@ -284,6 +284,7 @@ impl Cluster {
                         out.send(Node::Broker(*broker), Node::Broker(c), Message::ControlledShutdown { broker_epoch: x.broker_epoch });
                     }
                 }
+                x.clean_shutdown_epoch = (*kind == crate::event::CrashKind::Clean).then_some(x.broker_epoch);
                 x.crash(&mut out, *kind, keep.map(Offset));
                 self.coordinator_crashed(*broker);
                 if was_controller && self.config.auto.controller_failover {
@@ -293,8 +294,9 @@ impl Cluster {
             C::Restart { broker } => {
                 let x = self.brokers.get_mut(broker).expect("validated");
                 x.restart(&mut out);
+                let previous_epoch = x.clean_shutdown_epoch.take();
                 if let Some(c) = self.controller.active {
-                    out.send(Node::Broker(*broker), Node::Broker(c), Message::BrokerRegistration { previous_epoch: None });
+                    out.send(Node::Broker(*broker), Node::Broker(c), Message::BrokerRegistration { previous_epoch });
                 }
                 self.drain(out, events);
                 self.arm_periodic_timers(Some(*broker));

@@ -177,7 +177,7 @@ impl Cluster {
                 out.send(Node::Broker(b), from, resp);
             }
             Message::Heartbeat { broker_epoch, known } => self.controller.handle_heartbeat(&self.config, &mut out, now, sender, broker_epoch, &known),
-            Message::BrokerRegistration { .. } => self.controller.handle_registration(&self.config, &mut out, now, sender),
+            Message::BrokerRegistration { previous_epoch } => self.controller.handle_registration(&self.config, &mut out, now, sender, previous_epoch),
             Message::ControlledShutdown { broker_epoch } => {
                 self.controller.handle_controlled_shutdown(&self.config, &mut out, sender, broker_epoch)
             }

@@ -183,6 +183,7 @@ impl Cluster {
             replicas,
             adding_replicas: Vec::new(),
             removing_replicas: Vec::new(),
+            elr: crate::message::Elr::default(),
         };
         let log_config = self.config.log_for(&tp.topic);
         for b in &state.replicas {

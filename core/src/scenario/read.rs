@@ -371,13 +371,15 @@ impl FromJson for Compare {
 
 impl FromJson for Side {
     fn read(v: &Value, path: Path<'_>) -> Read<Self> {
-        let f = Fields::open(v, path, &["label", "truncation_mode", "unclean_leader_election", "min_insync_replicas", "acks"])?;
+        let f = Fields::open(v, path, &["label", "truncation_mode", "unclean_leader_election", "min_insync_replicas", "acks", #[cfg(feature = "kraft")] "eligible_leader_replicas"])?;
         Ok(Side {
             label: f.req("label")?,
             truncation_mode: f.opt("truncation_mode")?,
             unclean_leader_election: f.opt("unclean_leader_election")?,
             min_insync_replicas: f.opt("min_insync_replicas")?,
             acks: f.opt("acks")?,
+            #[cfg(feature = "kraft")]
+            eligible_leader_replicas: f.opt("eligible_leader_replicas")?,
         })
     }
 }
@@ -427,6 +429,10 @@ impl FromJson for ClusterConfig {
                 "leader_epoch_bump_on_isr_shrink",
                 "controller_detects_fast_restart",
                 "leader_assigns_epoch_on_election",
+                #[cfg(feature = "kraft")]
+                "eligible_leader_replicas",
+                #[cfg(feature = "kraft")]
+                "last_known_leader_requires_active",
                 "log",
                 "auto",
                 "network",
@@ -453,6 +459,10 @@ impl FromJson for ClusterConfig {
             leader_epoch_bump_on_isr_shrink: f.or("leader_epoch_bump_on_isr_shrink", d.leader_epoch_bump_on_isr_shrink)?,
             controller_detects_fast_restart: f.or("controller_detects_fast_restart", d.controller_detects_fast_restart)?,
             leader_assigns_epoch_on_election: f.or("leader_assigns_epoch_on_election", d.leader_assigns_epoch_on_election)?,
+            #[cfg(feature = "kraft")]
+            eligible_leader_replicas: f.or("eligible_leader_replicas", d.eligible_leader_replicas)?,
+            #[cfg(feature = "kraft")]
+            last_known_leader_requires_active: f.or("last_known_leader_requires_active", d.last_known_leader_requires_active)?,
             log: f.or("log", d.log)?,
             auto: f.or("auto", d.auto)?,
             network: f.or("network", d.network)?,
@@ -618,10 +628,11 @@ impl FromJson for PartitionSpec {
 
 impl FromJson for ReplicaSpec {
     fn read(v: &Value, path: Path<'_>) -> Read<Self> {
-        let f = Fields::open(v, path, &["log", "hw", "recovery_point", "log_start_offset", "epoch_cache"])?;
+        let f = Fields::open(v, path, &["log", "hw", "hw_checkpoint", "recovery_point", "log_start_offset", "epoch_cache"])?;
         Ok(ReplicaSpec {
             log: f.or("log", Vec::new())?,
             hw: f.opt("hw")?,
+            hw_checkpoint: f.opt("hw_checkpoint")?,
             recovery_point: f.opt("recovery_point")?,
             log_start_offset: f.opt("log_start_offset")?,
             epoch_cache: f.opt("epoch_cache")?,
@@ -666,7 +677,7 @@ impl FromJson for Expectations {
 
 impl FromJson for PartitionExpectation {
     fn read(v: &Value, path: Path<'_>) -> Read<Self> {
-        let f = Fields::open(v, path, &["topic", "partition", "leader", "leader_epoch", "partition_epoch", "leader_recovery_state", "isr", "assignment", "adding", "removing", "replicas"])?;
+        let f = Fields::open(v, path, &["topic", "partition", "leader", "leader_epoch", "partition_epoch", "leader_recovery_state", "isr", "assignment", "adding", "removing", "replicas", #[cfg(feature = "kraft")] "elr", #[cfg(feature = "kraft")] "last_known_elr"])?;
         Ok(PartitionExpectation {
             topic: f.req("topic")?,
             partition: f.req("partition")?,
@@ -678,6 +689,10 @@ impl FromJson for PartitionExpectation {
             assignment: f.opt("assignment")?,
             adding: f.opt("adding")?,
             removing: f.opt("removing")?,
+            #[cfg(feature = "kraft")]
+            elr: f.opt("elr")?,
+            #[cfg(feature = "kraft")]
+            last_known_elr: f.opt("last_known_elr")?,
             replicas: f.or("replicas", BTreeMap::new())?,
         })
     }

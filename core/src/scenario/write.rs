@@ -137,6 +137,33 @@ impl Object {
     fn put_topic_cleaner(self, _: &TopicLogConfig) -> Object {
         self
     }
+    /// A comparison side's ELR switch (builds without ELR do not have it).
+    #[cfg(feature = "kraft")]
+    fn put_side_elr(self, side: &Side) -> Object {
+        self.put_some("eligible_leader_replicas", &side.eligible_leader_replicas)
+    }
+    #[cfg(not(feature = "kraft"))]
+    fn put_side_elr(self, _: &Side) -> Object {
+        self
+    }
+    /// An expectation's ELR fields (builds without ELR do not have them).
+    #[cfg(feature = "kraft")]
+    fn put_expected_elr(self, p: &crate::scenario::PartitionExpectation) -> Object {
+        self.put_some("elr", &p.elr).put_some("last_known_elr", &p.last_known_elr)
+    }
+    #[cfg(not(feature = "kraft"))]
+    fn put_expected_elr(self, _: &crate::scenario::PartitionExpectation) -> Object {
+        self
+    }
+    /// The ELR knobs (EL1, EL6), written by builds with ELR (the first page's refuses it).
+    #[cfg(feature = "kraft")]
+    fn put_elr(self, c: &ClusterConfig) -> Object {
+        self.put("eligible_leader_replicas", &c.eligible_leader_replicas).put("last_known_leader_requires_active", &c.last_known_leader_requires_active)
+    }
+    #[cfg(not(feature = "kraft"))]
+    fn put_elr(self, _: &ClusterConfig) -> Object {
+        self
+    }
 }
 
 #[cfg(feature = "compaction")]
@@ -246,6 +273,7 @@ impl ToJson for Side {
             .put_some("unclean_leader_election", &self.unclean_leader_election)
             .put_some("min_insync_replicas", &self.min_insync_replicas)
             .put_some("acks", &self.acks)
+            .put_side_elr(self)
             .done()
     }
 }
@@ -296,6 +324,7 @@ impl ToJson for ClusterConfig {
             .put("leader_epoch_bump_on_isr_shrink", &self.leader_epoch_bump_on_isr_shrink)
             .put("controller_detects_fast_restart", &self.controller_detects_fast_restart)
             .put("leader_assigns_epoch_on_election", &self.leader_assigns_epoch_on_election)
+            .put_elr(self)
             .put("log", &self.log)
             .put("auto", &self.auto)
             .put("network", &self.network)
@@ -435,6 +464,7 @@ impl ToJson for ReplicaSpec {
         Object::new()
             .put("log", &self.log)
             .put_some("hw", &self.hw)
+            .put_some("hw_checkpoint", &self.hw_checkpoint)
             .put_some("recovery_point", &self.recovery_point)
             .put_some("log_start_offset", &self.log_start_offset)
             .put_some("epoch_cache", &self.epoch_cache)
@@ -532,6 +562,7 @@ impl ToJson for PartitionExpectation {
             .put_some("assignment", &self.assignment)
             .put_some("adding", &self.adding)
             .put_some("removing", &self.removing)
+            .put_expected_elr(self)
             .put("replicas", &self.replicas)
             .done()
     }

@@ -372,5 +372,35 @@ every time: step back and forward freely.",
         WCC9 => "Compaction keeps each key's latest record below the uncleanable bound and never changes an offset: readers skip the gaps. Every broker cleans its own copy, so replicas differ on disk but agree on each key's latest value.",
         #[cfg(feature = "compaction")]
         WCC6 => "The cleaner waits until enough of a log is dirty (min.cleanable.dirty.ratio), never touches the active segment, and cleans the filthiest log first.",
+        #[cfg(feature = "compaction")]
+        ElrTag => "ELR",
+        #[cfg(feature = "compaction")]
+        LastKnownLeader => "last known leader",
+        #[cfg(feature = "compaction")]
+        ElrSetting => "Eligible Leader Replicas (KIP-966)",
+        #[cfg(feature = "compaction")]
+        HelpElr => "Eligible Leader Replicas (KIP-966) follow Kafka's controller rule by rule: a replica that leaves an ISR already below min.insync.replicas stays eligible, the ISR may become empty, an ELR member then leads cleanly, and the last known leader is elected uncleanly only when the ELR is empty too. Kafka 4.0 has ELR off by default; clusters newly formatted with Kafka 4.1 or later have it on (eligible.leader.replicas.version=1). Here it is off unless the settings turn it on, as the page's controller is the older single-controller picture; it is chosen when the cluster is made (Kafka can switch it at runtime with kafka-features). Details: docs/fidelity.md.",
+        #[cfg(feature = "compaction")]
+        NElr => "The controller writes ELR {1} for {0} (ISR {2}, partition epoch {3})",
+        #[cfg(feature = "compaction")]
+        NElrCleared => "The controller clears the ELR of {0} (ISR {1}, partition epoch {2})",
+        #[cfg(feature = "compaction")]
+        NLastKnown => "The ISR is empty; broker {0} is its last known leader",
+        #[cfg(feature = "compaction")]
+        NUncleanShutdown => "Broker {0} registers after an unclean shutdown: it leaves every ISR and ELR",
+        #[cfg(feature = "compaction")]
+        WEL3 => "A replica that leaves an ISR already below min.insync.replicas stays eligible: the HW could not advance without it, so it holds every committed record.",
+        #[cfg(feature = "compaction")]
+        WEL3Clear => "The ISR is back at min.insync.replicas, or an election was unclean: no replica needs the ELR's promise any more.",
+        #[cfg(feature = "compaction")]
+        WEL5 => "With ELR the last ISR member leaves too, and the controller remembers it; if the ELR empties as well, it is elected uncleanly when it returns.",
+        #[cfg(feature = "compaction")]
+        WEL7 => "No clean-shutdown file, so the controller cannot trust this broker's disk: it may have lost what made it eligible.",
+        #[cfg(feature = "compaction")]
+        WFromElr => "The ISR was empty: an ELR member leads, with ISR = [it]. It holds every committed record, so the election is clean.",
+        #[cfg(feature = "compaction")]
+        WLastKnown => "ISR and ELR were empty: the last known leader is elected uncleanly (RECOVERING), even with unclean election off.",
+        #[cfg(feature = "compaction")]
+        WFencedElr => "A fenced broker leaves every ISR. With ELR even the last member leaves, and an ELR member may take the ISR over in the same change.",
     }
 }

@@ -371,5 +371,35 @@ pub fn ui(k: Ui) -> &'static str {
         WCC9 => "컴팩션은 정리 가능한 경계 아래에서 키마다 최신 레코드만 남기고 오프셋은 바꾸지 않으므로, 읽는 쪽은 빈 오프셋을 건너뜁니다. 브로커마다 자기 복제본을 따로 컴팩션하므로 디스크 모양은 달라도 키별 최신 값은 같습니다.",
         #[cfg(feature = "compaction")]
         WCC6 => "클리너는 로그의 더티 비율이 min.cleanable.dirty.ratio를 넘을 때까지 기다리고, 활성 세그먼트는 건드리지 않으며, 가장 더러운 로그부터 컴팩션합니다.",
+        #[cfg(feature = "compaction")]
+        ElrTag => "ELR",
+        #[cfg(feature = "compaction")]
+        LastKnownLeader => "마지막 리더",
+        #[cfg(feature = "compaction")]
+        ElrSetting => "적격 리더 레플리카 (ELR, KIP-966)",
+        #[cfg(feature = "compaction")]
+        HelpElr => "적격 리더 레플리카(ELR, KIP-966)는 카프카 컨트롤러의 규칙을 그대로 따릅니다. 이미 min.insync.replicas 아래인 ISR에서 빠지는 레플리카는 적격으로 남고, ISR은 비어 있을 수 있으며, 그때 ELR 멤버가 클린하게 리더가 됩니다. ELR까지 비었을 때에만 마지막 리더가 언클린하게 선출됩니다. 카프카 4.0은 기본값이 꺼짐이고, 4.1 이상으로 새로 포맷한 클러스터는 켜짐입니다 (eligible.leader.replicas.version=1). 이 페이지의 컨트롤러는 예전의 단일 컨트롤러 모델이라 설정에서 켜지 않으면 꺼져 있고, 클러스터를 만들 때 정합니다 (카프카는 kafka-features로 실행 중에도 바꿀 수 있습니다). 자세한 내용: docs/fidelity.md.",
+        #[cfg(feature = "compaction")]
+        NElr => "컨트롤러가 {0}의 ELR을 기록합니다: {1} (ISR {2}, 파티션 에포크 {3})",
+        #[cfg(feature = "compaction")]
+        NElrCleared => "컨트롤러가 {0}의 ELR을 비웁니다 (ISR {1}, 파티션 에포크 {2})",
+        #[cfg(feature = "compaction")]
+        NLastKnown => "ISR이 비었습니다. 마지막 리더: {0}번 브로커",
+        #[cfg(feature = "compaction")]
+        NUncleanShutdown => "{0}번 브로커가 비정상 종료 뒤 등록합니다. 모든 ISR과 ELR에서 빠집니다",
+        #[cfg(feature = "compaction")]
+        WEL3 => "이미 min.insync.replicas 아래인 ISR에서 빠지는 레플리카는 적격으로 남습니다. 하이 워터마크가 그 레플리카 없이 오를 수 없었으므로, 커밋된 레코드를 모두 가지고 있습니다.",
+        #[cfg(feature = "compaction")]
+        WEL3Clear => "ISR이 다시 min.insync.replicas에 닿았거나 언클린 선출이 있었습니다. ELR의 보장이 더는 필요 없습니다.",
+        #[cfg(feature = "compaction")]
+        WEL5 => "ELR에서는 마지막 ISR 멤버도 빠지고, 컨트롤러가 그 브로커를 기억합니다. ELR마저 비면, 그 브로커가 돌아올 때 언클린하게 선출됩니다.",
+        #[cfg(feature = "compaction")]
+        WEL7 => "정상 종료 파일이 없으니 컨트롤러는 이 브로커의 디스크를 믿을 수 없습니다. 적격이던 근거를 잃었을 수 있습니다.",
+        #[cfg(feature = "compaction")]
+        WFromElr => "ISR이 비어 있었습니다. ELR 멤버가 리더가 되고 ISR은 그 브로커 하나입니다. 커밋된 레코드를 모두 가지고 있으므로 클린 선출입니다.",
+        #[cfg(feature = "compaction")]
+        WLastKnown => "ISR과 ELR이 모두 비어 있었습니다. 언클린 선출이 꺼져 있어도 마지막 리더가 언클린하게 선출됩니다 (RECOVERING).",
+        #[cfg(feature = "compaction")]
+        WFencedElr => "펜싱된 브로커는 모든 ISR에서 빠집니다. ELR이 있으면 마지막 멤버도 빠지고, 같은 변경에서 ELR 멤버가 ISR을 넘겨받을 수 있습니다.",
     }
 }

@@ -39,7 +39,7 @@ impl Lang {
 /// A catalogue key: a UI string, a narration template or a reason. Each language's catalogue
 /// is a table over [`Ui::ALL`] (English compiled in, Korean fetched on demand: [`load`]).
 /// The keys after `;` exist only in the extended page's build (kplay-web's `compaction`
-/// feature), after all the others: its Korean catalogue is `i18n/ko-full.json` ([`KO_FILE`]).
+/// feature, which `kraft` brings along), after all the others: its Korean catalogue is `i18n/ko-full.json` ([`KO_FILE`]).
 macro_rules! keys {
     ($($k:ident),* ; $($x:ident),* $(,)?) => {
         /// A catalogue key.
@@ -224,6 +224,8 @@ keys! {
     WRA1, WRA2, WRA4, WRA5, WRA6, WRA7, WReassignIsr, WBrokerAdded, WPL2, WRTLogStart, WRTSize, WRTTime, WLF1;
     // The extended page only: the log cleaner.
     CleanerRun, HelpCompaction, CleanerCheckpoint, Ckpt, Tombstone, CleanupPolicy, NCleaned, NTombstonesKept, NCleanerSkipped, NCleanerOther, WCC9, WCC6,
+    // The extended page only: Eligible Leader Replicas (PROTOCOL-KRAFT §2.6).
+    ElrTag, LastKnownLeader, ElrSetting, HelpElr, NElr, NElrCleared, NLastKnown, NUncleanShutdown, WEL3, WEL3Clear, WEL5, WEL7, WFromElr, WLastKnown, WFencedElr,
 }
 
 /// One event in plain language.
@@ -464,15 +466,26 @@ pub fn narrate(lang: Lang, e: &Event, messages: bool) -> Option<Narration> {
             say(NIsrChanged, &[tp, &set(from), &set(to), partition_epoch]),
             match reason {
                 IsrChangeReason::Fenced => "S6",
+                #[cfg(feature = "kraft")]
+                IsrChangeReason::UncleanShutdown => "EL7",
                 IsrChangeReason::Reassignment => "RA5",
                 _ => "S4",
             },
             Some(match reason {
+                #[cfg(feature = "kraft")]
+                IsrChangeReason::UncleanShutdown => WEL7,
+                // With ELR the ISR may empty, or an ELR member take it over, in the same change.
+                #[cfg(feature = "kraft")]
+                IsrChangeReason::Fenced if to.is_empty() || to.iter().any(|b| !from.contains(b)) => WFencedElr,
                 IsrChangeReason::Fenced => WFenced,
                 IsrChangeReason::OutOfSync => WFellBehind,
                 IsrChangeReason::CaughtUp => WFollowerCaughtUp,
                 IsrChangeReason::Election => WElectionIsr,
                 IsrChangeReason::Reassignment => WReassignIsr,
+                // A workspace build may give kplay-core ELR without this page's (never reached).
+                #[cfg(not(feature = "kraft"))]
+                #[allow(unreachable_patterns)]
+                _ => WFenced,
             }),
             "important",
         ),
@@ -489,8 +502,16 @@ pub fn narrate(lang: Lang, e: &Event, messages: bool) -> Option<Narration> {
                 ElectionKind::Unclean => WUnclean,
                 ElectionKind::NoLeader => WNoLeader,
                 ElectionKind::EpochBump => WEpochBump,
+                #[cfg(feature = "kraft")]
+                ElectionKind::FromElr => WFromElr,
+                #[cfg(feature = "kraft")]
+                ElectionKind::LastKnownLeader => WLastKnown,
+                // A workspace build may give kplay-core ELR without this page's (never reached).
+                #[cfg(not(feature = "kraft"))]
+                #[allow(unreachable_patterns)]
+                _ => WClean,
             }),
-            if *kind == ElectionKind::Unclean || leader.is_none() { "bad" } else { "important" },
+            if kind.is_unclean() || leader.is_none() { "bad" } else { "important" },
         ),
         Event::BecameLeader { broker, tp, leader_epoch, leso } => n(say(NBecameLeader, &[broker, tp, leader_epoch, leso]), "C2", Some(WC2), "important"),
         Event::BecameFollower { broker, tp, leader, leader_epoch } => {
@@ -574,6 +595,17 @@ pub fn narrate(lang: Lang, e: &Event, messages: bool) -> Option<Narration> {
             let key = if plan.eligible { NCleanerOther } else { NCleanerSkipped };
             n(say(key, &[broker, tp, &plan.cleanable, &(plan.cleanable + plan.clean), &ratio]), "CC6", Some(WCC6), "normal")
         }
+        #[cfg(feature = "kraft")]
+        Event::ElrChanged { tp, to, last_known_leader, isr, partition_epoch, .. } => {
+            let mut text = if to.is_empty() { say(NElrCleared, &[tp, &set(isr), partition_epoch]) } else { say(NElr, &[tp, &set(to), &set(isr), partition_epoch]) };
+            if let Some(b) = last_known_leader {
+                text = format!("{text}. {}", say(NLastKnown, &[b]));
+            }
+            let why = if last_known_leader.is_some() { WEL5 } else if to.is_empty() { WEL3Clear } else { WEL3 };
+            n(text, if last_known_leader.is_some() { "EL5" } else { "EL3" }, Some(why), "important")
+        }
+        #[cfg(feature = "kraft")]
+        Event::UncleanShutdownDetected { broker } => n(say(NUncleanShutdown, &[broker]), "EL7", Some(WEL7), "bad"),
         Event::PreferredElectionResult { tp, error: None } => n(say(NPreferredDone, &[tp]), "PL2", Some(WPL2), "normal"),
         Event::PreferredElectionResult { tp, error: Some(e) } => n(say(NPreferredRefused, &[tp, e]), "PL2", Some(WPL2), "normal"),
         Event::LeaderRebalance { controller, imbalanced } => n(

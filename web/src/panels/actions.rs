@@ -216,6 +216,8 @@ pub fn SettingsPanel() -> impl IntoView {
             },
             ..page_config()
         };
+        #[cfg(feature = "kraft")]
+        let config = kplay_core::ClusterConfig { eligible_leader_replicas: field(&panel, "elr") == "true", ..config };
         match Session::new(config, sim.with_session(|s| s.origin.seed)) {
             Ok(s) => sim.replace(s),
             Err(e) => sim.error.set(Some(e)),
@@ -242,7 +244,16 @@ fn policy_field(l: Lang, c: &kplay_core::ClusterConfig) -> String {
         .iter()
         .map(|p| format!(r#"<option value="{0}"{1}>{0}</option>"#, p.as_str(), if *p == now { " selected" } else { "" }))
         .collect();
-    format!(r#"<label>{}<select data-testid="setting-policy" name="policy">{options}</select></label>"#, t(l, Ui::CleanupPolicy))
+    let policy = format!(r#"<label>{}<select data-testid="setting-policy" name="policy">{options}</select></label>"#, t(l, Ui::CleanupPolicy));
+    // EL1: Eligible Leader Replicas, chosen when the cluster is made.
+    #[cfg(feature = "kraft")]
+    let policy = format!(
+        r#"{policy}<label class="check" title="{}"><input type="checkbox" data-testid="setting-elr" name="elr"{}>{}</label>"#,
+        t(l, Ui::HelpElr),
+        if c.eligible_leader_replicas { " checked" } else { "" },
+        t(l, Ui::ElrSetting)
+    );
+    policy
 }
 #[cfg(not(feature = "compaction"))]
 fn policy_field(_: Lang, _: &kplay_core::ClusterConfig) -> &'static str {

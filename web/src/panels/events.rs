@@ -102,7 +102,7 @@ fn jump_target(ev: &leptos::ev::MouseEvent) -> Option<u64> {
 const INVARIANTS: &str = "I1–I27 · K-I17, K-I18 · L-I6, L-I7";
 /// The invariants the checker runs in this build (the extended page adds groups and compaction).
 #[cfg(feature = "full")]
-const INVARIANTS: &str = "I1–I27 · K-I17, K-I18 · L-I6–L-I14 · G-I1–G-I7, G-I16";
+const INVARIANTS: &str = "I1–I27 · K-I14, K-I15, K-I17, K-I18 · L-I6–L-I14 · G-I1–G-I7, G-I16";
 
 /// Each event in plain language with its rule and a short why; a click jumps there. While
 /// playing, a refresh words only the steps since the last one (see [`log_rows`]); the rows

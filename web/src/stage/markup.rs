@@ -207,6 +207,16 @@ pub fn partition_head_html(p: &PartitionView, l: Lang) -> String {
         t(l, Ui::Isr),
         p.isr
     );
+    // EL3, EL5: the ELR beside the ISR, and the last known leader of an empty ISR.
+    #[cfg(feature = "kraft")]
+    if !p.elr.is_empty() || p.last_known_leader.is_some() {
+        let elr: Vec<String> = p.elr.iter().map(ToString::to_string).collect();
+        let _ = write!(h, r#"<small class="elr" data-testid="elr-{title}"> · ELR {{{}}}"#, elr.join(","));
+        if let Some(b) = p.last_known_leader {
+            let _ = write!(h, " · {} {b}", t(l, Ui::LastKnownLeader));
+        }
+        h.push_str("</small>");
+    }
     if p.recovering {
         let _ = write!(h, r#"<span class="badge bad">{}</span>"#, t(l, Ui::Recovering));
     }
@@ -228,14 +238,18 @@ pub fn replica_row_html(p: &PartitionView, i: usize, l: Lang) -> String {
     let tp = p.tp();
     let max_leo = max_leo(p);
     let mut h = String::new();
-    replica_html(&mut h, &tp, &escape(&tp.to_string()), r, (window_start(max_leo), max_leo), l);
+    #[cfg(feature = "kraft")]
+    let in_elr = p.elr.contains(&r.broker);
+    #[cfg(not(feature = "kraft"))]
+    let in_elr = false;
+    replica_html(&mut h, &tp, &escape(&tp.to_string()), r, in_elr, (window_start(max_leo), max_leo), l);
     h
 }
 
 /// A replica's row. Its track shows offsets from `start`; where the row is narrower than the
 /// window (small screens) it slides further left so that the partition's newest offset
 /// (`max_leo`) and the markers stay in view. Rows of a partition slide together.
-fn replica_html(h: &mut String, tp: &TopicPartition, title: &str, r: &ReplicaView, (start, max_leo): (i64, i64), l: Lang) {
+fn replica_html(h: &mut String, tp: &TopicPartition, title: &str, r: &ReplicaView, in_elr: bool, (start, max_leo): (i64, i64), l: Lang) {
     let class = match (r.in_isr, r.stale_leader) {
         (true, false) => "replica",
         (false, false) => "replica out-of-sync",
@@ -246,6 +260,11 @@ fn replica_html(h: &mut String, tp: &TopicPartition, title: &str, r: &ReplicaVie
     // A leader of an older epoch (a zombie): the ⚠ (CSS) and the words on hover.
     let stale = if r.stale_leader { format!(r#" title="{}""#, t(l, Ui::Stale)) } else { String::new() };
     let (isr_class, isr) = if r.in_isr { ("isr-tag", Ui::Isr) } else { ("isr-tag out", Ui::OutOfSync) };
+    // EL3: out of the ISR but eligible (the extended page).
+    #[cfg(feature = "kraft")]
+    let (isr_class, isr) = if in_elr { ("isr-tag", Ui::ElrTag) } else { (isr_class, isr) };
+    #[cfg(not(feature = "kraft"))]
+    let _ = in_elr;
     let id = format!("{title}-{}", r.broker);
     // RA2: a replica a move adds or removes says so next to its ISR tag.
     let moving = match r.moving {
@@ -387,6 +406,10 @@ mod tests {
             isr: "2,1".into(),
             recovering: false,
             replicas: vec![replica(2, "leader", true), replica(1, "follower", true), replica(3, "offline", false)],
+            #[cfg(feature = "kraft")]
+            elr: Vec::new(),
+            #[cfg(feature = "kraft")]
+            last_known_leader: None,
         };
         let card = |p: &PartitionView, l| (0..3).fold(partition_head_html(p, l), |h, i| h + &replica_row_html(p, i, l));
         assert_eq!(replica_row_html(&p, 3, Lang::En), "");
@@ -413,6 +436,27 @@ mod tests {
         assert!(h.contains(r#"<small>리더 없음 · "#) && h.contains(r#"<span class="badge bad">"#), "{h}");
         assert!(h.contains(r#"title="오프셋 0 · 에포크 2 · v""#) && h.contains(r#"title="하이 워터마크">HW 1</span>"#), "{h}");
         assert!(h.contains(r#"<p class="truncation" data-testid="truncation-orders-1-1">✂ #7 · 1번 브로커가 orders-1 파티션을 잘라냅니다"#), "{h}");
+    }
+
+    /// EL3, EL5: the extended page shows the ELR beside the ISR, tags an eligible replica, and
+    /// names the last known leader of an empty ISR.
+    #[cfg(feature = "kraft")]
+    #[test]
+    fn a_partition_card_shows_its_elr_and_last_known_leader() {
+        let replica = |broker, in_isr| ReplicaView { broker, role: "follower", in_isr, ..ReplicaView::default() };
+        let p = PartitionView {
+            topic: "orders".into(),
+            isr: String::new(),
+            elr: vec![1, 3],
+            last_known_leader: Some(1),
+            replicas: vec![replica(1, false), replica(2, false), replica(3, false)],
+            ..PartitionView::default()
+        };
+        let h = partition_head_html(&p, Lang::En);
+        assert!(h.contains(r#"<small class="elr" data-testid="elr-orders-0"> · ELR {1,3} · last known leader 1</small>"#), "{h}");
+        assert!(replica_row_html(&p, 0, Lang::En).contains(r#"<span class="isr-tag">ELR</span>"#));
+        assert!(replica_row_html(&p, 1, Lang::En).contains(r#"<span class="isr-tag out">"#), "2 is neither in the ISR nor eligible");
+        assert!(partition_head_html(&p, Lang::Ko).contains("마지막 리더 1"));
     }
 
     #[test]
