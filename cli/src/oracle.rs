@@ -31,6 +31,9 @@ fn unsupported(s: &Scenario, raw: &Value) -> Option<String> {
     {
         return Some("a legacy version knob (PROTOCOL.md §2.14) that Kafka 4.4 no longer has".into());
     }
+    if !c.last_known_leader_requires_active {
+        return Some("Kafka 4.0's EL6 bug (last_known_leader_requires_active: false), fixed in the 4.4 the oracle runs".into());
+    }
     let a = c.auto;
     if !(a.fetch && a.isr_check && a.heartbeats) || a.leader_rebalance != AutoConfig::ALL.leader_rebalance {
         return Some("timers pinned off (config.auto): a real cluster's timers always run".into());
@@ -90,16 +93,21 @@ fn unsupported(s: &Scenario, raw: &Value) -> Option<String> {
 }
 
 /// The simulator's state after a step, as the harness compares it.
-fn target(r: &Report) -> Value {
+fn target(r: &Report, elr: bool) -> Value {
     let partitions: Vec<Value> = r
         .partitions
         .iter()
         .map(|p| {
-            json!({
+            let mut t = json!({
                 "topic": p.topic, "partition": p.partition, "leader": p.leader.map(|b| b.0), "isr": p.isr.iter().map(|b| b.0).collect::<Vec<_>>(),
                 "assignment": p.assignment.iter().map(|b| b.0).collect::<Vec<_>>(),
                 "replicas": p.replicas.iter().map(|x| json!({"broker": x.broker.0, "state": x.state, "leo": x.leo, "hw": x.hw, "cleaner_checkpoint": x.cleaner_checkpoint})).collect::<Vec<_>>(),
-            })
+            });
+            // EL3: with ELR the harness waits for the same ELR too.
+            if elr {
+                t["elr"] = json!(p.elr.iter().map(|b| b.0).collect::<Vec<_>>());
+            }
+            t
         })
         .collect();
     json!({"partitions": partitions, "produced_done": r.produced.iter().filter(|p| p.result != "pending").count()})
@@ -165,16 +173,16 @@ pub fn plan(s: &Scenario, raw: &Value) -> Result<Value, String> {
     if why.is_none() {
         for (index, step) in s.steps.iter().enumerate() {
             c.apply(&step.0).map_err(|e| format!("steps[{index}]: {e}"))?;
-            steps.push(json!({"index": index, "step": raw["steps"][index], "after": target(&Report::of(&c))}));
+            steps.push(json!({"index": index, "step": raw["steps"][index], "after": target(&Report::of(&c), cfg.eligible_leader_replicas)}));
         }
         // The end is compared once both sides have settled (the real one cannot stop mid-flight).
         settle(&mut c, s)?;
         let index = s.steps.len();
-        steps.push(json!({"index": index, "step": {"do": "advance", "ms": settle_ms(s)}, "after": target(&Report::of(&c)), "settle": true}));
+        steps.push(json!({"index": index, "step": {"do": "advance", "ms": settle_ms(s)}, "after": target(&Report::of(&c), cfg.eligible_leader_replicas), "settle": true}));
     }
     Ok(json!({
         "name": s.name, "brokers": cfg.brokers, "time_scale": TIME_SCALE, "reproducible": why.is_none(), "why": why.unwrap_or_default(), "timing": timing,
-        "min_insync_replicas": cfg.min_insync_replicas, "unclean": cfg.unclean_leader_election, "topics": topics, "steps": steps,
+        "min_insync_replicas": cfg.min_insync_replicas, "unclean": cfg.unclean_leader_election, "elr": cfg.eligible_leader_replicas, "topics": topics, "steps": steps,
     }))
 }
 
@@ -243,6 +251,11 @@ pub fn diff(name: &str, sim: &Report, real: &Value, explained: &Value) -> Vec<Ro
             push(format!("{tp}.partition_epoch"), p.partition_epoch.0.to_string(), text(&rp["partition_epoch"]));
             push(format!("{tp}.leader_recovery_state"), p.leader_recovery_state.clone(), text(&rp["leader_recovery_state"]));
             push(format!("{tp}.isr"), format!("{:?}", p.isr.iter().map(|b| b.0).collect::<Vec<_>>()), text(&rp["isr"]).replace(',', ", "));
+            // EL3, EL5: the ELR and the last known leader (both empty without ELR, on both sides).
+            // (A report leaves an empty list out.)
+            let list = |v: &Value| if v.is_null() { "[]".to_string() } else { text(v).replace(',', ", ") };
+            push(format!("{tp}.elr"), format!("{:?}", p.elr.iter().map(|b| b.0).collect::<Vec<_>>()), list(&rp["elr"]));
+            push(format!("{tp}.last_known_elr"), format!("{:?}", p.last_known_elr.iter().map(|b| b.0).collect::<Vec<_>>()), list(&rp["last_known_elr"]));
             // RA2, RA7: the assignment's order is part of the answer; a move's sets too.
             let ids = |v: &[kplay_core::ids::BrokerId]| format!("{:?}", v.iter().map(|b| b.0).collect::<Vec<_>>());
             push(format!("{tp}.assignment"), ids(&p.assignment), text(&rp["assignment"]).replace(',', ", "));

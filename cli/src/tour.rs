@@ -138,13 +138,14 @@ pub fn index(lessons: &[(String, Scenario)]) -> Result<String, String> {
             "topics": lesson.topics,
             "stops": tour.steps.len(),
         }));
-        // A lesson with consumers, compaction or ELR (either side) opens on the extended page
+        // A lesson with consumers, compaction, ELR or racks (either side) opens on the extended page
         // (docs/embed.md § Bundle).
         let consumers = s.steps.iter().any(|st| matches!(st.0, kplay_core::Command::StartConsumer { .. }));
         let compaction = s.config.log.cleanup_policy.compacts() || s.config.topics.iter().any(|t| s.config.log_for(&t.name).cleanup_policy.compacts());
         let compare = lesson.compare.iter().flat_map(|c| [&c.a, &c.b]);
-        let elr = s.config.eligible_leader_replicas || compare.into_iter().any(|side| side.eligible_leader_replicas == Some(true));
-        if consumers || compaction || elr {
+        let elr = s.config.eligible_leader_replicas || compare.into_iter().any(|side| side.eligible_leader_replicas == Some(true) || side.racks.as_ref().is_some_and(|r| !r.is_empty()));
+        let racks = !s.config.racks.is_empty();
+        if consumers || compaction || elr || racks {
             items.last_mut().expect("pushed")["groups"] = json!(true);
         }
     }

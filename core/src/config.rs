@@ -1,6 +1,8 @@
 //! Cluster configuration: sizes, Kafka's configs, the version knobs of PROTOCOL §2.14,
 //! and which timers run by themselves ("auto") versus only through pinned commands.
 
+#[cfg(feature = "kraft")]
+use crate::ids::BrokerId;
 use crate::log::LogConfig;
 use serde::Serialize;
 
@@ -233,6 +235,17 @@ pub struct ClusterConfig {
     /// it fenced.
     #[cfg(feature = "kraft")]
     pub last_known_leader_requires_active: bool,
+    /// Each broker's `broker.rack` (RK1–RK5): with any set, new topics are placed as KRaft's
+    /// controller places them (`StripedReplicaPlacer`, one replica per rack while there are
+    /// racks enough); without racks, by the rack-unaware assignment (docs/fidelity.md). The
+    /// extended page only (the `kraft` feature).
+    #[cfg(feature = "kraft")]
+    #[cfg_attr(feature = "schema", schemars(default))]
+    pub racks: std::collections::BTreeMap<BrokerId, String>,
+    /// RK6 (§2.10 `placementOffsets`): the placer's offsets all zero and its shuffles the
+    /// identity, for worked examples; otherwise drawn from the seed.
+    #[cfg(feature = "kraft")]
+    pub placement_zero_offsets: bool,
     /// Segment rolling and indexing.
     pub log: LogConfig,
     /// Which timers run by themselves.
@@ -268,6 +281,10 @@ impl Default for ClusterConfig {
             eligible_leader_replicas: false,
             #[cfg(feature = "kraft")]
             last_known_leader_requires_active: true,
+            #[cfg(feature = "kraft")]
+            racks: std::collections::BTreeMap::new(),
+            #[cfg(feature = "kraft")]
+            placement_zero_offsets: false,
             log: LogConfig::default(),
             auto: AutoConfig::ALL,
             network: NetworkConfig::default(),
@@ -329,6 +346,15 @@ pub enum ConfigError {
     /// A retention limit below −1 (RT4: −1 means none).
     #[error("log.{0} must be −1 (no limit) or at least 0, got {1}")]
     Retention(&'static str, i64),
+    /// A rack for a broker that does not exist, or an empty name.
+    #[cfg(feature = "kraft")]
+    #[error("racks.{broker}: {problem}")]
+    Rack {
+        /// The key.
+        broker: u32,
+        /// What is wrong.
+        problem: String,
+    },
     /// ELR without HW gating: an ELR member would not hold every committed offset (EL2).
     #[cfg(feature = "kraft")]
     #[error("eligible_leader_replicas needs hw_requires_min_isr (Kafka 4.x always gates the HW under min ISR: EL2)")]
@@ -435,6 +461,15 @@ impl ClusterConfig {
         #[cfg(feature = "kraft")]
         if self.eligible_leader_replicas && !self.hw_requires_min_isr {
             return Err(ConfigError::ElrNeedsHwGating);
+        }
+        #[cfg(feature = "kraft")]
+        for (b, rack) in &self.racks {
+            if b.0 < 1 || b.0 > self.brokers {
+                return Err(ConfigError::Rack { broker: b.0, problem: format!("is not a broker (ids are 1–{})", self.brokers) });
+            }
+            if rack.is_empty() || rack.chars().count() > 40 {
+                return Err(ConfigError::Rack { broker: b.0, problem: "must be 1–40 characters".into() });
+            }
         }
         Ok(())
     }

@@ -145,6 +145,10 @@ pub struct Side {
     #[cfg(feature = "kraft")]
     #[cfg_attr(feature = "schema", schemars(default))]
     pub eligible_leader_replicas: Option<bool>,
+    /// `config.racks` on this side (RK; `{}`: no racks, the rack-unaware placement).
+    #[cfg(feature = "kraft")]
+    #[cfg_attr(feature = "schema", schemars(default))]
+    pub racks: Option<std::collections::BTreeMap<crate::ids::BrokerId, String>>,
 }
 
 impl Side {
@@ -164,6 +168,10 @@ impl Side {
         #[cfg(feature = "kraft")]
         if let Some(e) = self.eligible_leader_replicas {
             v.config.eligible_leader_replicas = e;
+        }
+        #[cfg(feature = "kraft")]
+        if let Some(r) = &self.racks {
+            v.config.racks = r.clone();
         }
         if let Some(a) = self.acks {
             for step in &mut v.steps {

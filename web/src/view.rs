@@ -24,6 +24,9 @@ pub struct BrokerView {
     pub isolated: bool,
     /// Its registration epoch (-1 while unregistered).
     pub broker_epoch: i64,
+    /// Its `broker.rack` (RK), on the extended page.
+    #[cfg(feature = "kraft")]
+    pub rack: Option<String>,
 }
 
 /// One log cell.
@@ -251,6 +254,8 @@ impl ClusterView {
                     slow: c.network.slow.contains_key(&b.id),
                     isolated: c.network.isolated.contains_key(&b.id),
                     broker_epoch: b.broker_epoch.0,
+                    #[cfg(feature = "kraft")]
+                    rack: c.config().racks.get(&b.id).cloned(),
                 }
             })
             .collect();

@@ -446,6 +446,25 @@ impl Cluster {
             return;
         }
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(self.seed ^ 0x5EED_0003);
+        #[cfg(feature = "kraft")]
+        let placement = if self.config.racks.is_empty() {
+            placement::assign_replicas(&unfenced, g.offsets_topic_num_partitions, rf, &mut rng)
+        } else {
+            // RK2: every registered broker not shutting down, fenced ones marked.
+            let usable: Vec<placement::Usable> = self
+                .controller
+                .registrations
+                .iter()
+                .filter(|(_, r)| !r.in_controlled_shutdown)
+                .map(|(b, r)| placement::Usable { id: *b, rack: self.config.racks.get(b).cloned(), fenced: r.fenced })
+                .collect();
+            let draws = if self.config.placement_zero_offsets { placement::Draws::Zero } else { placement::Draws::Seeded(&mut rng) };
+            match placement::striped(&usable, g.offsets_topic_num_partitions, rf, draws) {
+                Ok(p) => p,
+                Err(_) => return, // INVALID_REPLICATION_FACTOR: the next FindCoordinator tries again
+            }
+        };
+        #[cfg(not(feature = "kraft"))]
         let placement = placement::assign_replicas(&unfenced, g.offsets_topic_num_partitions, rf, &mut rng);
         let mut tps = Vec::new();
         for (p, replicas) in placement.into_iter().enumerate() {

@@ -117,6 +117,19 @@ impl Cluster {
         let ids: Vec<BrokerId> = (1..=config.brokers).map(BrokerId).collect();
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed ^ 0x5EED_0001);
         let mut out = LiteMap::new_vec();
+        // RK1: with racks, as KRaft's controller places a new topic (one request per topic).
+        #[cfg(feature = "kraft")]
+        if !config.racks.is_empty() {
+            let usable: Vec<placement::Usable> = ids.iter().map(|b| placement::Usable { id: *b, rack: config.racks.get(b).cloned(), fenced: false }).collect();
+            for t in &config.topics {
+                let draws = if config.placement_zero_offsets { placement::Draws::Zero } else { placement::Draws::Seeded(&mut rng) };
+                let parts = placement::striped(&usable, t.partitions, t.replication_factor, draws).expect("validated: 1 <= rf <= brokers, every broker unfenced");
+                for (p, replicas) in parts.into_iter().enumerate() {
+                    out.insert(TopicPartition::new(t.name.clone(), p as u32), replicas);
+                }
+            }
+            return Ok(out);
+        }
         for t in &config.topics {
             for (p, replicas) in placement::assign_replicas(&ids, t.partitions, t.replication_factor, &mut rng).into_iter().enumerate() {
                 out.insert(TopicPartition::new(t.name.clone(), p as u32), replicas);

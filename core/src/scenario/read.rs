@@ -371,7 +371,7 @@ impl FromJson for Compare {
 
 impl FromJson for Side {
     fn read(v: &Value, path: Path<'_>) -> Read<Self> {
-        let f = Fields::open(v, path, &["label", "truncation_mode", "unclean_leader_election", "min_insync_replicas", "acks", #[cfg(feature = "kraft")] "eligible_leader_replicas"])?;
+        let f = Fields::open(v, path, &["label", "truncation_mode", "unclean_leader_election", "min_insync_replicas", "acks", #[cfg(feature = "kraft")] "eligible_leader_replicas", #[cfg(feature = "kraft")] "racks"])?;
         Ok(Side {
             label: f.req("label")?,
             truncation_mode: f.opt("truncation_mode")?,
@@ -380,6 +380,8 @@ impl FromJson for Side {
             acks: f.opt("acks")?,
             #[cfg(feature = "kraft")]
             eligible_leader_replicas: f.opt("eligible_leader_replicas")?,
+            #[cfg(feature = "kraft")]
+            racks: f.opt("racks")?,
         })
     }
 }
@@ -433,6 +435,10 @@ impl FromJson for ClusterConfig {
                 "eligible_leader_replicas",
                 #[cfg(feature = "kraft")]
                 "last_known_leader_requires_active",
+                #[cfg(feature = "kraft")]
+                "racks",
+                #[cfg(feature = "kraft")]
+                "placement_zero_offsets",
                 "log",
                 "auto",
                 "network",
@@ -463,6 +469,10 @@ impl FromJson for ClusterConfig {
             eligible_leader_replicas: f.or("eligible_leader_replicas", d.eligible_leader_replicas)?,
             #[cfg(feature = "kraft")]
             last_known_leader_requires_active: f.or("last_known_leader_requires_active", d.last_known_leader_requires_active)?,
+            #[cfg(feature = "kraft")]
+            racks: f.or("racks", d.racks)?,
+            #[cfg(feature = "kraft")]
+            placement_zero_offsets: f.or("placement_zero_offsets", d.placement_zero_offsets)?,
             log: f.or("log", d.log)?,
             auto: f.or("auto", d.auto)?,
             network: f.or("network", d.network)?,

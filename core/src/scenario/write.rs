@@ -140,7 +140,7 @@ impl Object {
     /// A comparison side's ELR switch (builds without ELR do not have it).
     #[cfg(feature = "kraft")]
     fn put_side_elr(self, side: &Side) -> Object {
-        self.put_some("eligible_leader_replicas", &side.eligible_leader_replicas)
+        self.put_some("eligible_leader_replicas", &side.eligible_leader_replicas).put_some("racks", &side.racks)
     }
     #[cfg(not(feature = "kraft"))]
     fn put_side_elr(self, _: &Side) -> Object {
@@ -155,10 +155,14 @@ impl Object {
     fn put_expected_elr(self, _: &crate::scenario::PartitionExpectation) -> Object {
         self
     }
-    /// The ELR knobs (EL1, EL6), written by builds with ELR (the first page's refuses it).
+    /// The ELR knobs (EL1, EL6) and the racks (RK), written by builds with the `kraft` feature
+    /// (the first page's does not read them).
     #[cfg(feature = "kraft")]
     fn put_elr(self, c: &ClusterConfig) -> Object {
-        self.put("eligible_leader_replicas", &c.eligible_leader_replicas).put("last_known_leader_requires_active", &c.last_known_leader_requires_active)
+        self.put("eligible_leader_replicas", &c.eligible_leader_replicas)
+            .put("last_known_leader_requires_active", &c.last_known_leader_requires_active)
+            .put("racks", &c.racks)
+            .put("placement_zero_offsets", &c.placement_zero_offsets)
     }
     #[cfg(not(feature = "kraft"))]
     fn put_elr(self, _: &ClusterConfig) -> Object {

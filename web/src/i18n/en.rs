@@ -402,5 +402,11 @@ every time: step back and forward freely.",
         WLastKnown => "ISR and ELR were empty: the last known leader is elected uncleanly (RECOVERING), even with unclean election off.",
         #[cfg(feature = "compaction")]
         WFencedElr => "A fenced broker leaves every ISR. With ELR even the last member leaves, and an ELR member may take the ISR over in the same change.",
+        #[cfg(feature = "compaction")]
+        Rack => "rack",
+        #[cfg(feature = "compaction")]
+        RacksSetting => "Racks (broker.rack, by broker)",
+        #[cfg(feature = "compaction")]
+        HelpRacks => "Each broker's broker.rack, in broker order (a,a,b). With racks the controller places a new topic as Kafka 4's KRaft controller does (StripedReplicaPlacer): each partition's leader from the next rack in turn, its followers on the racks after it, so that a partition with no more replicas than racks has one replica per rack. Kafka draws the starting points at random; here they come from the seed. Without racks the placement is the rack-unaware one.",
     }
 }

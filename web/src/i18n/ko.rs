@@ -401,5 +401,11 @@ pub fn ui(k: Ui) -> &'static str {
         WLastKnown => "ISR과 ELR이 모두 비어 있었습니다. 언클린 선출이 꺼져 있어도 마지막 리더가 언클린하게 선출됩니다 (RECOVERING).",
         #[cfg(feature = "compaction")]
         WFencedElr => "펜싱된 브로커는 모든 ISR에서 빠집니다. ELR이 있으면 마지막 멤버도 빠지고, 같은 변경에서 ELR 멤버가 ISR을 넘겨받을 수 있습니다.",
+        #[cfg(feature = "compaction")]
+        Rack => "랙",
+        #[cfg(feature = "compaction")]
+        RacksSetting => "랙 (broker.rack, 브로커 순서)",
+        #[cfg(feature = "compaction")]
+        HelpRacks => "브로커마다 broker.rack을 브로커 순서대로 적습니다 (a,a,b). 랙이 있으면 컨트롤러는 카프카 4의 KRaft 컨트롤러처럼 새 토픽을 배치합니다 (StripedReplicaPlacer). 파티션마다 리더는 차례가 된 랙에서, 팔로워는 그 뒤의 랙들에서 고르므로, 레플리카 수가 랙 수보다 많지 않은 파티션은 랙마다 레플리카가 하나씩입니다. 카프카는 시작점을 무작위로 고르고, 여기서는 시드에서 정합니다. 랙이 없으면 랙을 고려하지 않는 배치입니다.",
     }
 }

@@ -226,6 +226,8 @@ keys! {
     CleanerRun, HelpCompaction, CleanerCheckpoint, Ckpt, Tombstone, CleanupPolicy, NCleaned, NTombstonesKept, NCleanerSkipped, NCleanerOther, WCC9, WCC6,
     // The extended page only: Eligible Leader Replicas (PROTOCOL-KRAFT §2.6).
     ElrTag, LastKnownLeader, ElrSetting, HelpElr, NElr, NElrCleared, NLastKnown, NUncleanShutdown, WEL3, WEL3Clear, WEL5, WEL7, WFromElr, WLastKnown, WFencedElr,
+    // The extended page only: racks (PROTOCOL-KRAFT §2.9).
+    Rack, RacksSetting, HelpRacks,
 }
 
 /// One event in plain language.

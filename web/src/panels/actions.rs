@@ -217,7 +217,7 @@ pub fn SettingsPanel() -> impl IntoView {
             ..page_config()
         };
         #[cfg(feature = "kraft")]
-        let config = kplay_core::ClusterConfig { eligible_leader_replicas: field(&panel, "elr") == "true", ..config };
+        let config = kplay_core::ClusterConfig { eligible_leader_replicas: field(&panel, "elr") == "true", racks: racks_of(&field(&panel, "racks"), brokers), ..config };
         match Session::new(config, sim.with_session(|s| s.origin.seed)) {
             Ok(s) => sim.replace(s),
             Err(e) => sim.error.set(Some(e)),
@@ -253,7 +253,25 @@ fn policy_field(l: Lang, c: &kplay_core::ClusterConfig) -> String {
         if c.eligible_leader_replicas { " checked" } else { "" },
         t(l, Ui::ElrSetting)
     );
+    // RK: each broker's rack, in broker order ("a,a,b"; empty for none).
+    #[cfg(feature = "kraft")]
+    let policy = {
+        let racks: Vec<String> = (1..=c.brokers).map(|b| c.racks.get(&kplay_core::ids::BrokerId(b)).cloned().unwrap_or_default()).collect();
+        let racks = if c.racks.is_empty() { String::new() } else { racks.join(",") };
+        format!(
+            r#"{policy}<label title="{}">{}<input data-testid="setting-racks" name="racks" placeholder="a,a,b" value="{}" size="12"></label>"#,
+            t(l, Ui::HelpRacks),
+            t(l, Ui::RacksSetting),
+            crate::stage::markup::escape(&racks)
+        )
+    };
     policy
+}
+
+/// RK: the racks field, broker 1 first; a blank entry leaves that broker without a rack.
+#[cfg(feature = "kraft")]
+fn racks_of(text: &str, brokers: u32) -> std::collections::BTreeMap<kplay_core::ids::BrokerId, String> {
+    text.split(',').zip(1..=brokers).filter(|(r, _)| !r.trim().is_empty()).map(|(r, b)| (kplay_core::ids::BrokerId(b), r.trim().to_string())).collect()
 }
 #[cfg(not(feature = "compaction"))]
 fn policy_field(_: Lang, _: &kplay_core::ClusterConfig) -> &'static str {

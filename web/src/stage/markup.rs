@@ -153,6 +153,11 @@ pub fn brokers_html(brokers: &[BrokerView], controller_epoch: i32, l: Lang) -> S
         if b.controller {
             let _ = write!(h, r#"<span class="badge" data-testid="controller-badge">{} · {} {controller_epoch}</span>"#, t(l, Ui::Controller), t(l, Ui::ControllerEpoch));
         }
+        // RK: the broker's rack (the extended page).
+        #[cfg(feature = "kraft")]
+        if let Some(r) = &b.rack {
+            let _ = write!(h, r#"<span class="badge rack" data-testid="rack-{id}">{} {}</span>"#, t(l, Ui::Rack), escape(r));
+        }
         h.push_str(r#"<div class="broker-actions">"#);
         let button = |h: &mut String, action: &str, class: &str, label: Ui| {
             let _ = write!(h, r#"<button{class} data-testid="{action}-{id}" data-action="{action}" data-broker="{id}">{}</button>"#, t(l, label));
@@ -461,7 +466,16 @@ mod tests {
 
     #[test]
     fn broker_cards_show_state_in_words_and_their_buttons() {
-        let b = |id, state: &'static str, controller, slow, isolated| BrokerView { id, state, controller, slow, isolated, broker_epoch: 0 };
+        let b = |id, state: &'static str, controller, slow, isolated| BrokerView {
+            id,
+            state,
+            controller,
+            slow,
+            isolated,
+            broker_epoch: 0,
+            #[cfg(feature = "kraft")]
+            rack: None,
+        };
         let h = brokers_html(&[b(1, "alive", true, false, false), b(2, "crashed", false, false, false), b(3, "isolated", false, true, true)], 4, Lang::En);
         assert!(h.contains(r#"<div class="broker controller" data-testid="broker-1" data-state="alive">"#), "{h}");
         assert!(h.contains(r#"<span class="badge" data-testid="controller-badge">controller · controller epoch 4</span>"#), "{h}");

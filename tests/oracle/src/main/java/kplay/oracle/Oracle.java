@@ -78,15 +78,18 @@ public final class Oracle {
                 System.err.println("oracle: " + plan.path("name").asText() + ": not reproducible: " + plan.path("why").asText());
                 continue;
             }
-            groups.computeIfAbsent(plan.path("brokers").asInt() + "x" + timing(plan).key(), k -> new ArrayList<>()).add(plan);
+            // Scenarios share a cluster when they agree on its brokers, timing and ELR (a format-time feature).
+            String elr = plan.path("elr").asBoolean() ? "-elr" : "";
+            groups.computeIfAbsent(plan.path("brokers").asInt() + "x" + timing(plan).key() + elr, k -> new ArrayList<>()).add(plan);
         }
         int scenario = 0;
         for (List<JsonNode> group : groups.values()) {
             RealCluster.Timing t = timing(group.get(0));
             int brokers = group.get(0).path("brokers").asInt();
-            Path root = work.resolve("cluster-" + brokers + "-" + t.key().replace('/', '-'));
+            boolean elr = group.get(0).path("elr").asBoolean();
+            Path root = work.resolve("cluster-" + brokers + "-" + t.key().replace('/', '-') + (elr ? "-elr" : ""));
             long started = System.nanoTime();
-            try (RealCluster cluster = new RealCluster(root, t, brokers, classpath)) {
+            try (RealCluster cluster = new RealCluster(root, t, brokers, elr, classpath)) {
                 Runtime.getRuntime().addShutdownHook(new Thread(cluster::close));
                 cluster.start();
                 System.err.printf("oracle: cluster %s up in %.1f s (%s)%n", t.key(), (System.nanoTime() - started) / 1e9, root);
@@ -380,6 +383,13 @@ public final class Oracle {
                 TreeSet<Integer> want = new TreeSet<>();
                 p.path("isr").forEach(b -> want.add(b.asInt()));
                 if (!isr.equals(want)) return topic + "-" + partition + " isr " + isr + " != " + want;
+                if (p.has("elr")) {
+                    TreeSet<Integer> elr = new TreeSet<>();
+                    for (int b : r.elr) elr.add(b);
+                    TreeSet<Integer> wantElr = new TreeSet<>();
+                    p.path("elr").forEach(b -> wantElr.add(b.asInt()));
+                    if (!elr.equals(wantElr)) return topic + "-" + partition + " elr " + elr + " != " + wantElr;
+                }
                 for (JsonNode rep : p.path("replicas")) {
                     int b = rep.path("broker").asInt();
                     // The simulator reports a paused broker as offline, as it answers nothing.
@@ -453,7 +463,9 @@ public final class Oracle {
                     ArrayNode isr = o.putArray("isr");
                     new TreeSet<>(java.util.Arrays.stream(r.isr).boxed().toList()).forEach(isr::add);
                     ArrayNode elr = o.putArray("elr");
-                    for (int b : r.elr) elr.add(b);
+                    new TreeSet<>(java.util.Arrays.stream(r.elr).boxed().toList()).forEach(elr::add);
+                    ArrayNode lastKnown = o.putArray("last_known_elr");
+                    for (int b : r.lastKnownElr) lastKnown.add(b);
                     o.put("leader_recovery_state", r.leaderRecoveryState.name());
                     ArrayNode history = o.putArray("history");
                     for (PartitionRegistration h : Inspect.history(cluster.dataDir(RealCluster.CONTROLLER), topic, partition)) {

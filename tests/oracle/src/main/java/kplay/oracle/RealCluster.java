@@ -40,6 +40,8 @@ final class RealCluster implements AutoCloseable {
     final Path root;
     final Timing timing;
     final int brokers;
+    /** KIP-966: storage formatted with `eligible.leader.replicas.version=1` (the scenario's `eligible_leader_replicas`). */
+    final boolean elr;
     final String classpath;
     final String clusterId;
     final int controllerPort;
@@ -48,10 +50,11 @@ final class RealCluster implements AutoCloseable {
     final Set<Integer> paused = new TreeSet<>();
     private Admin admin;
 
-    RealCluster(Path root, Timing timing, int brokers, String classpath) throws IOException {
+    RealCluster(Path root, Timing timing, int brokers, boolean elr, String classpath) throws IOException {
         this.root = root;
         this.timing = timing;
         this.brokers = brokers;
+        this.elr = elr;
         this.classpath = classpath;
         this.clusterId = org.apache.kafka.common.Uuid.randomUuid().toString();
         this.controllerPort = freePort();
@@ -152,7 +155,7 @@ final class RealCluster implements AutoCloseable {
         return pb;
     }
 
-    /** Formats every node's storage (ELR off: the simulator has no ELR yet) and starts them. */
+    /** Formats every node's storage (ELR as the scenarios of this cluster have it) and starts them. */
     void start() throws Exception {
         Files.writeString(root.resolve("log4j2.properties"), String.join("\n",
                 "appender.f.type = File",
@@ -169,7 +172,7 @@ final class RealCluster implements AutoCloseable {
         for (int n : nodes()) {
             writeConfig(n);
             formats.add(java(n, "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", config(n).toString(),
-                    "--feature", "eligible.leader.replicas.version=0").start());
+                    "--feature", "eligible.leader.replicas.version=" + (elr ? "1" : "0")).start());
         }
         for (Process f : formats) {
             if (!f.waitFor(60, TimeUnit.SECONDS) || f.exitValue() != 0) {
