@@ -6,7 +6,10 @@
 //! - steady produce on 3 brokers × 3 partitions with 3 classic groups × 3 consumers polling,
 //!   heartbeating and auto-committing (issue 12's budget: ≥ 1 M events/s, checker off);
 //! - a 100,000-record compacted topic on 3 brokers × 3 partitions RF 3, keyed records from 1,000
-//!   keys, every broker's cleaner running (issue 13's budget: ≥ 1 M events/s, checker off).
+//!   keys, every broker's cleaner running (issue 13's budget: ≥ 1 M events/s, checker off);
+//! - steady produce on 3 brokers × 3 partitions with Eligible Leader Replicas on, a broker of
+//!   rack-placed partitions crashing and returning every 2,000 steps (issue 14's control plane:
+//!   ≥ 1 M events/s, checker off).
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use kplay_core::config::TopicConfig;
@@ -146,5 +149,37 @@ fn bench_compacted(cr: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_steady, bench_jump, bench_groups, bench_compacted);
+/// ELR on, racks a/b/c, broker 3 down for 1,000 of every 2,000 steps: ISRs shrink and regrow,
+/// the ELR changes with them, while one acks=all record in four is produced.
+fn elr_run(steps: u64) -> u64 {
+    let cfg = ClusterConfig {
+        eligible_leader_replicas: true,
+        racks: [(1, "a"), (2, "b"), (3, "c")].into_iter().map(|(b, r)| (kplay_core::ids::BrokerId(b), r.to_string())).collect(),
+        ..config(3, 3)
+    };
+    let mut c = Cluster::new(cfg, 1).expect("valid");
+    c.set_checking(false);
+    let mut events = 0;
+    for round in 0..steps / 1_000 {
+        let cmd = if round % 2 == 0 {
+            Command::Crash { broker: kplay_core::ids::BrokerId(3), kind: kplay_core::event::CrashKind::Unclean, keep: None }
+        } else {
+            Command::Restart { broker: kplay_core::ids::BrokerId(3) }
+        };
+        c.apply(&cmd).expect("valid");
+        events += steady(&mut c, 1_000);
+    }
+    events
+}
+
+fn bench_elr(cr: &mut Criterion) {
+    let steps = 20_000;
+    let mut g = cr.benchmark_group("steady_produce_3x3_elr_racks_broker_bouncing");
+    g.throughput(Throughput::Elements(elr_run(steps)));
+    g.sample_size(10);
+    g.bench_function("checker_off", |b| b.iter(|| elr_run(steps)));
+    g.finish();
+}
+
+criterion_group!(benches, bench_steady, bench_jump, bench_groups, bench_compacted, bench_elr);
 criterion_main!(benches);

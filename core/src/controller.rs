@@ -179,12 +179,16 @@ impl Controller {
         #[cfg(feature = "kraft")]
         if Self::elr_enabled(cfg) && isr.is_empty() && !elr.has_members() {
             if let Some(l) = st.elr.last_known() {
-                if ok(&l) || (!cfg.last_known_leader_requires_active && Some(l) != excluded) {
+                // 4.0's `canElectLastKnownLeader` only logs its acceptability check, so it
+                // elects even the broker whose unclean shutdown this change handles.
+                if ok(&l) || !cfg.last_known_leader_requires_active {
                     return unclean(l, ElectionKind::LastKnownLeader);
                 }
             }
         }
-        if cfg.unclean_leader_election || kind == ElectionType::Unclean {
+        // An unclean election when the topic allows it or ElectLeaders(UNCLEAN) asks; never for
+        // a PREFERRED one (`electPreferredLeader` stops at the last known leader).
+        if (cfg.unclean_leader_election && kind != ElectionType::Preferred) || kind == ElectionType::Unclean {
             if let Some(l) = st.replicas.iter().find(|b| ok(b)) {
                 return unclean(*l, ElectionKind::Unclean);
             }
@@ -362,7 +366,10 @@ impl Controller {
             st.isr.clone() // S6: the last member stays (no ELR)
         };
         let elr = self.target_elr(cfg, &st, &shrunk, unclean_shutdown);
-        let needs_election = st.leader == Some(broker);
+        // Kafka's builder always tries an election, which keeps a valid leader: here, when the
+        // leader leaves, and (EL7) when a leaderless partition's ELR shrinks, which may leave
+        // EL6's last known leader electable in this same change.
+        let needs_election = st.leader == Some(broker) || (unclean_shutdown.is_some() && st.leader.is_none());
         let e = if needs_election {
             self.elect(cfg, &st, &shrunk, &elr, ElectionType::Clean, unclean_shutdown)
         } else {

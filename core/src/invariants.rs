@@ -448,6 +448,12 @@ impl Checker {
         for detail in crate::elr::findings(crate::controller::Controller::elr_enabled(c.config()), min_isr, prev, &seen, st) {
             f.add(detail.0, Some(tp), false, detail.1);
         }
+    }
+
+    /// K-I15's second half, on every partition (changed or not): a broker that registered after
+    /// an unclean shutdown in this step is in no ELR.
+    #[cfg(feature = "kraft")]
+    fn check_unclean_registrations(&self, tp: &TopicPartition, st: &crate::message::PartitionState, f: &mut Found) {
         if let Some(b) = self.unclean_registrations.iter().find(|b| st.elr.contains(**b)) {
             f.add("K-I15", Some(tp), false, format!("broker {b} registered after an unclean shutdown but is still in ELR {}", ids(st.elr.members())));
         }
@@ -529,6 +535,8 @@ impl Checker {
             let n = self.min_replicas.get(tp).copied().unwrap_or(usize::MAX).min(st.replicas.len());
             self.min_replicas.insert(tp.clone(), n);
         }
+        #[cfg(feature = "kraft")]
+        self.check_unclean_registrations(tp, st, f);
         // I17.
         if let Some(l) = st.leader {
             if !st.isr.contains(&l) {

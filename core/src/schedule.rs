@@ -30,8 +30,8 @@ pub struct ScheduleRng {
     pub compaction: bool,
     /// Eligible Leader Replicas on (PROTOCOL-KRAFT.md EL1–EL9), unclean election drawn, and
     /// controller fences and elections among the faults: ISRs empty and ELRs grow. 4.1+'s EL6
-    /// (4.0's bug elects a fenced leader, which then breaks I17 and I27 as Kafka 4.0 did; a
-    /// rule test covers it, `core/tests/elr.rs`).
+    /// only (4.0's bug elects a fenced last known leader, what follows is 4.0's own trouble; a
+    /// rule test shows the election, `core/tests/elr.rs`).
     pub elr: bool,
     /// Each group's assignor list (its members must share one, or INCONSISTENT_GROUP_PROTOCOL).
     #[cfg_attr(not(feature = "groups"), allow(dead_code))]
@@ -94,6 +94,14 @@ impl ScheduleRng {
             config.eligible_leader_replicas = true;
             config.unclean_leader_election = self.below(4) == 0;
             config.broker_session_timeout_ms = [3_000, 9_000][self.below(2) as usize];
+            // Half the clusters have racks (RK: the striped placer places their topics).
+            if self.below(2) == 0 {
+                for b in 1..=config.brokers {
+                    if let Some(r) = [Some("a"), Some("b"), Some("c"), None][self.below(4) as usize] {
+                        config.racks.insert(BrokerId(b), r.to_string());
+                    }
+                }
+            }
         }
         config
     }

@@ -202,3 +202,48 @@ fn elr_needs_hw_gating_and_is_empty_when_off() {
     let err = err.to_string();
     assert!(err.contains("eligible_leader_replicas needs hw_requires_min_isr"), "{err}");
 }
+
+/// EL7 then EL6 in one batch: a leaderless partition whose ELR empties when a broker registers
+/// after an unclean shutdown elects its (unfenced) last known leader in that same change, before
+/// the registration itself (KB1: the EL7 records precede RegisterBrokerRecord), as Kafka's
+/// builder tries an election on every change.
+#[test]
+fn el7_emptying_the_elr_elects_the_last_known_leader_in_the_same_batch() {
+    let mut c = cluster(true, |_| {});
+    let crash = |x: u32, kind| Command::Crash { broker: BrokerId(x), kind, keep: None };
+    run(&mut c, &[fence(3), fence(2), crash(1, CrashKind::Lossy), fence(1)]);
+    assert_eq!((st(&c).elr.members(), st(&c).elr.last_known()), (b(&[1, 2]), Some(BrokerId(1))));
+    // Broker 1 returns (EL7 takes it out of the ELR) and is unfenced, but 2 is still eligible.
+    run(&mut c, &[Command::Restart { broker: BrokerId(1) }]);
+    assert_eq!((st(&c).leader, st(&c).elr.members()), (None, b(&[2])));
+    assert!(!c.controller.registrations[&BrokerId(1)].fenced);
+    let events = run(&mut c, &[crash(2, CrashKind::Unclean), Command::Restart { broker: BrokerId(2) }]);
+    let at = |f: &dyn Fn(&Event) -> bool| events.iter().position(f).unwrap_or(usize::MAX);
+    let elected = at(&|e| matches!(e, Event::LeaderElected { kind: ElectionKind::LastKnownLeader, leader: Some(BrokerId(1)), .. }));
+    let registered = at(&|e| matches!(e, Event::BrokerRegistered { broker: BrokerId(2), .. }));
+    assert!(elected < registered && registered < usize::MAX, "elected at {elected}, registered at {registered}: {events:?}");
+    assert_eq!(st(&c).leader_recovery_state, LeaderRecoveryState::Recovering);
+}
+
+/// EL4's order for PREFERRED (`electPreferredLeader`): the preferred replica, the current
+/// leader, another valid replica, the last known leader — never an unclean one, even with
+/// unclean election on (`electAnyLeader` alone falls back to it).
+#[test]
+fn a_preferred_election_is_never_unclean() {
+    let doc = r#"{
+      "version": 1, "name": "preferred-not-unclean", "seed": 1,
+      "config": {"brokers": 4, "topics": [{"name": "P", "partitions": 1, "replication_factor": 3}],
+                 "min_insync_replicas": 1, "unclean_leader_election": true,
+                 "auto": {"fetch": false, "isr_check": false, "heartbeats": false, "flush": false, "controller_failover": false},
+                 "network": {"min_delay_ms": 0, "max_delay_ms": 0}},
+      "initial": {"controller": {"broker": 4, "epoch": 1},
+                  "partitions": [{"topic": "P", "partition": 0, "replicas": [1, 2, 3], "leader": null, "isr": [1]}]},
+      "steps": [{"do": "fence", "broker": 1}, {"do": "step", "count": 20},
+                {"do": "elect", "topic": "P", "partition": 0, "kind": "preferred"}, {"do": "step", "count": 20}]
+    }"#;
+    let s = kplay_core::Scenario::from_json(doc).expect("valid");
+    let (c, _) = s.run().expect("runs");
+    assert_eq!((st(&c).leader, st(&c).isr.clone()), (None, b(&[1])), "2 and 3 are acceptable but out of the ISR: no unclean preferred election");
+    let (c, _) = kplay_core::Scenario { steps: vec![s.steps[0].clone(), s.steps[1].clone(), kplay_core::command::Step(Command::Elect { topic: "P".into(), partition: 0, kind: ElectionType::Unclean })], ..s }.run().expect("runs");
+    assert_eq!(st(&c).leader, Some(BrokerId(2)), "ElectLeaders(UNCLEAN) does elect one");
+}

@@ -153,6 +153,7 @@ fn elr_never_violates_an_invariant_unexplained() {
         }
     }
     assert!(failures.is_empty(), "{} unexplained violations:\n{}", failures.len(), failures.join("\n"));
+    println!("ELR sweep: {schedules} schedules, {from_elr} elections from the ELR, {last_known} of the last known leader, {emptied} ISRs emptied");
     assert!(from_elr > 0 && last_known > 0 && emptied > schedules as usize, "the schedules should exercise ELR: {from_elr} elections from the ELR, {last_known} of the last known leader, {emptied} ISRs emptied");
 }
 

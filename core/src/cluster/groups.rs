@@ -442,12 +442,12 @@ impl Cluster {
         let g = self.config.groups;
         let unfenced: Vec<BrokerId> = self.controller.registrations.iter().filter(|(_, r)| !r.fenced).map(|(b, _)| *b).collect();
         let rf = g.offsets_topic_replication_factor.min(self.config.brokers);
-        if (unfenced.len() as u32) < rf {
-            return;
-        }
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(self.seed ^ 0x5EED_0003);
         #[cfg(feature = "kraft")]
         let placement = if self.config.racks.is_empty() {
+            if (unfenced.len() as u32) < rf {
+                return;
+            }
             placement::assign_replicas(&unfenced, g.offsets_topic_num_partitions, rf, &mut rng)
         } else {
             // RK2: every registered broker not shutting down, fenced ones marked.
@@ -465,11 +465,21 @@ impl Cluster {
             }
         };
         #[cfg(not(feature = "kraft"))]
-        let placement = placement::assign_replicas(&unfenced, g.offsets_topic_num_partitions, rf, &mut rng);
+        let placement = if (unfenced.len() as u32) < rf {
+            return;
+        } else {
+            placement::assign_replicas(&unfenced, g.offsets_topic_num_partitions, rf, &mut rng)
+        };
         let mut tps = Vec::new();
         for (p, replicas) in placement.into_iter().enumerate() {
             tps.push(offsets_tp(p as u32));
             self.create_partition(offsets_tp(p as u32), replicas);
+            // KM5, RK7: the ISR is the placed replicas that are active (the placer may use a
+            // fenced broker where a rack has no other).
+            let acceptable: Vec<BrokerId> = self.controller.registrations.keys().copied().filter(|b| self.controller.acceptable(*b)).collect();
+            if let Some(st) = self.controller.partitions.get_mut(&offsets_tp(p as u32)) {
+                st.isr.retain(|b| acceptable.contains(b));
+            }
         }
         let mut out = self.install_partition_states(&tps);
         if self.config.auto.fetch {

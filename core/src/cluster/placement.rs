@@ -146,8 +146,9 @@ pub enum PlacementError {
 /// replicas each: one rack list for the request; each partition's leader from the next rack in
 /// turn that has an unfenced broker, its followers striped over the racks after it, so that
 /// `rf <= #racks` puts every replica on its own rack (K-I20). Racks are walked by name, "no
-/// rack" first; the initial offsets are drawn in that order (Kafka's HashMap order for
-/// one-letter names).
+/// rack" first; the initial offsets are drawn in that order (Kafka draws them in its HashMap's
+/// order, which is the same for one-letter names a–o only; the draws are the seed's anyway,
+/// RK6).
 #[cfg(feature = "kraft")]
 pub fn striped(usable: &[Usable], partitions: u32, rf: u32, mut draws: Draws<'_>) -> Result<Vec<Vec<BrokerId>>, PlacementError> {
     let mut names: Vec<Option<String>> = usable.iter().map(|b| b.rack.clone()).collect();
