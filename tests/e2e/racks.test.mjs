@@ -64,6 +64,9 @@ test('the sandbox: racks from the settings, drawn on the broker cards; a bad rac
   assert.equal((await pg.tid('rack-1').textContent()).trim(), '랙 east');
   await screenshot(page, 'racks-sandbox-ko');
   await pg.lang('en');
+  await pg.tid('help').click();
+  assert.match(await pg.tid('help-racks').textContent(), /as Kafka 4's KRaft controller does \(StripedReplicaPlacer\)/);
+  await pg.tid('help').click();
   // A rack name Kafka would take but the page cannot draw: refused by name; the cluster stays.
   await page.locator('details.settings summary').click();
   await pg.tid('setting-racks').fill('x'.repeat(41));

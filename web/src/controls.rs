@@ -127,7 +127,7 @@ pub fn Controls() -> impl IntoView {
 /// The extended page's word on how its cleaner differs from Kafka's (docs/fidelity.md).
 #[cfg(feature = "compaction")]
 fn help_compaction(lang: RwSignal<Lang>) -> impl IntoView {
-    view! { <p data-testid="help-compaction">{tr(lang, Ui::HelpCompaction)}</p> <p data-testid="help-elr">{tr(lang, Ui::HelpElr)}</p> }
+    view! { <p data-testid="help-compaction">{tr(lang, Ui::HelpCompaction)}</p> <p data-testid="help-elr">{tr(lang, Ui::HelpElr)}</p> <p data-testid="help-racks">{tr(lang, Ui::HelpRacks)}</p> }
 }
 #[cfg(not(feature = "compaction"))]
 fn help_compaction(_: RwSignal<Lang>) -> impl IntoView {}
